@@ -1,0 +1,224 @@
+// Every WGSL kernel, run on a real WebGPU implementation (Dawn on SwiftShader here), against its
+// float64 twin in src/reference/kernels.ts. Each kernel is dispatched alone on inputs read back
+// from the GPU, so a mismatch points at that kernel and not at an earlier one.
+import { describe, expect, it, beforeAll } from 'vitest';
+import { createGpu, type Gpu } from '../src/gpu/device';
+import { createKernels, dispatch, dispatchOne, type Kernels } from '../src/gpu/kernels';
+import { readBack, readFloats, storageWith } from '../src/gpu/buffers';
+import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
+import { ModelOnGpu, Workspace } from '../src/model/gpuModel';
+import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/params';
+import * as ref from '../src/reference/kernels';
+import { adamStep } from '../src/reference/adam';
+import { Rng } from '../src/util/rng';
+import { randomGraph } from './helpers/randomGraph';
+
+let gpu: Gpu;
+let kernels: Kernels;
+
+beforeAll(async () => {
+  gpu = await createGpu();
+  kernels = await createKernels(gpu.device);
+});
+
+/**
+ * Worst absolute error over `scale`, the largest |want| unless given: a sum whose terms cancel
+ * (d a_dst is mathematically near 0) is measured against the size of its terms instead.
+ */
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 2e-5, scaleOf?: number) {
+  expect(got.length, `${what}: length`).toBeGreaterThanOrEqual(want.length);
+  let scale = scaleOf ?? 1e-6;
+  if (scaleOf === undefined) for (let k = 0; k < want.length; k++) scale = Math.max(scale, Math.abs(want[k]));
+  let worst = 0;
+  let at = -1;
+  for (let k = 0; k < want.length; k++) {
+    const err = Math.abs(got[k] - want[k]);
+    if (!(err <= worst)) {
+      worst = err;
+      at = k;
+    }
+  }
+  expect(worst / scale, `${what}: worst error ${worst} at ${at} (got ${got[at]}, want ${want[at]}, scale ${scale})`).toBeLessThan(rel);
+}
+
+/** Runs one dispatch in its own submit. */
+async function run(encode: (pass: GPUComputePassEncoder) => void) {
+  const encoder = gpu.device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  encode(pass);
+  pass.end();
+  gpu.device.queue.submit([encoder.finish()]);
+  await gpu.device.queue.onSubmittedWorkDone();
+}
+
+const cases = [
+  { heads: 1, hidden: 4, layers: 2, users: 12, items: 9, hubDegree: 40, batch: false },
+  { heads: 2, hidden: 5, layers: 2, users: 30, items: 400, hubDegree: 300, batch: true },
+  { heads: 3, hidden: 3, layers: 3, users: 8, items: 6, hubDegree: 20, batch: false },
+];
+
+describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items items, batch=$batch', (c) => {
+  it('forward, loss, backward and Adam each match the float64 reference', async () => {
+    const { device } = gpu;
+    const { graph, datasetUsers, datasetItems } = randomGraph(c.heads * 100 + c.users, c);
+    const rng = new Rng(7);
+    const shape: ModelShape = { layers: c.layers, hidden: c.hidden, heads: c.heads, userDim: 4, itemDim: 7 };
+    const stride = Math.max(shape.userDim, shape.itemDim);
+    const features = new Float32Array((datasetUsers + datasetItems) * stride).map(() => rng.normal());
+    // Larger than PyG's init so that the ReLUs and the LeakyReLU see both signs.
+    const params = initParams(shape, rng).map((v) => v * 3 + 0.05 * rng.normal());
+    const model = new ModelOnGpu(device, kernels, shape, params);
+    const counts = countsOf(graph);
+    const ws = new Workspace(model, storageWith(device, 'features', features), { ...counts, lossSlots: 4 });
+    const packed = packGraph(graph);
+    setStepFields(packed, 0, 2, 0.01 / (1 - 0.9), Math.sqrt(1 - 0.999));
+    device.queue.writeBuffer(ws.graph, 0, packed);
+    expect(graph.dstPtr.some((p, n) => n > 0 && p === graph.dstPtr[n - 1]), 'an empty segment').toBe(true);
+    expect(Math.max(...graph.dstPtr.slice(1).map((p, n) => p - graph.dstPtr[n])), 'a large segment').toBeGreaterThan(c.hubDegree - 1);
+
+    const { heads: H, hidden: C } = shape;
+    const R = 2 * H * C + C;
+    const N = counts.nodes;
+    const layout = flatLayout(shape);
+    const desc = (l: number): ref.LayerDesc => ({
+      heads: H, channels: C, rows: R, indirect: l === 0, xStride: l === 0 ? stride : C,
+      fUser: l === 0 ? shape.userDim : C, fItem: l === 0 ? shape.itemDim : C,
+      blockUser: blockOf(layout, l + 1, 'user').w, blockItem: blockOf(layout, l + 1, 'item').w,
+    });
+    const read = (b: GPUBuffer, n: number) => readFloats(device, b, n);
+    const E = counts.edges;
+
+    // Forward, layer by layer.
+    for (let l = 0; l < c.layers; l++) {
+      const d = desc(l);
+      const a = ws.layers[l];
+      const grp = ws.groups.layers[l];
+      const X = l === 0 ? features : await read(ws.layers[l - 1].out, N * C);
+      await run((p) => dispatch(p, kernels.project, grp.project, N * R));
+      const Y = await read(a.Y, N * R);
+      expectClose(Y, ref.refProject(graph, d, params, X), `layer ${l + 1} project`);
+      await run((p) => dispatch(p, kernels.attention_scores, grp.scores, N * H));
+      const scores = await read(a.scores, N * 2 * H);
+      expectClose(scores, ref.refScores(graph, d, params, Y), `layer ${l + 1} attention_scores`);
+      await run((p) => dispatch(p, kernels.edge_softmax, grp.softmax, N * H));
+      const alpha = await read(a.alpha, E * H);
+      expectClose(alpha, ref.refSoftmax(graph, d, scores), `layer ${l + 1} edge_softmax`);
+      await run((p) => dispatch(p, kernels.aggregate, grp.aggregate, N * C));
+      expectClose(await read(a.out, N * C), ref.refAggregate(graph, d, params, Y, alpha), `layer ${l + 1} aggregate`);
+    }
+
+    // Decoder and loss.
+    const h = await read(ws.embeddings, N * C);
+    await run((p) => dispatchOne(p, kernels.decode_loss, ws.groups.decodeLoss));
+    const want = ref.refDecodeLoss(graph, C, h);
+    const pred = await read(ws.pred, counts.labels);
+    expectClose(pred, want.pred, 'decode_loss predictions');
+    expectClose([(await read(ws.lossHistory, 4))[2]], [want.loss], 'decode_loss loss (slot 2)');
+    await run((p) => dispatch(p, kernels.decode_backward, ws.groups.decodeBackward, N * C));
+    expectClose(await read(ws.gPreOf(c.layers - 1), N * C), ref.refDecodeBackward(graph, C, h, pred), 'decode_backward');
+
+    // Backward, layer by layer.
+    const grads = new Float64Array(model.size);
+    for (let l = c.layers - 1; l >= 0; l--) {
+      const d = desc(l);
+      const a = ws.layers[l];
+      const grp = ws.groups.layers[l];
+      const [Y, scores, alpha, gPre] = await Promise.all([
+        read(a.Y, N * R), read(a.scores, N * 2 * H), read(a.alpha, E * H), read(ws.gPreOf(l), N * C),
+      ]);
+      const X = l === 0 ? features : await read(ws.layers[l - 1].out, N * C);
+      expect(gPre.some((v) => v !== 0), `layer ${l + 1}: some gradient reaches it`).toBe(true);
+      await run((p) => dispatch(p, kernels.softmax_backward, grp.softmaxBackward, N * H));
+      const sb = ref.refSoftmaxBackward(graph, d, Y, scores, alpha, gPre);
+      const ds = await read(ws.ds, E * H);
+      expectClose(ds, sb.ds, `layer ${l + 1} softmax_backward ds`);
+      const dScoresAfterSoftmax = await read(ws.dScores, N * 2 * H);
+      const termSize = Math.max(...Array.from(graph.dstPtr.slice(1), (p1, i) => {
+        let s = 0;
+        for (let e = graph.dstPtr[i]; e < p1; e++) for (let hh = 0; hh < H; hh++) s += Math.abs(sb.ds[e * H + hh]);
+        return s;
+      }));
+      const dstHalf = (a: Float32Array | Float64Array) => a.filter((_, k) => k % (2 * H) >= H);
+      expectClose(dstHalf(dScoresAfterSoftmax), dstHalf(sb.dScores), `layer ${l + 1} softmax_backward dScores`, 2e-5, termSize);
+      await run((p) => dispatch(p, kernels.aggregate_backward, grp.aggregateBackward, N * R));
+      const ab = ref.refAggregateBackward(graph, d, params, alpha, ds, gPre, dScoresAfterSoftmax);
+      const dY = await read(ws.dY, N * R);
+      const dScores = await read(ws.dScores, N * 2 * H);
+      expectClose(dY, ab.dY, `layer ${l + 1} aggregate_backward dY`);
+      expectClose(dScores, ab.dScores, `layer ${l + 1} aggregate_backward dScores`);
+      await run((p) => dispatch(p, kernels.param_grads, grp.paramGrads, model.layerSizes[l]));
+      const start = blockOf(layout, l + 1, 'user').w;
+      const got = (await read(model.grads, model.size)).subarray(start, start + model.layerSizes[l]);
+      const wantGrads = ref.refParamGrads(graph, d, X, Y, gPre, dY, dScores);
+      expectClose(got, wantGrads, `layer ${l + 1} param_grads`);
+      grads.set(got, start);
+      if (grp.inputBackward) {
+        await run((p) => dispatch(p, kernels.input_backward, grp.inputBackward!, N * C));
+        expectClose(await read(ws.gPreOf(l - 1), N * C), ref.refInputBackward(graph, d, params, X, dY), `layer ${l + 1} input_backward`);
+      }
+    }
+
+    // Adam, from non-zero moments, at step t = 3.
+    const m = new Float32Array(model.size).map(() => 0.01 * rng.normal());
+    const v = new Float32Array(model.size).map(() => 1e-4 * rng.float());
+    device.queue.writeBuffer(model.m, 0, m);
+    device.queue.writeBuffer(model.v, 0, v);
+    const t = 3;
+    const lr = 0.01;
+    setStepFields(packed, 0, 0, lr / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t));
+    device.queue.writeBuffer(ws.graph, 0, packed);
+    await run((p) => model.encodeAdam(p, ws));
+    const p64 = Float64Array.from(params);
+    const m64 = Float64Array.from(m);
+    const v64 = Float64Array.from(v);
+    adamStep(p64, await read(model.grads, model.size), { m: m64, v: v64, step: t - 1 }, { lr });
+    expectClose(await read(model.params, model.size), p64, 'adam_step params', 1e-5);
+    expectClose(await read(model.m, model.size), m64, 'adam_step m');
+    ws.destroy();
+    model.destroy();
+  });
+});
+
+describe('top_k and recall_at_k', () => {
+  it.each([1, 3, 20])('match exact search with K = %i, exclusions, ties and padding', async (k) => {
+    const { device } = gpu;
+    const { graph } = randomGraph(k, { users: 25, items: 30, hubDegree: 26, batch: false });
+    const rng = new Rng(11);
+    const shape: ModelShape = { layers: 2, hidden: 6, heads: 2, userDim: 4, itemDim: 4 };
+    const features = new Float32Array((graph.numUsers + graph.numItems) * 4).map(() => rng.normal());
+    // Items 23 and 29 have no edges and the same features: equal embeddings, a tie to break.
+    const row = (item: number) => (graph.numUsers + item) * 4;
+    features.copyWithin(row(29), row(23), row(23) + 4);
+    const model = new ModelOnGpu(device, kernels, shape, initParams(shape, rng));
+    const featuresBuffer = storageWith(device, 'features', features);
+    // Training items are the graph's edges (user 0 has rated 26 of 30 items: fewer than 20 left),
+    // targets are random pairs.
+    const ex: [number, number][] = [];
+    for (let e = 0; e < graph.edgeSrc.length; e++) {
+      if (graph.edgeSrc[e] < graph.numUsers) ex.push([graph.edgeSrc[e], graph.edgeDst[e] - graph.numUsers]);
+    }
+    const exclude = { user: Uint32Array.from(ex, (p) => p[0]), item: Uint32Array.from(ex, (p) => p[1]) };
+    const tg: [number, number][] = Array.from({ length: 30 }, () => [rng.int(graph.numUsers), rng.int(graph.numItems)]);
+    const targets = { user: Uint32Array.from(tg, (p) => p[0]), item: Uint32Array.from(tg, (p) => p[1]) };
+    const { Evaluator } = await import('../src/train/evaluator');
+    const { exactTopK, recallAtK } = await import('../src/reference/topk');
+    const evaluator = new Evaluator(model, featuresBuffer, { ...graph, labelUser: new Uint32Array(0), labelItem: new Uint32Array(0), labelValue: new Float32Array(0), labPtr: new Uint32Array(graph.numUsers + graph.numItems + 1), labEdge: new Uint32Array(0) }, exclude, targets, k, 2);
+    const encoder = device.createCommandEncoder();
+    evaluator.encode(encoder, 1);
+    device.queue.submit([encoder.finish()]);
+    const C = shape.hidden;
+    const emb = await readFloats(device, evaluator.workspace.embeddings, (graph.numUsers + graph.numItems) * C);
+    const users = emb.subarray(0, graph.numUsers * C);
+    const items = emb.subarray(graph.numUsers * C);
+    const want = exactTopK(users, items, C, k, ex);
+    const got = new Int32Array(await readBack(device, evaluator.topk, graph.numUsers * k * 4));
+    expect(Array.from(got)).toEqual(Array.from(want.index));
+    const tied = Array.from({ length: graph.numUsers }, (_, u) => got.subarray(u * k, u * k + k)).some((r) => r.includes(23) && r.includes(29));
+    if (k === 20) expect(tied, 'both tied items listed, 23 first').toBe(true);
+    if (k === 20) expect(got[k - 1], 'user 0 has fewer than 20 candidates: padded').toBe(-1);
+    const recall = await readFloats(device, evaluator.recall, 2);
+    expect(recall[1]).toBeCloseTo(recallAtK(want, tg), 6);
+    evaluator.destroy();
+    model.destroy();
+  });
+});
