@@ -23,7 +23,7 @@ export function countsOf(g: GraphArrays): GraphCounts {
   return { nodes, users: g.numUsers, edges, labels, words };
 }
 
-export function packGraph(g: GraphArrays): Uint32Array {
+export function packGraph(g: GraphArrays): Uint32Array<ArrayBuffer> {
   const c = countsOf(g);
   const out = new Uint32Array(c.words);
   out[0] = c.nodes;

@@ -211,9 +211,9 @@ export class Workspace {
     return this.layers[this.layers.length - 1].out;
   }
 
-  fits(c: GraphCounts, lossSlots = 0): boolean {
+  fits(need: Capacity): boolean {
     const cap = this.capacity;
-    return c.nodes <= cap.nodes && c.edges <= cap.edges && c.labels <= cap.labels && c.words <= cap.words && lossSlots <= cap.lossSlots;
+    return need.nodes <= cap.nodes && need.edges <= cap.edges && need.labels <= cap.labels && need.words <= cap.words && need.lossSlots <= cap.lossSlots;
   }
 
   encodeForward(pass: GPUComputePassEncoder, c: GraphCounts): void {

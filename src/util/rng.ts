@@ -17,6 +17,14 @@ export class Rng {
     }
   }
 
+  /** An independent copy in the same state: the same draws follow from both. */
+  clone(): Rng {
+    const copy = new Rng(0);
+    copy.s.set(this.s);
+    copy.spareNormal = this.spareNormal;
+    return copy;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
     const s = this.s;

@@ -1,0 +1,47 @@
+// The flags that set a run (the same settings as the page's URL), shared by train and recommend.
+import { checkSettings, SEED_SETTINGS, type RunSettings } from '../train/settings';
+import { InputError } from '../util/errors';
+import type { FlagSpec, Flags } from './args';
+
+export const RUN_FLAGS: Record<string, FlagSpec> = {
+  data: { value: true, help: 'toy (default), or a ratings CSV: userId,movieId,rating[,timestamp]' },
+  seed: { value: true, help: `random seed (default ${SEED_SETTINGS.seed})` },
+  split: { value: true, help: 'train fraction, oldest ratings first (default 0.875)' },
+  'batch-size': { value: true, help: `supervision edges per step, or "full" (default ${SEED_SETTINGS.batchSize})` },
+  neighbors: { value: true, help: `neighbours sampled per hop, e.g. 10,5; -1 = all (default ${SEED_SETTINGS.neighbors.join(',')})` },
+  'neg-ratio': { value: true, help: `random negatives (label 0) per positive (default ${SEED_SETTINGS.negRatio})` },
+  epochs: { value: true, help: `epochs (default ${SEED_SETTINGS.epochs})` },
+  lr: { value: true, help: `Adam learning rate (default ${SEED_SETTINGS.lr})` },
+  hidden: { value: true, help: `hidden size = LATENT_DIM (default ${SEED_SETTINGS.hidden})` },
+  heads: { value: true, help: `attention heads (default ${SEED_SETTINGS.heads})` },
+  layers: { value: true, help: `GAT blocks (default ${SEED_SETTINGS.layers})` },
+  k: { value: true, help: `K of Recall@K and of recommendations (default ${SEED_SETTINGS.k})` },
+  'message-passing': { value: true, help: 'train (default: training edges only) or all (the seed run\'s)' },
+};
+
+const FLAG_TO_KEY: Record<string, keyof RunSettings> = {
+  seed: 'seed',
+  split: 'split',
+  'batch-size': 'batchSize',
+  neighbors: 'neighbors',
+  'neg-ratio': 'negRatio',
+  epochs: 'epochs',
+  lr: 'lr',
+  hidden: 'hidden',
+  heads: 'heads',
+  layers: 'layers',
+  k: 'k',
+  'message-passing': 'messagePassing',
+};
+
+/** Settings from flags; on the command line an odd value is an error, not a clamp. */
+export function settingsFromFlags(flags: Flags): RunSettings {
+  const input: Partial<Record<keyof RunSettings, unknown>> = {};
+  for (const [flag, key] of Object.entries(FLAG_TO_KEY)) if (flags[flag] !== undefined) input[key] = flags[flag];
+  const { settings, issues } = checkSettings(input);
+  if (issues.length > 0) {
+    const flagOf = (key: keyof RunSettings) => Object.entries(FLAG_TO_KEY).find(([, k]) => k === key)?.[0];
+    throw new InputError(issues.map((i) => `--${flagOf(i.key)}: ${i.message.replace(/; using .*$/, '')}`).join('\n'));
+  }
+  return settings;
+}

@@ -1,0 +1,79 @@
+// `gatlab train`: a full run on WebGPU in Node, with progress or one JSON line per epoch.
+import { writeFileSync } from 'node:fs';
+import { createGpu } from '../gpu/device';
+import { createKernels } from '../gpu/kernels';
+import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../model/weightsFile';
+import { recommendationsFor } from '../train/recommend';
+import { Trainer, type EpochMetrics } from '../train/trainer';
+import { InputError } from '../util/errors';
+import { parseFlags, usage, type FlagSpec } from './args';
+import { loadRatings, readText } from './data';
+import { RUN_FLAGS, settingsFromFlags } from './runFlags';
+
+const FLAGS: Record<string, FlagSpec> = {
+  ...RUN_FLAGS,
+  init: { value: true, help: 'start from these weights (a PyG-named JSON file) instead of the seed\'s init' },
+  save: { value: true, help: 'write the final weights here (PyG-named JSON, loads with load_state_dict)' },
+  json: { value: false, help: 'print one JSON object per epoch, then a final one with the recommendations' },
+  help: { value: false, help: 'show this help' },
+};
+
+export async function trainCommand(argv: string[]): Promise<void> {
+  const { flags } = parseFlags(argv, FLAGS, 'train');
+  if (flags.help) {
+    process.stdout.write(usage('train', '[options]', FLAGS));
+    return;
+  }
+  const settings = settingsFromFlags(flags);
+  const data = typeof flags.data === 'string' ? flags.data : 'toy';
+  const ratings = loadRatings(data);
+  const gpu = await createGpu();
+  const kernels = await createKernels(gpu.device);
+  let initial: Float32Array | undefined;
+  if (typeof flags.init === 'string') {
+    const text = readText(flags.init);
+    const shape = inferShape(readWeightsJson(text, flags.init), flags.init);
+    if (shape.hidden !== settings.hidden || shape.heads !== settings.heads || shape.layers !== settings.layers) {
+      throw new InputError(
+        `${flags.init}: weights of ${shape.layers} layers, hidden ${shape.hidden}, ${shape.heads} heads; the run has ${settings.layers}, ${settings.hidden}, ${settings.heads} (set --layers/--hidden/--heads to match)`,
+      );
+    }
+    initial = parseWeights(text, shape, flags.init);
+  }
+  const trainer = Trainer.create(gpu, kernels, ratings, settings, initial);
+  const json = flags.json === true;
+  const log = (s: string) => process.stderr.write(s);
+  if (!json) {
+    log(`GAT Lab: ${data === 'toy' ? 'the seed\'s toy data' : data}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test)\n`);
+    log(`on ${gpu.adapterName}; ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
+  }
+  const total = settings.epochs;
+  const onChunk = (ms: EpochMetrics[]) => {
+    for (const m of ms) {
+      if (json) process.stdout.write(`${JSON.stringify({ epoch: m.epoch, loss: m.loss, recall: m.recall, ms: round(m.ms) })}\n`);
+    }
+    const m = ms[ms.length - 1];
+    if (!json) log(`\repoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.loss.toFixed(4)}  recall@${settings.k} ${m.recall.toFixed(3)}  ${m.ms.toFixed(2)} ms/epoch`);
+  };
+  await trainer.train(total, onChunk);
+  if (!json) log('\n');
+  const ranking = await trainer.ranking();
+  const testUsers = [...new Set(trainer.data.test.user)].sort((a, b) => a - b);
+  const recommendations = testUsers.map((u) => ({ user: ratings.userNames[u], items: recommendationsFor(ranking, ratings, u) }));
+  const last = trainer.history[trainer.history.length - 1];
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, recommendations })}\n`);
+  } else {
+    for (const r of recommendations.slice(0, 20)) {
+      process.stdout.write(`${r.user}: ${r.items.map((i) => `${i.item} (${i.score.toFixed(3)})`).join(', ')}\n`);
+    }
+    if (recommendations.length > 20) process.stdout.write(`… and ${recommendations.length - 20} more test users (--json lists all)\n`);
+  }
+  if (typeof flags.save === 'string') {
+    writeFileSync(flags.save, serializeWeights(trainer.shape, await trainer.readParams()));
+    if (!json) log(`weights saved to ${flags.save}\n`);
+  }
+  trainer.destroy();
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,39 @@
+// User–item pair lists: the currency between ratings, splits, the sampler and the graph builder.
+// Users are user indices, items are item indices (not node ids); the builder maps them to nodes.
+import type { Ratings } from './types';
+import { InputError } from '../util/errors';
+
+export interface Pairs {
+  user: Uint32Array;
+  item: Uint32Array;
+}
+
+/** Supervision pairs: the rating to predict, or 0 for a sampled negative. */
+export interface LabeledPairs extends Pairs {
+  value: Float32Array;
+}
+
+/** The ratings at `indices` (e.g. a split's train part), in that order. */
+export function selectPairs(ratings: Ratings, indices: Uint32Array): LabeledPairs {
+  const n = indices.length;
+  const out = { user: new Uint32Array(n), item: new Uint32Array(n), value: new Float32Array(n) };
+  for (let k = 0; k < n; k++) {
+    const r = indices[k];
+    out.user[k] = ratings.user[r];
+    out.item[k] = ratings.item[r];
+    out.value[k] = ratings.rating[r];
+  }
+  return out;
+}
+
+/** Throws InputError unless the two lists have one length and every pair is in range. */
+export function checkPairs(what: string, pairs: Pairs, numUsers: number, numItems: number): void {
+  if (pairs.user.length !== pairs.item.length) throw new InputError(`${what}: user and item lengths differ`);
+  for (let k = 0; k < pairs.user.length; k++) {
+    if (pairs.user[k] >= numUsers || pairs.item[k] >= numItems) {
+      throw new InputError(
+        `${what}[${k}] = (user ${pairs.user[k]}, item ${pairs.item[k]}) is outside ${numUsers} users × ${numItems} items`,
+      );
+    }
+  }
+}

@@ -1,0 +1,421 @@
+// The whole model in float64, forward and hand-written backward (DESIGN.md §3), straight from
+// PyG's definitions and state_dict names. It is the ground truth the GPU engine is held against,
+// so it shares nothing with the engine's flat layout: a slip there cannot hide in both.
+import type { ModelShape } from '../model/params';
+
+/** Parameters (or gradients) by PyG state_dict name, each row-major. */
+export type NamedParams = Record<string, Float64Array>;
+export type Pairs = ReadonlyArray<readonly [number, number]>;
+
+export interface ReferenceInput {
+  numUsers: number;
+  numItems: number;
+  /** numUsers × userDim, row-major. */
+  xUser: Float64Array;
+  /** numItems × itemDim, row-major. */
+  xItem: Float64Array;
+  /** [user, item] pairs of (user, rates, item); duplicates are separate edges. */
+  rates: Pairs;
+  /** [item, user] pairs of (item, rev_rates, user). */
+  revRates: Pairs;
+  labelUser: ArrayLike<number>;
+  /** Item indices among items (0-based), not node ids. */
+  labelItem: ArrayLike<number>;
+  labels: ArrayLike<number>;
+}
+
+/** Attention of one layer: per edge (in input order) and head, edges × H row-major. */
+export interface LayerAttention {
+  rates: Float64Array;
+  revRates: Float64Array;
+}
+
+export interface ReferenceForward {
+  /** The encoder's output (after the last ReLU), numUsers × C and numItems × C. */
+  embeddings: { user: Float64Array; item: Float64Array };
+  predictions: Float64Array;
+  /** Mean squared error; NaN without labels, as torch gives. */
+  loss: number;
+  /** One entry per layer. */
+  attention: LayerAttention[];
+}
+
+export interface ReferenceGradients extends ReferenceForward {
+  /** d loss / d parameter, by PyG name. */
+  grads: NamedParams;
+}
+
+type NodeType = 'user' | 'item';
+
+// Spelled out here rather than imported from the engine's parameter table, which this module checks.
+const EDGE_TYPES = [
+  { key: 'user__rates__item', src: 'user', dst: 'item', field: 'rates' },
+  { key: 'item__rev_rates__user', src: 'item', dst: 'user', field: 'revRates' },
+] as const;
+
+const NEGATIVE_SLOPE = 0.2;
+const SOFTMAX_EPS = 1e-16;
+
+/** A row-major matrix. */
+interface Mat {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+const mat = (rows: number, cols: number, data: Float64Array = new Float64Array(rows * cols)): Mat => ({ rows, cols, data });
+
+export function referenceForward(shape: ModelShape, params: NamedParams, input: ReferenceInput): ReferenceForward {
+  const { layers, h } = encode(shape, params, input);
+  return outputs(layers, h, input);
+}
+
+export function referenceGradients(shape: ModelShape, params: NamedParams, input: ReferenceInput): ReferenceGradients {
+  const { layers, h } = encode(shape, params, input);
+  const forward = outputs(layers, h, input);
+  const { predictions } = forward;
+  const grads: NamedParams = {};
+
+  // MSE and the inner-product decoder.
+  const n = predictions.length;
+  const dh: Record<NodeType, Mat> = { user: mat(h.user.rows, h.user.cols), item: mat(h.item.rows, h.item.cols) };
+  const C = shape.hidden;
+  for (let l = 0; l < n; l++) {
+    const dPred = (2 * (predictions[l] - input.labels[l])) / n;
+    const u = input.labelUser[l] * C;
+    const i = input.labelItem[l] * C;
+    for (let c = 0; c < C; c++) {
+      dh.user.data[u + c] += dPred * h.item.data[i + c];
+      dh.item.data[i + c] += dPred * h.user.data[u + c];
+    }
+  }
+
+  for (let l = layers.length; l >= 1; l--) {
+    const cache = layers[l - 1];
+    const dIn: Record<NodeType, Mat> = {
+      user: mat(cache.h.user.rows, cache.h.user.cols),
+      item: mat(cache.h.item.rows, cache.h.item.cols),
+    };
+    // relu(conv + lin): both branches receive the same gradient.
+    const dPre = {} as Record<NodeType, Mat>;
+    for (const t of ['user', 'item'] as const) {
+      const pre = cache.pre[t].data;
+      dPre[t] = mat(dh[t].rows, dh[t].cols, dh[t].data.map((g, k) => (pre[k] > 0 ? g : 0)));
+      const lin = linearBackward(dPre[t], cache.h[t], param(params, `lin${l}.${t}.weight`, C * cache.h[t].cols));
+      grads[`lin${l}.${t}.weight`] = lin.dw;
+      grads[`lin${l}.${t}.bias`] = columnSums(dPre[t]);
+      addInto(dIn[t], lin.dx);
+    }
+    for (const et of EDGE_TYPES) {
+      const name = `conv${l}.${et.key}`;
+      const p = gatParams(params, name, shape, cache.h[et.src].cols, cache.h[et.dst].cols);
+      const g = gatBackward(p, shape, cache.h[et.src], cache.h[et.dst], input[et.field], cache.gat[et.field], dPre[et.dst]);
+      grads[`${name}.att_src`] = g.attSrc;
+      grads[`${name}.att_dst`] = g.attDst;
+      grads[`${name}.bias`] = g.bias;
+      grads[`${name}.lin_src.weight`] = g.linSrc;
+      grads[`${name}.lin_dst.weight`] = g.linDst;
+      addInto(dIn[et.src], g.dxSrc);
+      addInto(dIn[et.dst], g.dxDst);
+    }
+    dh.user = dIn.user;
+    dh.item = dIn.item;
+  }
+
+  return { ...forward, grads };
+}
+
+// ---- encoder: L blocks of h ← relu(GAT(h) + Linear(h)), made heterogeneous as to_hetero does ----
+
+interface LayerCache {
+  /** The layer's input. */
+  h: Record<NodeType, Mat>;
+  gat: Record<'rates' | 'revRates', GatCache>;
+  /** Before the ReLU. */
+  pre: Record<NodeType, Mat>;
+}
+
+function encode(shape: ModelShape, params: NamedParams, input: ReferenceInput) {
+  checkInput(shape, input);
+  let h: Record<NodeType, Mat> = {
+    user: mat(input.numUsers, shape.userDim, input.xUser),
+    item: mat(input.numItems, shape.itemDim, input.xItem),
+  };
+  const C = shape.hidden;
+  const layers: LayerCache[] = [];
+  for (let l = 1; l <= shape.layers; l++) {
+    const gat = {} as LayerCache['gat'];
+    const pre = {} as Record<NodeType, Mat>;
+    // Each node type is the destination of exactly one edge type, so to_hetero's sum over the
+    // edge types ending in a node type has a single term.
+    for (const et of EDGE_TYPES) {
+      const p = gatParams(params, `conv${l}.${et.key}`, shape, h[et.src].cols, h[et.dst].cols);
+      const { out, cache } = gatForward(p, shape, h[et.src], h[et.dst], input[et.field]);
+      gat[et.field] = cache;
+      pre[et.dst] = out;
+    }
+    for (const t of ['user', 'item'] as const) {
+      const w = param(params, `lin${l}.${t}.weight`, C * h[t].cols);
+      const b = param(params, `lin${l}.${t}.bias`, C);
+      addInto(pre[t], linearForward(h[t], w, C, b));
+    }
+    layers.push({ h, gat, pre });
+    h = { user: relu(pre.user), item: relu(pre.item) };
+  }
+  return { layers, h };
+}
+
+function outputs(layers: LayerCache[], h: Record<NodeType, Mat>, input: ReferenceInput): ReferenceForward {
+  const predictions = decode(h, input);
+  return {
+    embeddings: { user: h.user.data, item: h.item.data },
+    predictions,
+    loss: mse(predictions, input.labels),
+    attention: layers.map((l) => ({ rates: l.gat.rates.alpha, revRates: l.gat.revRates.alpha })),
+  };
+}
+
+function decode(h: Record<NodeType, Mat>, input: ReferenceInput): Float64Array {
+  const C = h.user.cols;
+  return Float64Array.from({ length: input.labels.length }, (_, l) => {
+    const u = input.labelUser[l] * C;
+    const i = input.labelItem[l] * C;
+    let s = 0;
+    for (let c = 0; c < C; c++) s += h.user.data[u + c] * h.item.data[i + c];
+    return s;
+  });
+}
+
+function mse(predictions: Float64Array, labels: ArrayLike<number>): number {
+  let s = 0;
+  for (let l = 0; l < predictions.length; l++) s += (predictions[l] - labels[l]) ** 2;
+  return s / predictions.length;
+}
+
+// ---- one GATConv(concat=False, add_self_loops=False) on a bipartite edge type src → dst ----
+
+interface GatParams {
+  attSrc: Float64Array;
+  attDst: Float64Array;
+  bias: Float64Array;
+  /** HC × F_src */
+  linSrc: Float64Array;
+  /** HC × F_dst */
+  linDst: Float64Array;
+}
+
+interface GatCache {
+  /** Projected sources and destinations, N × HC (head-major within a row). */
+  xs: Mat;
+  xd: Mat;
+  /** a_s[src] + a_d[dst] per edge and head, before the LeakyReLU. */
+  pre: Float64Array;
+  alpha: Float64Array;
+}
+
+function gatForward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges: Pairs) {
+  const { heads: H, hidden: C } = shape;
+  const HC = H * C;
+  const xs = linearForward(xSrc, p.linSrc, HC);
+  const xd = linearForward(xDst, p.linDst, HC);
+  const aS = headScores(xs, p.attSrc, H, C);
+  const aD = headScores(xd, p.attDst, H, C);
+
+  const E = edges.length;
+  const pre = new Float64Array(E * H);
+  const z = new Float64Array(E * H);
+  const max = new Float64Array(xDst.rows * H).fill(-Infinity);
+  edges.forEach(([j, i], e) => {
+    for (let h = 0; h < H; h++) {
+      const v = aS[j * H + h] + aD[i * H + h];
+      pre[e * H + h] = v;
+      z[e * H + h] = v > 0 ? v : NEGATIVE_SLOPE * v;
+      max[i * H + h] = Math.max(max[i * H + h], z[e * H + h]);
+    }
+  });
+  // PyG's softmax: shift by the per-destination max, and 1e-16 in the denominator.
+  const sum = new Float64Array(xDst.rows * H);
+  const alpha = new Float64Array(E * H);
+  edges.forEach(([, i], e) => {
+    for (let h = 0; h < H; h++) {
+      alpha[e * H + h] = Math.exp(z[e * H + h] - max[i * H + h]);
+      sum[i * H + h] += alpha[e * H + h];
+    }
+  });
+  edges.forEach(([, i], e) => {
+    for (let h = 0; h < H; h++) alpha[e * H + h] /= sum[i * H + h] + SOFTMAX_EPS;
+  });
+
+  // Messages summed per head, then the mean over heads, then the bias: a destination without
+  // incoming edges gets the bias alone.
+  const agg = new Float64Array(xDst.rows * HC);
+  edges.forEach(([j, i], e) => {
+    for (let h = 0; h < H; h++) {
+      const a = alpha[e * H + h];
+      for (let c = 0; c < C; c++) agg[i * HC + h * C + c] += a * xs.data[j * HC + h * C + c];
+    }
+  });
+  const out = mat(xDst.rows, C);
+  for (let i = 0; i < xDst.rows; i++) {
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      for (let h = 0; h < H; h++) s += agg[i * HC + h * C + c];
+      out.data[i * C + c] = s / H + p.bias[c];
+    }
+  }
+  return { out, cache: { xs, xd, pre, alpha } satisfies GatCache };
+}
+
+function gatBackward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges: Pairs, cache: GatCache, gd: Mat) {
+  const { heads: H, hidden: C } = shape;
+  const HC = H * C;
+  const { xs, xd, pre, alpha } = cache;
+  const E = edges.length;
+
+  // d alpha, then through the softmax: dz = α (dα − Σ_{e'→i} α dα).
+  const dAlpha = new Float64Array(E * H);
+  const weighted = new Float64Array(xDst.rows * H);
+  edges.forEach(([j, i], e) => {
+    for (let h = 0; h < H; h++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += gd.data[i * C + c] * xs.data[j * HC + h * C + c];
+      dAlpha[e * H + h] = s / H;
+      weighted[i * H + h] += alpha[e * H + h] * dAlpha[e * H + h];
+    }
+  });
+  const daS = new Float64Array(xSrc.rows * H);
+  const daD = new Float64Array(xDst.rows * H);
+  const dxs = mat(xSrc.rows, HC);
+  edges.forEach(([j, i], e) => {
+    for (let h = 0; h < H; h++) {
+      const a = alpha[e * H + h];
+      const dz = a * (dAlpha[e * H + h] - weighted[i * H + h]);
+      const dPre = pre[e * H + h] > 0 ? dz : NEGATIVE_SLOPE * dz;
+      daS[j * H + h] += dPre;
+      daD[i * H + h] += dPre;
+      for (let c = 0; c < C; c++) dxs.data[j * HC + h * C + c] += (a * gd.data[i * C + c]) / H;
+    }
+  });
+  const dxd = mat(xDst.rows, HC);
+  const attSrc = new Float64Array(HC);
+  const attDst = new Float64Array(HC);
+  for (let j = 0; j < xSrc.rows; j++) {
+    for (let k = 0; k < HC; k++) {
+      const h = Math.floor(k / C);
+      dxs.data[j * HC + k] += daS[j * H + h] * p.attSrc[k];
+      attSrc[k] += daS[j * H + h] * xs.data[j * HC + k];
+    }
+  }
+  for (let i = 0; i < xDst.rows; i++) {
+    for (let k = 0; k < HC; k++) {
+      const h = Math.floor(k / C);
+      dxd.data[i * HC + k] = daD[i * H + h] * p.attDst[k];
+      attDst[k] += daD[i * H + h] * xd.data[i * HC + k];
+    }
+  }
+  const src = linearBackward(dxs, xSrc, p.linSrc);
+  const dst = linearBackward(dxd, xDst, p.linDst);
+  return {
+    attSrc,
+    attDst,
+    bias: columnSums(gd),
+    linSrc: src.dw,
+    linDst: dst.dw,
+    dxSrc: src.dx,
+    dxDst: dst.dx,
+  };
+}
+
+/** a[n,h] = Σ_c x[n, hC+c] · att[h,c]. */
+function headScores(x: Mat, att: Float64Array, H: number, C: number): Float64Array {
+  const a = new Float64Array(x.rows * H);
+  for (let n = 0; n < x.rows; n++) {
+    for (let h = 0; h < H; h++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += x.data[n * H * C + h * C + c] * att[h * C + c];
+      a[n * H + h] = s;
+    }
+  }
+  return a;
+}
+
+// ---- dense pieces ----
+
+/** y = x · wᵀ (+ b), w being outDim × x.cols as torch stores it. */
+function linearForward(x: Mat, w: Float64Array, outDim: number, b?: Float64Array): Mat {
+  const y = mat(x.rows, outDim);
+  for (let n = 0; n < x.rows; n++) {
+    for (let o = 0; o < outDim; o++) {
+      let s = 0;
+      for (let f = 0; f < x.cols; f++) s += x.data[n * x.cols + f] * w[o * x.cols + f];
+      y.data[n * outDim + o] = b ? s + b[o] : s;
+    }
+  }
+  return y;
+}
+
+/** dw = dyᵀ · x and dx = dy · w. */
+function linearBackward(dy: Mat, x: Mat, w: Float64Array) {
+  const dw = new Float64Array(dy.cols * x.cols);
+  const dx = mat(x.rows, x.cols);
+  for (let n = 0; n < x.rows; n++) {
+    for (let o = 0; o < dy.cols; o++) {
+      const g = dy.data[n * dy.cols + o];
+      for (let f = 0; f < x.cols; f++) {
+        dw[o * x.cols + f] += g * x.data[n * x.cols + f];
+        dx.data[n * x.cols + f] += g * w[o * x.cols + f];
+      }
+    }
+  }
+  return { dw, dx };
+}
+
+function columnSums(m: Mat): Float64Array {
+  const s = new Float64Array(m.cols);
+  for (let k = 0; k < m.data.length; k++) s[k % m.cols] += m.data[k];
+  return s;
+}
+
+function relu(m: Mat): Mat {
+  return mat(m.rows, m.cols, m.data.map((v) => (v > 0 ? v : 0)));
+}
+
+function addInto(target: Mat, m: Mat): void {
+  for (let k = 0; k < m.data.length; k++) target.data[k] += m.data[k];
+}
+
+// ---- checks: a wrong size here would otherwise read past an array as undefined → NaN ----
+
+function param(params: NamedParams, name: string, size: number): Float64Array {
+  const p = params[name];
+  if (!p) throw new Error(`reference model: missing parameter ${name}`);
+  if (p.length !== size) throw new Error(`reference model: ${name} has ${p.length} values, expected ${size}`);
+  return p;
+}
+
+function gatParams(params: NamedParams, prefix: string, shape: ModelShape, fSrc: number, fDst: number): GatParams {
+  const HC = shape.heads * shape.hidden;
+  return {
+    attSrc: param(params, `${prefix}.att_src`, HC),
+    attDst: param(params, `${prefix}.att_dst`, HC),
+    bias: param(params, `${prefix}.bias`, shape.hidden),
+    linSrc: param(params, `${prefix}.lin_src.weight`, HC * fSrc),
+    linDst: param(params, `${prefix}.lin_dst.weight`, HC * fDst),
+  };
+}
+
+function checkInput(shape: ModelShape, g: ReferenceInput): void {
+  const fail = (what: string) => {
+    throw new RangeError(`reference model: ${what}`);
+  };
+  if (g.xUser.length !== g.numUsers * shape.userDim) fail(`xUser has ${g.xUser.length} values, expected ${g.numUsers} × ${shape.userDim}`);
+  if (g.xItem.length !== g.numItems * shape.itemDim) fail(`xItem has ${g.xItem.length} values, expected ${g.numItems} × ${shape.itemDim}`);
+  const inRange = (v: number, n: number) => Number.isInteger(v) && v >= 0 && v < n;
+  for (const [u, i] of g.rates) if (!inRange(u, g.numUsers) || !inRange(i, g.numItems)) fail(`rates edge [${u}, ${i}] out of range`);
+  for (const [i, u] of g.revRates) if (!inRange(i, g.numItems) || !inRange(u, g.numUsers)) fail(`revRates edge [${i}, ${u}] out of range`);
+  const n = g.labels.length;
+  if (g.labelUser.length !== n || g.labelItem.length !== n) fail('labelUser, labelItem and labels differ in length');
+  for (let l = 0; l < n; l++) {
+    if (!inRange(g.labelUser[l], g.numUsers) || !inRange(g.labelItem[l], g.numItems)) fail(`label pair ${l} out of range`);
+  }
+}

@@ -1,0 +1,154 @@
+// All of a run's settings in one serialisable object (the URL and the CLI carry it), the seed's
+// defaults, and the checks that turn odd values into clamped ones with a message that says why.
+
+export interface RunSettings {
+  seed: number;
+  /** Fraction of the ratings, oldest first, that train. */
+  split: number;
+  /** Supervision edges per optimizer step, or the whole graph at once. */
+  batchSize: number | 'full';
+  /** Neighbours sampled per node at each hop (-1: all); mini-batches only. */
+  neighbors: number[];
+  /** Random non-edges (label 0) per supervision edge. */
+  negRatio: number;
+  epochs: number;
+  lr: number;
+  /** LATENT_DIM: hidden channels, and the width of the seed's random item features. */
+  hidden: number;
+  heads: number;
+  layers: number;
+  /** K of Recall@K and of the recommendations. */
+  k: number;
+  /** Which edges carry messages: the training edges only (honest), or all (as the seed's run). */
+  messagePassing: 'train' | 'all';
+}
+
+/** The seed's hyperparameters (the slide deck's "Case Study: Hyperparameters"). */
+export const SEED_SETTINGS: RunSettings = {
+  seed: 123,
+  split: 7 / 8,
+  batchSize: 1,
+  neighbors: [1],
+  negRatio: 0,
+  epochs: 1500,
+  lr: 1e-2,
+  hidden: 12,
+  heads: 2,
+  layers: 3,
+  k: 1,
+  messagePassing: 'train',
+};
+
+export interface SettingIssue {
+  key: keyof RunSettings;
+  message: string;
+}
+
+/** The top-K kernel's list length (shaders/topk.wgsl MAX_K). */
+export const MAX_K = 100;
+
+interface NumberRule {
+  min: number;
+  max: number;
+  integer: boolean;
+  /** Must be strictly greater than min. */
+  exclusiveMin?: boolean;
+  what: string;
+}
+
+const RULES: Record<'seed' | 'split' | 'negRatio' | 'epochs' | 'lr' | 'hidden' | 'heads' | 'layers' | 'k', NumberRule> = {
+  seed: { min: 0, max: 2 ** 32 - 1, integer: true, what: 'the seed' },
+  split: { min: 0, max: 1, integer: false, exclusiveMin: true, what: 'the train fraction' },
+  negRatio: { min: 0, max: 20, integer: false, what: 'the negative-sampling ratio' },
+  epochs: { min: 1, max: 1_000_000, integer: true, what: 'the number of epochs' },
+  lr: { min: 1e-6, max: 1, integer: false, what: 'the learning rate' },
+  hidden: { min: 1, max: 512, integer: true, what: 'the hidden size (LATENT_DIM)' },
+  heads: { min: 1, max: 16, integer: true, what: 'the number of heads' },
+  layers: { min: 1, max: 8, integer: true, what: 'the number of layers' },
+  k: { min: 1, max: MAX_K, integer: true, what: 'K' },
+};
+
+function checkNumber(key: keyof typeof RULES, raw: unknown, fallback: number, issues: SettingIssue[]): number {
+  const rule = RULES[key];
+  const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    issues.push({ key, message: `${rule.what} must be a number, got ${JSON.stringify(raw)}; using ${fallback}` });
+    return fallback;
+  }
+  let x = rule.integer ? Math.round(v) : v;
+  if (rule.integer && x !== v) issues.push({ key, message: `${rule.what} must be a whole number; ${v} rounds to ${x}` });
+  const tooLow = rule.exclusiveMin ? x <= rule.min : x < rule.min;
+  if (tooLow || x > rule.max) {
+    const clamped = tooLow ? (rule.exclusiveMin ? fallback : rule.min) : rule.max;
+    const range = `${rule.exclusiveMin ? '(' : '['}${rule.min}, ${rule.max}]`;
+    issues.push({ key, message: `${rule.what} must be in ${range}, got ${v}; using ${clamped}` });
+    x = clamped;
+  }
+  return x;
+}
+
+/** Checks every field; odd values are clamped (or replaced by the default) and reported, never thrown. */
+export function checkSettings(input: Partial<Record<keyof RunSettings, unknown>>, base: RunSettings = SEED_SETTINGS): { settings: RunSettings; issues: SettingIssue[] } {
+  const issues: SettingIssue[] = [];
+  const s: RunSettings = { ...base, neighbors: [...base.neighbors] };
+  for (const key of Object.keys(RULES) as (keyof typeof RULES)[]) {
+    if (input[key] !== undefined) s[key] = checkNumber(key, input[key], base[key], issues);
+  }
+  if (input.batchSize !== undefined) {
+    const b = input.batchSize;
+    if (b === 'full') s.batchSize = 'full';
+    else {
+      const n = typeof b === 'string' ? Number(b) : b;
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 1) s.batchSize = n;
+      else issues.push({ key: 'batchSize', message: `the batch size must be a positive whole number or "full", got ${JSON.stringify(b)}; using ${base.batchSize}` });
+    }
+  }
+  if (input.neighbors !== undefined) {
+    const raw = input.neighbors;
+    const list = Array.isArray(raw) ? raw : String(raw).split(',');
+    const parsed = list.map((x) => (typeof x === 'string' && x.trim() !== '' ? Number(x) : x));
+    if (parsed.length >= 1 && parsed.length <= 8 && parsed.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= -1 && x !== 0)) {
+      s.neighbors = parsed as number[];
+    } else {
+      issues.push({ key: 'neighbors', message: `neighbours per hop must be 1 to 8 whole numbers ≥ 1 (or -1 for all), like "1" or "10,5", got ${JSON.stringify(raw)}; using ${base.neighbors.join(',')}` });
+    }
+  }
+  if (input.messagePassing !== undefined) {
+    if (input.messagePassing === 'train' || input.messagePassing === 'all') s.messagePassing = input.messagePassing;
+    else issues.push({ key: 'messagePassing', message: `message passing must be "train" or "all", got ${JSON.stringify(input.messagePassing)}; using ${base.messagePassing}` });
+  }
+  return { settings: s, issues };
+}
+
+const KEYS: (keyof RunSettings)[] = ['seed', 'split', 'batchSize', 'neighbors', 'negRatio', 'epochs', 'lr', 'hidden', 'heads', 'layers', 'k', 'messagePassing'];
+
+/** The settings that differ from the seed's, as a URL query (without '?'). */
+export function settingsToQuery(s: RunSettings): string {
+  const q = new URLSearchParams();
+  for (const key of KEYS) {
+    const v = s[key];
+    const d = SEED_SETTINGS[key];
+    const text = Array.isArray(v) ? v.join(',') : String(v);
+    if (text !== (Array.isArray(d) ? d.join(',') : String(d))) q.set(key, text);
+  }
+  return q.toString();
+}
+
+/** Settings from a URL query; unknown keys and bad values are reported, the rest still applies. */
+export function settingsFromQuery(query: string): { settings: RunSettings; issues: SettingIssue[] } {
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(query);
+  } catch {
+    return { settings: SEED_SETTINGS, issues: [{ key: 'seed', message: 'the link is malformed; using the seed’s settings' }] };
+  }
+  const input: Partial<Record<keyof RunSettings, unknown>> = {};
+  const unknown: string[] = [];
+  params.forEach((value, key) => {
+    if ((KEYS as string[]).includes(key)) input[key as keyof RunSettings] = value;
+    else if (key !== 'user' && key !== 'item' && key !== 'data') unknown.push(key);
+  });
+  const { settings, issues } = checkSettings(input);
+  for (const key of unknown) issues.push({ key: 'seed', message: `the link has an unknown setting "${key}"; ignored` });
+  return { settings, issues };
+}

@@ -1,0 +1,307 @@
+// The training loop. It plans a chunk of epochs on the CPU (shuffles, sampled batches), uploads
+// their graphs in one write, encodes every optimizer step and every evaluation of the chunk into
+// one command buffer, and reads back only the chunk's losses and Recall@K values: one wait per chunk.
+import type { Gpu } from '../gpu/device';
+import type { Kernels } from '../gpu/kernels';
+import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
+import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
+import { fullGraph } from '../graph/build';
+import { Sampler } from '../graph/sampler';
+import type { GraphArrays, Ratings } from '../graph/types';
+import { ADAM_DEFAULTS, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { initParams, type ModelShape } from '../model/params';
+import { Rng } from '../util/rng';
+import { Evaluator } from './evaluator';
+import { featureRows, prepare, type Prepared } from './prepare';
+import type { RunSettings } from './settings';
+
+export interface EpochMetrics {
+  epoch: number;
+  /** Mean squared error over the epoch's supervision pairs (each step's loss weighted by its pairs). */
+  loss: number;
+  /** Recall@K after the epoch. */
+  recall: number;
+  /** Wall time per epoch, averaged over its chunk. */
+  ms: number;
+}
+
+export interface Ranking {
+  k: number;
+  channels: number;
+  /** numUsers × channels */
+  user: Float32Array;
+  /** numItems × channels */
+  item: Float32Array;
+  /** numUsers × k item indices, best first */
+  topk: Int32Array;
+}
+
+/** Epochs whose Recall@K slots one evaluator holds: the most epochs in one chunk. */
+const EVAL_SLOTS = 64;
+/** Steps per chunk at most: bounds the upload and the command buffer. */
+const MAX_STEPS_PER_CHUNK = 4096;
+const EMPTY_LABELS = { user: new Uint32Array(0), item: new Uint32Array(0), value: new Float32Array(0) };
+
+export class DivergedError extends Error {
+  constructor(readonly epoch: number) {
+    super(`training diverged at epoch ${epoch}: the loss is not a finite number; kept the weights of epoch ${epoch - 1}`);
+    this.name = 'DivergedError';
+  }
+}
+
+/** One planned optimizer step of a chunk. */
+interface PlannedStep {
+  counts: GraphCounts;
+  /** Word offset of its data in the chunk's upload. */
+  at: number;
+  /** True: only the header's step fields are uploaded, the graph is already in the workspace. */
+  fieldsOnly: boolean;
+}
+
+export class Trainer {
+  readonly history: EpochMetrics[] = [];
+  /** Epochs done. */
+  epoch = 0;
+  /** Optimizer steps done (Adam's t). */
+  step = 0;
+  private workspace: Workspace | null = null;
+  /** The graph whose full packing is in the workspace's graph buffer. */
+  private resident: GraphArrays | null = null;
+  private upload: GPUBuffer | null = null;
+  private readonly backup: GPUBuffer[];
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly settings: RunSettings,
+    readonly data: Prepared,
+    readonly shape: ModelShape,
+    readonly model: ModelOnGpu,
+    private readonly features: GPUBuffer,
+    readonly evaluator: Evaluator,
+    private readonly sampler: Sampler,
+    private rng: Rng,
+  ) {
+    this.backup = ['params', 'm', 'v'].map((n) => storageBuffer(gpu.device, `backup.${n}`, model.size * 4));
+  }
+
+  /** A fresh run: features and initial weights drawn from the seed (or the given weights). */
+  static create(gpu: Gpu, kernels: Kernels, ratings: Ratings, settings: RunSettings, initial?: Float32Array): Trainer {
+    const rng = new Rng(settings.seed);
+    const data = prepare(ratings, settings, rng);
+    const shape: ModelShape = {
+      layers: settings.layers,
+      hidden: settings.hidden,
+      heads: settings.heads,
+      userDim: data.features.userDim,
+      itemDim: data.features.itemDim,
+    };
+    const params = initial ?? initParams(shape, rng);
+    const model = new ModelOnGpu(gpu.device, kernels, shape, params);
+    const rows = featureRows(data.features);
+    const features = storageWith(gpu.device, 'features', rows.data);
+    const k = Math.min(settings.k, data.numItems);
+    const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, EMPTY_LABELS);
+    const evaluator = new Evaluator(model, features, evalGraph, data.train, data.test, k, EVAL_SLOTS);
+    const sampler = new Sampler({
+      numUsers: data.numUsers,
+      numItems: data.numItems,
+      mpEdges: data.mpEdges,
+      supervision: data.train,
+      batchSize: settings.batchSize,
+      neighbors: settings.neighbors,
+      negRatio: settings.negRatio,
+      allEdgesForNegCheck: data.all,
+    });
+    return new Trainer(gpu, settings, data, shape, model, features, evaluator, sampler, rng);
+  }
+
+  /** Optimizer steps in one epoch. */
+  get stepsPerEpoch(): number {
+    const b = this.settings.batchSize;
+    return b === 'full' ? 1 : Math.ceil(this.data.train.user.length / b);
+  }
+
+  /**
+   * Trains `epochs` more epochs (in chunks of one readback each) and returns their metrics.
+   * `onChunk` sees each chunk's metrics as they arrive. If the loss turns NaN or infinite, the run
+   * is rewound to the last good epoch and a DivergedError is thrown.
+   */
+  async train(epochs: number, onChunk?: (m: EpochMetrics[]) => void): Promise<EpochMetrics[]> {
+    const out: EpochMetrics[] = [];
+    const perChunk = Math.max(1, Math.min(EVAL_SLOTS, Math.floor(MAX_STEPS_PER_CHUNK / this.stepsPerEpoch)));
+    while (out.length < epochs) {
+      const metrics = await this.chunk(Math.min(perChunk, epochs - out.length));
+      out.push(...metrics);
+      onChunk?.(metrics);
+    }
+    return out;
+  }
+
+  private async chunk(epochs: number): Promise<EpochMetrics[]> {
+    const { device } = this.gpu;
+    const started = performance.now();
+    const rewind = { rng: this.rng.clone(), step: this.step, epoch: this.epoch };
+    const batches = Array.from({ length: epochs }, () => this.sampler.planEpoch(this.rng));
+    const ws = this.ensureWorkspace(batches.flat());
+    const plan = this.pack(batches);
+    const upload = this.ensureUpload(plan.data.length);
+    device.queue.writeBuffer(upload, 0, plan.data);
+
+    const encoder = device.createCommandEncoder({ label: `epochs ${this.epoch + 1}..${this.epoch + epochs}` });
+    const state = [this.model.params, this.model.m, this.model.v];
+    state.forEach((b, i) => encoder.copyBufferToBuffer(b, 0, this.backup[i], 0, this.model.size * 4));
+    let s = 0;
+    for (let e = 0; e < epochs; e++) {
+      for (let b = 0; b < batches[e].length; b++, s++) {
+        const step = plan.steps[s];
+        if (step.fieldsOnly) encoder.copyBufferToBuffer(upload, step.at * 4, ws.graph, STEP_FIELDS.lossSlot * 4, 12);
+        else encoder.copyBufferToBuffer(upload, step.at * 4, ws.graph, 0, step.counts.words * 4);
+        const pass = encoder.beginComputePass();
+        ws.encodeTrainStep(pass, step.counts);
+        pass.end();
+      }
+      this.evaluator.encode(encoder, e);
+    }
+    device.queue.submit([encoder.finish()]);
+    const [losses, recalls] = await Promise.all([
+      readBack(device, ws.lossHistory, plan.steps.length * 4),
+      readBack(device, this.evaluator.recall, epochs * 4),
+    ]);
+    const loss = new Float32Array(losses);
+    const recall = new Float32Array(recalls);
+    const ms = (performance.now() - started) / epochs;
+
+    const metrics: EpochMetrics[] = [];
+    s = 0;
+    for (let e = 0; e < epochs; e++) {
+      let sum = 0;
+      let pairs = 0;
+      for (let b = 0; b < batches[e].length; b++, s++) {
+        sum += loss[s] * plan.steps[s].counts.labels;
+        pairs += plan.steps[s].counts.labels;
+      }
+      const m = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: recall[e], ms };
+      if (!Number.isFinite(m.loss)) {
+        await this.rewind(rewind, e);
+        throw new DivergedError(m.epoch);
+      }
+      metrics.push(m);
+    }
+    this.epoch += epochs;
+    this.history.push(...metrics);
+    return metrics;
+  }
+
+  /** Back to the state before a chunk, then (deterministically) through its first `good` epochs. */
+  private async rewind(to: { rng: Rng; step: number; epoch: number }, good: number): Promise<void> {
+    const { device } = this.gpu;
+    const encoder = device.createCommandEncoder();
+    [this.model.params, this.model.m, this.model.v].forEach((b, i) => encoder.copyBufferToBuffer(this.backup[i], 0, b, 0, this.model.size * 4));
+    device.queue.submit([encoder.finish()]);
+    this.rng = to.rng;
+    this.step = to.step;
+    this.epoch = to.epoch;
+    if (good > 0) await this.chunk(good);
+  }
+
+  /**
+   * Lays out the chunk's upload: each step's packed graph with its step fields (loss slot, Adam's
+   * step size), or, when the step's graph is the one already in the workspace (full batch without
+   * negatives), the step fields alone.
+   */
+  private pack(batches: GraphArrays[][]): { data: Uint32Array<ArrayBuffer>; steps: PlannedStep[] } {
+    const pieces: Uint32Array[] = [];
+    const steps: PlannedStep[] = [];
+    let at = 0;
+    for (const graph of batches.flat()) {
+      const fieldsOnly = graph === this.resident;
+      const data = fieldsOnly ? new Uint32Array(HEADER_WORDS) : packGraph(graph);
+      this.step++;
+      const t = this.step;
+      setStepFields(data, 0, steps.length, this.settings.lr / (1 - ADAM_DEFAULTS.beta1 ** t), Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t));
+      const piece = fieldsOnly ? data.subarray(STEP_FIELDS.lossSlot, STEP_FIELDS.lossSlot + 3) : data;
+      pieces.push(piece);
+      steps.push({ counts: countsOf(graph), at, fieldsOnly });
+      at += piece.length;
+      this.resident = graph;
+    }
+    const data = new Uint32Array(at);
+    let o = 0;
+    for (const p of pieces) {
+      data.set(p, o);
+      o += p.length;
+    }
+    return { data, steps };
+  }
+
+  /** A workspace big enough for every graph of the chunk (rebuilt, with its bind groups, when not). */
+  private ensureWorkspace(graphs: GraphArrays[]): Workspace {
+    const need: Capacity = { nodes: 0, edges: 0, labels: 0, words: 0, lossSlots: graphs.length };
+    for (const g of graphs) {
+      const c = countsOf(g);
+      need.nodes = Math.max(need.nodes, c.nodes);
+      need.edges = Math.max(need.edges, c.edges);
+      need.labels = Math.max(need.labels, c.labels);
+      need.words = Math.max(need.words, c.words);
+    }
+    const ws = this.workspace;
+    if (ws && ws.fits(need)) return ws;
+    ws?.destroy();
+    // Grow with headroom so that the next chunk's slightly larger batches fit too.
+    const grow = (a: number, b: number) => Math.max(a, Math.ceil(b * 1.25));
+    const cap = ws?.capacity;
+    this.workspace = new Workspace(this.model, this.features, {
+      nodes: grow(cap?.nodes ?? 0, need.nodes),
+      edges: grow(cap?.edges ?? 0, need.edges),
+      labels: grow(cap?.labels ?? 0, need.labels),
+      words: grow(cap?.words ?? 0, need.words),
+      lossSlots: Math.max(cap?.lossSlots ?? 0, need.lossSlots),
+    });
+    // The new graph buffer holds nothing yet.
+    this.resident = null;
+    return this.workspace;
+  }
+
+  /** Runs the evaluation now (without training) and returns Recall@K. */
+  async evaluate(): Promise<number> {
+    const { device } = this.gpu;
+    const encoder = device.createCommandEncoder();
+    this.evaluator.encode(encoder, 0);
+    device.queue.submit([encoder.finish()]);
+    return new Float32Array(await readBack(device, this.evaluator.recall, 4))[0];
+  }
+
+  /** The last evaluation's embeddings and each user's top-K items (-1 pads a short list). */
+  async ranking(): Promise<Ranking> {
+    const { device } = this.gpu;
+    const { numUsers, numItems } = this.data;
+    const C = this.shape.hidden;
+    const [emb, topk] = await Promise.all([
+      readBack(device, this.evaluator.workspace.embeddings, (numUsers + numItems) * C * 4),
+      readBack(device, this.evaluator.topk, numUsers * this.evaluator.k * 4),
+    ]);
+    const all = new Float32Array(emb);
+    return { k: this.evaluator.k, channels: C, user: all.subarray(0, numUsers * C), item: all.subarray(numUsers * C), topk: new Int32Array(topk) };
+  }
+
+  async readParams(): Promise<Float32Array> {
+    return new Float32Array(await readBack(this.gpu.device, this.model.params, this.model.size * 4));
+  }
+
+  private ensureUpload(words: number): GPUBuffer {
+    if (!this.upload || this.upload.size < words * 4) {
+      this.upload?.destroy();
+      this.upload = storageBuffer(this.gpu.device, 'upload', Math.ceil(words * 1.25) * 4);
+    }
+    return this.upload;
+  }
+
+  destroy(): void {
+    this.workspace?.destroy();
+    this.upload?.destroy();
+    this.evaluator.destroy();
+    this.model.destroy();
+    this.features.destroy();
+    for (const b of this.backup) b.destroy();
+  }
+}

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseMoviesCsv, parseRatingsCsv } from '../src/graph/csv';
+import { InputError } from '../src/util/errors';
+import { Rng } from '../src/util/rng';
+import { ML_SMALL_DIR } from './helpers/paths';
+
+function errorOf(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError, nothing was thrown');
+}
+
+describe('parseRatingsCsv', () => {
+  it('reads MovieLens columns, numbering users and items by first appearance', () => {
+    const r = parseRatingsCsv('userId,movieId,rating,timestamp\n7,50,4.5,100\n3,50,2,90\n7,60,1,80\n', 'r.csv');
+    expect(r.userNames).toEqual(['7', '3']);
+    expect(r.itemNames).toEqual(['50', '60']);
+    expect([...r.user]).toEqual([0, 1, 0]);
+    expect([...r.item]).toEqual([0, 0, 1]);
+    expect([...r.rating]).toEqual([4.5, 2, 1]);
+    expect([...r.time]).toEqual([100, 90, 80]);
+  });
+
+  it('takes columns in any order, with CRLF, a BOM, quotes and no trailing newline', () => {
+    const text = '\uFEFFrating,"movieId",userId\r\n3,"1",a\r\n"4.5",2,"b,c"';
+    const r = parseRatingsCsv(text, 'r.csv');
+    expect(r.userNames).toEqual(['a', 'b,c']);
+    expect(r.itemNames).toEqual(['1', '2']);
+    expect([...r.rating]).toEqual([3, 4.5]);
+  });
+
+  it('uses the row index as time when there is no timestamp column', () => {
+    const r = parseRatingsCsv('userId,movieId,rating\n1,1,1\n1,2,2\n2,1,3\n', 'r.csv');
+    expect([...r.time]).toEqual([0, 1, 2]);
+  });
+
+  it('names items by title when a title map is given', () => {
+    const titles = new Map([['89745', 'Avengers, The (2012)']]);
+    const r = parseRatingsCsv('userId,movieId,rating\n1,89745,5\n1,2,3\n', 'r.csv', titles);
+    expect(r.itemNames).toEqual(['Avengers, The (2012)', '2']);
+  });
+
+  it('reads the named form (user,item) and quoted fields with doubled quotes and line breaks', () => {
+    const r = parseRatingsCsv('user,item,rating,timestamp\nBob,"The ""Best""\nMovie",5,1\n', 't.csv');
+    expect(r.userNames).toEqual(['Bob']);
+    expect(r.itemNames).toEqual(['The "Best"\nMovie']);
+  });
+
+  it('skips blank lines and still counts them in line numbers', () => {
+    const e = errorOf(() => parseRatingsCsv('userId,movieId,rating\n\n1,1,1\n\n1,2\n', 'r.csv'));
+    expect(e.message).toContain('line 5');
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['empty file', '', /r\.csv: the file is empty/],
+    ['blank file', '\uFEFF \r\n\n', /the file is empty/],
+    ['header only', 'userId,movieId,rating\n', /header but no ratings/],
+    ['missing column', 'userId,movieId,timestamp\n1,2,3\n', /line 1: missing column "rating"/],
+    ['missing item column', 'userId,rating\n1,2\n', /line 1: missing column "movieId" or "item"/],
+    ['unknown column', 'userId,movieId,rating,genre\n', /line 1: unknown column "genre"/],
+    ['duplicate column', 'userId,movieId,rating,rating\n', /line 1: duplicate column "rating"/],
+    ['duplicate alias', 'userId,user,movieId,rating\n', /line 1: duplicate column "user" \(the user column is already "userId"\)/],
+    ['empty header field', 'userId,,movieId,rating\n', /line 1: header field 2 is empty/],
+    ['too few fields', 'userId,movieId,rating\n1,1,1\n1,2\n', /line 3: expected 3 fields .*found 2/],
+    ['too many fields', 'userId,movieId,rating\n1,1,1,9\n', /line 2: expected 3 fields .*found 4/],
+    ['non-numeric rating', 'userId,movieId,rating\n1,1,good\n', /line 2: rating "good" is not a number/],
+    ['empty rating', 'userId,movieId,rating\n1,1,\n', /line 2: rating "" is not a number/],
+    ['hex rating', 'userId,movieId,rating\n1,1,0x5\n', /line 2: rating "0x5" is not a number/],
+    ['NaN rating', 'userId,movieId,rating\n1,1,NaN\n', /line 2: rating "NaN" is not a number/],
+    ['infinite rating', 'userId,movieId,rating\n1,1,1e999\n', /line 2: rating "1e999" is not finite/],
+    ['bad timestamp', 'userId,movieId,rating,timestamp\n1,1,1,yesterday\n', /line 2: timestamp "yesterday" is not a number/],
+    ['empty user id', 'userId,movieId,rating\n 1,1,1\n ,1,1\n', /line 3: empty user id/],
+    ['empty item id', 'userId,movieId,rating\n1,"",1\n', /line 2: empty item id/],
+    ['unclosed quote', 'userId,movieId,rating\n1,"1,1\n2,2,2\n', /line 2: a quoted field is never closed/],
+    ['text after quote', 'userId,movieId,rating\n1,"1"x,1\n', /line 2: unexpected text after a closing quote/],
+  ];
+  for (const [name, text, message] of bad) {
+    it(`rejects: ${name}`, () => {
+      const e = errorOf(() => parseRatingsCsv(text, 'r.csv'));
+      expect(e.message).toMatch(message);
+      if (/line/.test(message.source)) expect(e.message).toMatch(/^r\.csv, line \d+: /);
+    });
+  }
+
+  it('throws nothing but InputError on thousands of mutated files (ratings and movies)', () => {
+    const valid = 'userId,movieId,rating,timestamp\r\n1,10,4.0,5\r\n"2","1,1",3.5,6\r\n3,12,1,7\r\n';
+    const alphabet = [',', '"', '\n', '\r', ' ', 'a', '1', '.', '-', 'e', '\uFEFF', '', 'rating', 'user'];
+    const rng = new Rng(42);
+    let parsed = 0;
+    for (let trial = 0; trial < 5000; trial++) {
+      let text = valid;
+      const edits = 1 + rng.int(4);
+      for (let k = 0; k < edits; k++) {
+        const at = rng.int(text.length + 1);
+        const what = rng.int(3);
+        const piece = alphabet[rng.int(alphabet.length)];
+        if (what === 0) text = text.slice(0, at) + piece + text.slice(at);
+        else if (what === 1) text = text.slice(0, at) + text.slice(at + 1 + rng.int(3));
+        else text = text.slice(0, at) + piece + text.slice(at + 1);
+      }
+      try {
+        const r = parseRatingsCsv(text, 'fuzz.csv');
+        parsed++;
+        expect(r.user.length).toBeGreaterThan(0);
+        for (const x of r.rating) expect(Number.isFinite(x)).toBe(true);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw new Error(`non-InputError ${String(e)} for ${JSON.stringify(text)}`);
+        expect(e.message).toMatch(/^fuzz\.csv/);
+      }
+    }
+    // Some mutations keep the file valid; the fuzz must exercise both outcomes.
+    expect(parsed).toBeGreaterThan(100);
+    expect(parsed).toBeLessThan(5000);
+
+    const movies = 'movieId,title,genres\n1,"Avengers, The (2012)",Action\n2,"a ""b"" c",x\n';
+    for (let trial = 0; trial < 2000; trial++) {
+      const at = rng.int(movies.length + 1);
+      const text = movies.slice(0, at) + alphabet[rng.int(alphabet.length)] + movies.slice(at + rng.int(3));
+      try {
+        parseMoviesCsv(text, 'fuzz.csv');
+      } catch (e) {
+        if (!(e instanceof InputError)) throw new Error(`non-InputError ${String(e)} for ${JSON.stringify(text)}`);
+      }
+    }
+  });
+});
+
+describe('MovieLens latest-small', () => {
+  const ratingsText = readFileSync(`${ML_SMALL_DIR}ratings.csv`, 'utf8');
+  const moviesText = readFileSync(`${ML_SMALL_DIR}movies.csv`, 'utf8');
+
+  it('parses ratings.csv: 100,836 ratings by 610 users of 9,724 rated movies', () => {
+    const r = parseRatingsCsv(ratingsText, 'ratings.csv');
+    expect(r.user.length).toBe(100_836);
+    expect(r.userNames.length).toBe(610);
+    // movies.csv lists 9,742 movies; 18 of them have no rating.
+    expect(r.itemNames.length).toBe(9_724);
+    expect(r.rating[0]).toBe(4);
+    expect(r.time[0]).toBe(964982703);
+    expect(Math.min(...r.rating)).toBe(0.5);
+    expect(Math.max(...r.rating)).toBe(5);
+  });
+
+  it('parses movies.csv (quoted titles with commas and quotes) and names items with it', () => {
+    const titles = parseMoviesCsv(moviesText, 'movies.csv');
+    expect(titles.size).toBe(9_742);
+    expect(titles.get('89745')).toBe('Avengers, The (2012)');
+    expect(titles.get('112852')).toBe('Guardians of the Galaxy (2014)');
+    expect(titles.get('7789')).toBe(`11'09"01 - September 11 (2002)`);
+    const r = parseRatingsCsv(ratingsText, 'ratings.csv', titles);
+    expect(r.itemNames[0]).toBe('Toy Story (1995)');
+    expect(r.itemNames).toContain('Avengers, The (2012)');
+  });
+});
+
+describe('parseMoviesCsv', () => {
+  it('ignores extra columns and keeps ids for empty titles', () => {
+    const m = parseMoviesCsv('movieId,title,genres,year\n1,A,x,1\n2,,y,2\n', 'm.csv');
+    expect([...m]).toEqual([['1', 'A']]);
+  });
+
+  it.each([
+    ['', /m\.csv: the file is empty/],
+    ['movieId,genres\n1,x\n', /line 1: missing column "title"/],
+    ['movieId,title\n1,A\n1,B\n', /line 3: movieId 1 appears twice/],
+    ['movieId,title\n,A\n', /line 2: empty movieId/],
+    ['movieId,title\n1,A,B\n', /line 2: expected 2 fields, found 3/],
+  ])('rejects %j', (text, message) => {
+    expect(errorOf(() => parseMoviesCsv(text, 'm.csv')).message).toMatch(message);
+  });
+});

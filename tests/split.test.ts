@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { splitByTime } from '../src/graph/split';
+import { selectPairs } from '../src/graph/pairs';
+import { toyRatings } from '../src/graph/toy';
+import { parseRatingsCsv } from '../src/graph/csv';
+import { InputError } from '../src/util/errors';
+
+describe('splitByTime', () => {
+  it('keeps Tim → The Avengers as the toy test edge at 7/8', () => {
+    const r = toyRatings();
+    const s = splitByTime(r, 7 / 8);
+    expect(s.train.length).toBe(7);
+    expect(s.test.length).toBe(1);
+    const t = s.test[0];
+    expect(r.userNames[r.user[t]]).toBe('Tim');
+    expect(r.itemNames[r.item[t]]).toBe('The Avengers');
+    expect([...s.train]).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('sorts by time, ties in input order, and lists both parts in time order', () => {
+    const r = parseRatingsCsv('userId,movieId,rating,timestamp\n1,1,1,30\n1,2,1,10\n2,1,1,30\n2,2,1,20\n3,1,1,10\n', 'r.csv');
+    const s = splitByTime(r, 0.6);
+    expect([...s.train]).toEqual([1, 4, 3]);
+    expect([...s.test]).toEqual([0, 2]);
+  });
+
+  it('puts everything in train at fraction 1, and floors small fractions to no train at all', () => {
+    const r = toyRatings();
+    expect(splitByTime(r, 1).train.length).toBe(8);
+    expect(splitByTime(r, 1).test.length).toBe(0);
+    expect(splitByTime(r, 0.1).train.length).toBe(0);
+  });
+
+  it.each([0, -0.5, 1.5, NaN, Infinity])('rejects fraction %s', (f) => {
+    expect(() => splitByTime(toyRatings(), f)).toThrow(InputError);
+  });
+
+  it('selects the chosen ratings as labelled pairs', () => {
+    const r = toyRatings();
+    const p = selectPairs(r, splitByTime(r, 7 / 8).test);
+    expect([...p.user, ...p.item, ...p.value]).toEqual([2, 1, 5]);
+  });
+});
