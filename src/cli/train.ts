@@ -57,7 +57,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   };
   await trainer.train(total, onChunk);
   if (!json) log('\n');
-  const ranking = await trainer.ranking();
+  const ranking = await trainer.snapshot();
   const testUsers = [...new Set(trainer.data.test.user)].sort((a, b) => a - b);
   const recommendations = testUsers.map((u) => ({ user: ratings.userNames[u], items: recommendationsFor(ranking, ratings, u) }));
   const last = trainer.history[trainer.history.length - 1];

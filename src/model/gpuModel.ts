@@ -3,7 +3,7 @@
 // step is 26 dispatches for three layers (4 per layer forward, 2 for the decoder and loss, 4 per
 // layer backward less one, 1 for Adam), all in one compute pass.
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
-import { storageBuffer, uniformWith } from '../gpu/buffers';
+import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
 import { HEADER_WORDS, type GraphCounts } from '../gpu/graphBuffer';
 import { blockOf, flatLayout, type ModelShape } from './params';
 
@@ -77,6 +77,15 @@ export class ModelOnGpu {
     q.writeBuffer(this.grads, 0, zeros);
   }
 
+
+  readParams(): Promise<Float32Array> {
+    return readFloats(this.device, this.params, this.size);
+  }
+
+  /** The gradients of the last backward pass. */
+  readGrads(): Promise<Float32Array> {
+    return readFloats(this.device, this.grads, this.size);
+  }
 
   encodeAdam(pass: GPUComputePassEncoder, ws: Workspace): void {
     dispatch(pass, this.kernels.adam_step, ws.groups.adam, this.size);
@@ -209,6 +218,26 @@ export class Workspace {
   /** The encoder's output (after the last ReLU): users in rows [0, users), items after. */
   get embeddings(): GPUBuffer {
     return this.layers[this.layers.length - 1].out;
+  }
+
+  /** Encoder output of the first `nodes` nodes (node-major, `hidden` columns). */
+  readEmbeddings(nodes: number): Promise<Float32Array> {
+    return readFloats(this.model.device, this.embeddings, nodes * this.model.shape.hidden);
+  }
+
+  /** The decoder's predictions of the last loss pass. */
+  readPredictions(labels: number): Promise<Float32Array> {
+    return readFloats(this.model.device, this.pred, labels);
+  }
+
+  /** Loss slots 0..count-1. */
+  readLosses(count: number): Promise<Float32Array> {
+    return readFloats(this.model.device, this.lossHistory, count);
+  }
+
+  /** Attention of layer l (0-based) of the last forward pass: edges × heads, CSR slot order. */
+  readAttention(l: number, edges: number): Promise<Float32Array> {
+    return readFloats(this.model.device, this.layers[l].alpha, edges * this.model.shape.heads);
   }
 
   fits(need: Capacity): boolean {

@@ -1,6 +1,6 @@
-// A user's recommendations, with names and scores, from a ranking read off the GPU.
+// A user's recommendations, with names and scores, from a snapshot read off the GPU.
 import type { Ratings } from '../graph/types';
-import type { Ranking } from './trainer';
+import type { Snapshot } from './trainer';
 
 export interface Recommendation {
   item: string;
@@ -8,7 +8,7 @@ export interface Recommendation {
   score: number;
 }
 
-export function recommendationsFor(r: Ranking, ratings: Ratings, user: number): Recommendation[] {
+export function recommendationsFor(r: Snapshot, ratings: Ratings, user: number): Recommendation[] {
   const out: Recommendation[] = [];
   for (let k = 0; k < r.k; k++) {
     const i = r.topk[user * r.k + k];

@@ -25,15 +25,19 @@ export interface EpochMetrics {
   ms: number;
 }
 
-export interface Ranking {
+export interface Snapshot {
+  /** Epochs done when it was taken. */
+  epoch: number;
   k: number;
   channels: number;
   /** numUsers × channels */
   user: Float32Array;
   /** numItems × channels */
   item: Float32Array;
-  /** numUsers × k item indices, best first */
+  /** numUsers × k item indices, best first (-1 pads a short list) */
   topk: Int32Array;
+  /** Per layer: the evaluation graph's edges × heads, in its CSR slot order. */
+  attention: Float32Array[];
 }
 
 /** Epochs whose Recall@K slots one evaluator holds: the most epochs in one chunk. */
@@ -65,6 +69,8 @@ export class Trainer {
   /** Optimizer steps done (Adam's t). */
   step = 0;
   private workspace: Workspace | null = null;
+  /** For forward passes on other graphs (embeddingsFor). */
+  private probe: Workspace | null = null;
   /** The graph whose full packing is in the workspace's graph buffer. */
   private resident: GraphArrays | null = null;
   private upload: GPUBuffer | null = null;
@@ -271,21 +277,61 @@ export class Trainer {
     return new Float32Array(await readBack(device, this.evaluator.recall, 4))[0];
   }
 
-  /** The last evaluation's embeddings and each user's top-K items (-1 pads a short list). */
-  async ranking(): Promise<Ranking> {
+  /**
+   * What the page and the explanations read after an epoch: the last evaluation's embeddings,
+   * each user's top-K, and every layer's attention on the evaluation graph (`evaluator.graph`).
+   */
+  async snapshot(): Promise<Snapshot> {
     const { device } = this.gpu;
-    const { numUsers, numItems } = this.data;
+    const { numUsers } = this.data;
+    const ws = this.evaluator.workspace;
     const C = this.shape.hidden;
-    const [emb, topk] = await Promise.all([
-      readBack(device, this.evaluator.workspace.embeddings, (numUsers + numItems) * C * 4),
+    const nodes = this.evaluator.counts.nodes;
+    const [emb, topk, ...attention] = await Promise.all([
+      ws.readEmbeddings(nodes),
       readBack(device, this.evaluator.topk, numUsers * this.evaluator.k * 4),
+      ...ws.layers.map((_, l) => ws.readAttention(l, this.evaluator.counts.edges)),
     ]);
-    const all = new Float32Array(emb);
-    return { k: this.evaluator.k, channels: C, user: all.subarray(0, numUsers * C), item: all.subarray(numUsers * C), topk: new Int32Array(topk) };
+    return {
+      epoch: this.epoch,
+      k: this.evaluator.k,
+      channels: C,
+      user: emb.slice(0, numUsers * C),
+      item: emb.slice(numUsers * C),
+      topk: new Int32Array(topk),
+      attention,
+    };
+  }
+
+  /**
+   * The encoder's output with the current weights on another graph over the same users and items
+   * (an edge taken away, say): one forward pass on the GPU, no training.
+   */
+  async embeddingsFor(graph: GraphArrays): Promise<{ user: Float32Array; item: Float32Array }> {
+    const { numUsers, numItems } = this.data;
+    if (graph.numUsers !== numUsers || graph.numItems !== numItems) {
+      throw new Error(`embeddingsFor: the graph has ${graph.numUsers} users and ${graph.numItems} items, the run ${numUsers} and ${numItems}`);
+    }
+    const c = countsOf(graph);
+    const need: Capacity = { ...c, lossSlots: 1 };
+    if (!this.probe || !this.probe.fits(need)) {
+      this.probe?.destroy();
+      this.probe = new Workspace(this.model, this.features, need);
+    }
+    const { device } = this.gpu;
+    device.queue.writeBuffer(this.probe.graph, 0, packGraph(graph));
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    this.probe.encodeForward(pass, c);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    const emb = await this.probe.readEmbeddings(c.nodes);
+    const C = this.shape.hidden;
+    return { user: emb.slice(0, numUsers * C), item: emb.slice(numUsers * C) };
   }
 
   async readParams(): Promise<Float32Array> {
-    return new Float32Array(await readBack(this.gpu.device, this.model.params, this.model.size * 4));
+    return this.model.readParams();
   }
 
   private ensureUpload(words: number): GPUBuffer {
@@ -298,6 +344,7 @@ export class Trainer {
 
   destroy(): void {
     this.workspace?.destroy();
+    this.probe?.destroy();
     this.upload?.destroy();
     this.evaluator.destroy();
     this.model.destroy();
