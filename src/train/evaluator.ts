@@ -2,7 +2,7 @@
 // exact top-K per user with the training items excluded, then Recall@K into a metric slot.
 // Nothing comes back until the trainer reads the slots.
 import { bindGroup, dispatch, dispatchOne } from '../gpu/kernels';
-import { storageBuffer, storageWith } from '../gpu/buffers';
+import { readBack, readFloats, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
 import type { Pairs } from '../graph/pairs';
@@ -95,6 +95,16 @@ export class Evaluator {
     dispatch(pass, this.model.kernels.top_k, this.topkGroup, this.graph.numUsers);
     dispatchOne(pass, this.model.kernels.recall_at_k, this.recallGroup);
     pass.end();
+  }
+
+  /** Each user's top-K item indices from the last evaluation (numUsers × k, -1 pads). */
+  async readTopK(): Promise<Int32Array> {
+    return new Int32Array(await readBack(this.model.device, this.topk, this.graph.numUsers * this.k * 4));
+  }
+
+  /** Recall@K of slots 0..count-1. */
+  readRecall(count: number): Promise<Float32Array> {
+    return readFloats(this.model.device, this.recall, count);
   }
 
   destroy(): void {

@@ -3,7 +3,7 @@
 // one command buffer, and reads back only the chunk's losses and Recall@K values: one wait per chunk.
 import type { Gpu } from '../gpu/device';
 import type { Kernels } from '../gpu/kernels';
-import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
+import { storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
@@ -169,12 +169,7 @@ export class Trainer {
       this.evaluator.encode(encoder, e);
     }
     device.queue.submit([encoder.finish()]);
-    const [losses, recalls] = await Promise.all([
-      readBack(device, ws.lossHistory, plan.steps.length * 4),
-      readBack(device, this.evaluator.recall, epochs * 4),
-    ]);
-    const loss = new Float32Array(losses);
-    const recall = new Float32Array(recalls);
+    const [loss, recall] = await Promise.all([ws.readLosses(plan.steps.length), this.evaluator.readRecall(epochs)]);
     const ms = (performance.now() - started) / epochs;
 
     const metrics: EpochMetrics[] = [];
@@ -274,7 +269,7 @@ export class Trainer {
     const encoder = device.createCommandEncoder();
     this.evaluator.encode(encoder, 0);
     device.queue.submit([encoder.finish()]);
-    return new Float32Array(await readBack(device, this.evaluator.recall, 4))[0];
+    return (await this.evaluator.readRecall(1))[0];
   }
 
   /**
@@ -282,14 +277,13 @@ export class Trainer {
    * each user's top-K, and every layer's attention on the evaluation graph (`evaluator.graph`).
    */
   async snapshot(): Promise<Snapshot> {
-    const { device } = this.gpu;
     const { numUsers } = this.data;
     const ws = this.evaluator.workspace;
     const C = this.shape.hidden;
     const nodes = this.evaluator.counts.nodes;
     const [emb, topk, ...attention] = await Promise.all([
       ws.readEmbeddings(nodes),
-      readBack(device, this.evaluator.topk, numUsers * this.evaluator.k * 4),
+      this.evaluator.readTopK(),
       ...ws.layers.map((_, l) => ws.readAttention(l, this.evaluator.counts.edges)),
     ]);
     return {
@@ -298,7 +292,7 @@ export class Trainer {
       channels: C,
       user: emb.slice(0, numUsers * C),
       item: emb.slice(numUsers * C),
-      topk: new Int32Array(topk),
+      topk,
       attention,
     };
   }
