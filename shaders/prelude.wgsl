@@ -1,57 +1,131 @@
-// Shared by every kernel of the model: how to read the graph buffer and the layer's uniform.
-// The layouts are described in docs/ENGINE.md; src/gpu/graphBuffer.ts and src/model/params.ts
-// write them.
+// Shared by every kernel: the bindings, the graph and layer accessors. docs/ENGINE.md describes
+// the layouts; src/gpu/graphBuffer.ts, src/model/params.ts and src/model/gpuModel.ts write them.
+//
+// Every op is a function of one invocation index (op_*). A per-op entry point runs it once per
+// invocation over the whole dispatch; the fused entry points (fused.wgsl) run every op of a
+// training step, or of an evaluation, inside one workgroup with barriers between them, which is
+// what pays on small graphs where the cost of a dispatch dwarfs the work.
 
-// The graph of the current step: a header of counts and offsets, then the arrays, all u32.
+// Workgroup size of the per-op kernels, and of the fused ones: a software adapter runs a
+// workgroup on one core, where a narrow group makes each barrier cheap.
+const WG = 64u;
+const FWG = 4u;
+const MAX_LAYERS = 8u;
+
+// The graphs: a header of counts and offsets (relative to the graph's start), then the arrays.
+// The per-op path has one graph at offset 0; the fused path reads a whole chunk of steps.
 @group(0) @binding(0) var<storage, read> graph: array<u32>;
+@group(0) @binding(1) var<uniform> model: Model;
+@group(0) @binding(2) var<uniform> which: Which;
+// Input features of every dataset node (users then items), rows of xStride.
+@group(0) @binding(3) var<storage, read> features: array<f32>;
+@group(0) @binding(4) var<storage, read_write> params: array<f32>;
+// Adam's buffers, one after another: gradients [0, P), first moments [P, 2P), second [2P, 3P).
+@group(0) @binding(5) var<storage, read_write> opt: array<f32>;
+// Every activation and gradient of a workspace, at the offsets in `model`.
+@group(0) @binding(6) var<storage, read_write> arena: array<f32>;
 
-fn numNodes() -> u32 { return graph[0]; }
-fn numUsers() -> u32 { return graph[1]; }
-fn numEdges() -> u32 { return graph[2]; }
-fn numLabels() -> u32 { return graph[3]; }
-fn dstPtr(i: u32) -> u32 { return graph[graph[4] + i]; }
-fn edgeSrc(e: u32) -> u32 { return graph[graph[5] + e]; }
-fn edgeDst(e: u32) -> u32 { return graph[graph[6] + e]; }
-fn srcPtr(j: u32) -> u32 { return graph[graph[7] + j]; }
-fn srcEdge(k: u32) -> u32 { return graph[graph[8] + k]; }
-fn nodeGlobal(n: u32) -> u32 { return graph[graph[9] + n]; }
-fn labelUser(l: u32) -> u32 { return graph[graph[10] + l]; }
-fn labelItem(l: u32) -> u32 { return graph[graph[11] + l]; }
-fn labelValue(l: u32) -> f32 { return bitcast<f32>(graph[graph[12] + l]); }
-fn labPtr(n: u32) -> u32 { return graph[graph[13] + n]; }
-fn labEdge(k: u32) -> u32 { return graph[graph[14] + k]; }
-// Per optimizer step: where the loss goes, and Adam's bias-corrected step size and sqrt(1 - β2^t),
-// computed in float64 on the host as PyTorch does.
-fn lossSlot() -> u32 { return graph[15]; }
-fn adamStepSize() -> f32 { return bitcast<f32>(graph[16]); }
-fn adamBias2Sqrt() -> f32 { return bitcast<f32>(graph[17]); }
+// One GAT block. Its parameters for node type t form one contiguous block of `params`:
+// W (rows × fIn(t)), skip bias (C), att_src (H·C), att_dst (H·C), GAT bias (C).
+// x..gPrev are arena offsets of its input, projections Y (rows per node: xs | xd | skip),
+// scores (a_src | a_dst per node), alpha (per CSR slot), output, its pre-activation gradient,
+// and the previous layer's pre-activation gradient (which input_backward writes).
+struct Layer {
+  heads: u32, channels: u32, rows: u32, indirect: u32,
+  xStride: u32, fUser: u32, fItem: u32, blockUser: u32,
+  blockItem: u32, x: u32, y: u32, scores: u32,
+  alpha: u32, out: u32, gPre: u32, gPrev: u32,
+}
+
+struct Model {
+  layers: array<Layer, MAX_LAYERS>,
+  numLayers: u32, paramCount: u32, dY: u32, ds: u32,
+  dScores: u32, pred: u32, loss: u32, recall: u32,
+  beta1: f32, beta2: f32, eps: f32, pad: u32,
+}
+
+// Per bind group: the layer of a per-op dispatch, where the graph starts, where the fused step
+// schedule starts, and the metric slot of an evaluation.
+struct Which { layer: u32, gbase: u32, schedule: u32, slot: u32 }
+
+// The current graph, read once from its header: counts, and absolute offsets of its arrays.
+// (The software adapter's compiler does not hoist loads out of loops; this does it by hand.)
+struct GraphView {
+  nodes: u32, users: u32, edges: u32, labels: u32,
+  dstPtr: u32, edgeSrc: u32, edgeDst: u32, srcPtr: u32,
+  srcEdge: u32, nodeGlobal: u32, labelUser: u32, labelItem: u32,
+  labelValue: u32, labPtr: u32, labEdge: u32, base: u32,
+}
+
+var<private> G: GraphView;
+var<private> L: Layer;
+
+fn useGraph(base: u32) {
+  G.base = base;
+  G.nodes = graph[base];
+  G.users = graph[base + 1u];
+  G.edges = graph[base + 2u];
+  G.labels = graph[base + 3u];
+  G.dstPtr = base + graph[base + 4u];
+  G.edgeSrc = base + graph[base + 5u];
+  G.edgeDst = base + graph[base + 6u];
+  G.srcPtr = base + graph[base + 7u];
+  G.srcEdge = base + graph[base + 8u];
+  G.nodeGlobal = base + graph[base + 9u];
+  G.labelUser = base + graph[base + 10u];
+  G.labelItem = base + graph[base + 11u];
+  G.labelValue = base + graph[base + 12u];
+  G.labPtr = base + graph[base + 13u];
+  G.labEdge = base + graph[base + 14u];
+}
+
+fn begin(layer: u32) {
+  useGraph(which.gbase);
+  L = model.layers[layer];
+}
+
+fn numNodes() -> u32 { return G.nodes; }
+fn numUsers() -> u32 { return G.users; }
+fn numEdges() -> u32 { return G.edges; }
+fn numLabels() -> u32 { return G.labels; }
+fn dstPtr(i: u32) -> u32 { return graph[G.dstPtr + i]; }
+fn edgeSrc(e: u32) -> u32 { return graph[G.edgeSrc + e]; }
+fn edgeDst(e: u32) -> u32 { return graph[G.edgeDst + e]; }
+fn srcPtr(j: u32) -> u32 { return graph[G.srcPtr + j]; }
+fn srcEdge(k: u32) -> u32 { return graph[G.srcEdge + k]; }
+fn nodeGlobal(n: u32) -> u32 { return graph[G.nodeGlobal + n]; }
+fn labelUser(l: u32) -> u32 { return graph[G.labelUser + l]; }
+fn labelItem(l: u32) -> u32 { return graph[G.labelItem + l]; }
+fn labelValue(l: u32) -> f32 { return bitcast<f32>(graph[G.labelValue + l]); }
+fn labPtr(n: u32) -> u32 { return graph[G.labPtr + n]; }
+fn labEdge(k: u32) -> u32 { return graph[G.labEdge + k]; }
+// Per optimizer step: where its loss goes, and Adam's bias-corrected step size and
+// sqrt(1 - β2^t), computed in float64 on the host as PyTorch does.
+fn lossSlot() -> u32 { return graph[G.base + 15u]; }
+fn adamStepSize() -> f32 { return bitcast<f32>(graph[G.base + 16u]); }
+fn adamBias2Sqrt() -> f32 { return bitcast<f32>(graph[G.base + 17u]); }
 
 fn nodeType(n: u32) -> u32 { return select(0u, 1u, n >= numUsers()); }
-
-// One GAT block of the encoder. Its parameters for node type t form one contiguous block of the
-// flat parameter buffer: W (rows × fIn(t)), skip bias (C), att_src (H·C), att_dst (H·C), GAT bias (C).
-struct Layer {
-  heads: u32,
-  channels: u32,
-  rows: u32,      // 2·H·C + C: a node's source projection, destination projection and skip
-  indirect: u32,  // 1 for the first layer: input rows are dataset nodes, found through nodeGlobal
-  xStride: u32,   // row stride of the input
-  fUser: u32,
-  fItem: u32,
-  blockUser: u32,
-  blockItem: u32,
-}
-@group(0) @binding(1) var<uniform> layer: Layer;
-
-fn fIn(t: u32) -> u32 { return select(layer.fUser, layer.fItem, t == 1u); }
-fn blockBase(t: u32) -> u32 { return select(layer.blockUser, layer.blockItem, t == 1u); }
-fn hc() -> u32 { return layer.heads * layer.channels; }
-fn skipBiasAt(t: u32) -> u32 { return blockBase(t) + layer.rows * fIn(t); }
-fn attSrcAt(t: u32) -> u32 { return skipBiasAt(t) + layer.channels; }
+fn fIn(t: u32) -> u32 { return select(L.fUser, L.fItem, t == 1u); }
+fn blockBase(t: u32) -> u32 { return select(L.blockUser, L.blockItem, t == 1u); }
+fn hc() -> u32 { return L.heads * L.channels; }
+fn skipBiasAt(t: u32) -> u32 { return blockBase(t) + L.rows * fIn(t); }
+fn attSrcAt(t: u32) -> u32 { return skipBiasAt(t) + L.channels; }
 fn attDstAt(t: u32) -> u32 { return attSrcAt(t) + hc(); }
 fn gatBiasAt(t: u32) -> u32 { return attDstAt(t) + hc(); }
-fn blockSize(t: u32) -> u32 { return gatBiasAt(t) + layer.channels - blockBase(t); }
-fn inputRow(n: u32) -> u32 { return select(n, nodeGlobal(n), layer.indirect == 1u); }
+fn blockSize(t: u32) -> u32 { return gatBiasAt(t) + L.channels - blockBase(t); }
+
+// The layer's input: dataset features for the first layer (through nodeGlobal), else the
+// previous layer's output.
+fn xAt(n: u32, f: u32) -> f32 {
+  if (L.indirect == 1u) {
+    return features[nodeGlobal(n) * L.xStride + f];
+  }
+  return arena[L.x + n * L.xStride + f];
+}
 
 // Dispatches larger than 65535 workgroups are split over y; this is the flat invocation index.
-fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * 64u; }
+fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
+
+// Between two ops of a fused kernel: every invocation's storage writes are visible after it.
+fn sync() { storageBarrier(); }

@@ -4,9 +4,9 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, dispatch, dispatchOne, type Kernels } from '../src/gpu/kernels';
-import { readBack, readFloats, storageWith } from '../src/gpu/buffers';
+import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
-import { ModelOnGpu, Workspace } from '../src/model/gpuModel';
+import { fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
 import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/params';
 import * as ref from '../src/reference/kernels';
 import { adamStep } from '../src/reference/adam';
@@ -86,53 +86,56 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
       blockUser: blockOf(layout, l + 1, 'user').w, blockItem: blockOf(layout, l + 1, 'item').w,
     });
     const read = (b: GPUBuffer, n: number) => readFloats(device, b, n);
+    const arena = (offset: number, n: number) => readFloats(device, ws.arena, n, offset);
+    const o = ws.layout;
+    const k = kernels.pipelines;
     const E = counts.edges;
 
     // Forward, layer by layer.
     for (let l = 0; l < c.layers; l++) {
       const d = desc(l);
-      const a = ws.layers[l];
-      const grp = ws.groups.layers[l];
-      const X = l === 0 ? features : await read(ws.layers[l - 1].out, N * C);
-      await run((p) => dispatch(p, kernels.project, grp.project, N * R));
-      const Y = await read(a.Y, N * R);
+      const a = o.layers[l];
+      const grp = [ws.layerGroups[l]];
+      const X = l === 0 ? features : await arena(o.layers[l - 1].out, N * C);
+      await run((p) => dispatch(p, k.project, grp, N * R));
+      const Y = await arena(a.y, N * R);
       expectClose(Y, ref.refProject(graph, d, params, X), `layer ${l + 1} project`);
-      await run((p) => dispatch(p, kernels.attention_scores, grp.scores, N * H));
-      const scores = await read(a.scores, N * 2 * H);
+      await run((p) => dispatch(p, k.attention_scores, grp, N * H));
+      const scores = await arena(a.scores, N * 2 * H);
       expectClose(scores, ref.refScores(graph, d, params, Y), `layer ${l + 1} attention_scores`);
-      await run((p) => dispatch(p, kernels.edge_softmax, grp.softmax, N * H));
-      const alpha = await read(a.alpha, E * H);
+      await run((p) => dispatch(p, k.edge_softmax, grp, N * H));
+      const alpha = await arena(a.alpha, E * H);
       expectClose(alpha, ref.refSoftmax(graph, d, scores), `layer ${l + 1} edge_softmax`);
-      await run((p) => dispatch(p, kernels.aggregate, grp.aggregate, N * C));
-      expectClose(await read(a.out, N * C), ref.refAggregate(graph, d, params, Y, alpha), `layer ${l + 1} aggregate`);
+      await run((p) => dispatch(p, k.aggregate, grp, N * C));
+      expectClose(await arena(a.out, N * C), ref.refAggregate(graph, d, params, Y, alpha), `layer ${l + 1} aggregate`);
     }
 
     // Decoder and loss.
-    const h = await read(ws.embeddings, N * C);
-    await run((p) => dispatchOne(p, kernels.decode_loss, ws.groups.decodeLoss));
+    const h = await ws.readEmbeddings(N);
+    await run((p) => dispatchOne(p, k.decode_loss, [ws.layerGroups[0]]));
     const want = ref.refDecodeLoss(graph, C, h);
-    const pred = await read(ws.pred, counts.labels);
+    const pred = await ws.readPredictions(counts.labels);
     expectClose(pred, want.pred, 'decode_loss predictions');
-    expectClose([(await read(ws.lossHistory, 4))[2]], [want.loss], 'decode_loss loss (slot 2)');
-    await run((p) => dispatch(p, kernels.decode_backward, ws.groups.decodeBackward, N * C));
-    expectClose(await read(ws.gPreOf(c.layers - 1), N * C), ref.refDecodeBackward(graph, C, h, pred), 'decode_backward');
+    expectClose([(await ws.readLosses(4))[2]], [want.loss], 'decode_loss loss (slot 2)');
+    await run((p) => dispatch(p, k.decode_backward, [ws.layerGroups[0]], N * C));
+    expectClose(await arena(o.layers[c.layers - 1].gPre, N * C), ref.refDecodeBackward(graph, C, h, pred), 'decode_backward');
 
     // Backward, layer by layer.
     const grads = new Float64Array(model.size);
     for (let l = c.layers - 1; l >= 0; l--) {
       const d = desc(l);
-      const a = ws.layers[l];
-      const grp = ws.groups.layers[l];
+      const a = o.layers[l];
+      const grp = [ws.layerGroups[l]];
       const [Y, scores, alpha, gPre] = await Promise.all([
-        read(a.Y, N * R), read(a.scores, N * 2 * H), read(a.alpha, E * H), read(ws.gPreOf(l), N * C),
+        arena(a.y, N * R), arena(a.scores, N * 2 * H), arena(a.alpha, E * H), arena(a.gPre, N * C),
       ]);
-      const X = l === 0 ? features : await read(ws.layers[l - 1].out, N * C);
+      const X = l === 0 ? features : await arena(o.layers[l - 1].out, N * C);
       expect(gPre.some((v) => v !== 0), `layer ${l + 1}: some gradient reaches it`).toBe(true);
-      await run((p) => dispatch(p, kernels.softmax_backward, grp.softmaxBackward, N * H));
+      await run((p) => dispatch(p, k.softmax_backward, grp, N * H));
       const sb = ref.refSoftmaxBackward(graph, d, Y, scores, alpha, gPre);
-      const ds = await read(ws.ds, E * H);
+      const ds = await arena(o.ds, E * H);
       expectClose(ds, sb.ds, `layer ${l + 1} softmax_backward ds`);
-      const dScoresAfterSoftmax = await read(ws.dScores, N * 2 * H);
+      const dScoresAfterSoftmax = await arena(o.dScores, N * 2 * H);
       const termSize = Math.max(...Array.from(graph.dstPtr.slice(1), (p1, i) => {
         let s = 0;
         for (let e = graph.dstPtr[i]; e < p1; e++) for (let hh = 0; hh < H; hh++) s += Math.abs(sb.ds[e * H + hh]);
@@ -140,29 +143,29 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
       }));
       const dstHalf = (a: Float32Array | Float64Array) => a.filter((_, k) => k % (2 * H) >= H);
       expectClose(dstHalf(dScoresAfterSoftmax), dstHalf(sb.dScores), `layer ${l + 1} softmax_backward dScores`, 2e-5, termSize);
-      await run((p) => dispatch(p, kernels.aggregate_backward, grp.aggregateBackward, N * R));
+      await run((p) => dispatch(p, k.aggregate_backward, grp, N * R));
       const ab = ref.refAggregateBackward(graph, d, params, alpha, ds, gPre, dScoresAfterSoftmax);
-      const dY = await read(ws.dY, N * R);
-      const dScores = await read(ws.dScores, N * 2 * H);
+      const dY = await arena(o.dY, N * R);
+      const dScores = await arena(o.dScores, N * 2 * H);
       expectClose(dY, ab.dY, `layer ${l + 1} aggregate_backward dY`);
       expectClose(dScores, ab.dScores, `layer ${l + 1} aggregate_backward dScores`);
-      await run((p) => dispatch(p, kernels.param_grads, grp.paramGrads, model.layerSizes[l]));
-      const start = blockOf(layout, l + 1, 'user').w;
-      const got = (await read(model.grads, model.size)).subarray(start, start + model.layerSizes[l]);
+      await run((p) => dispatch(p, k.param_grads, grp, model.layerSizes[l]));
+      const start = model.layerStarts[l];
+      const got = (await model.readGrads()).subarray(start, start + model.layerSizes[l]);
       const wantGrads = ref.refParamGrads(graph, d, X, Y, gPre, dY, dScores);
       expectClose(got, wantGrads, `layer ${l + 1} param_grads`);
       grads.set(got, start);
-      if (grp.inputBackward) {
-        await run((p) => dispatch(p, kernels.input_backward, grp.inputBackward!, N * C));
-        expectClose(await read(ws.gPreOf(l - 1), N * C), ref.refInputBackward(graph, d, params, X, dY), `layer ${l + 1} input_backward`);
+      if (l > 0) {
+        await run((p) => dispatch(p, k.input_backward, grp, N * C));
+        expectClose(await arena(a.gPrev, N * C), ref.refInputBackward(graph, d, params, X, dY), `layer ${l + 1} input_backward`);
       }
     }
 
     // Adam, from non-zero moments, at step t = 3.
     const m = new Float32Array(model.size).map(() => 0.01 * rng.normal());
     const v = new Float32Array(model.size).map(() => 1e-4 * rng.float());
-    device.queue.writeBuffer(model.m, 0, m);
-    device.queue.writeBuffer(model.v, 0, v);
+    device.queue.writeBuffer(model.opt, model.size * 4, m);
+    device.queue.writeBuffer(model.opt, model.size * 8, v);
     const t = 3;
     const lr = 0.01;
     setStepFields(packed, 0, 0, lr / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t));
@@ -171,18 +174,25 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     const p64 = Float64Array.from(params);
     const m64 = Float64Array.from(m);
     const v64 = Float64Array.from(v);
-    adamStep(p64, await read(model.grads, model.size), { m: m64, v: v64, step: t - 1 }, { lr });
-    expectClose(await read(model.params, model.size), p64, 'adam_step params', 1e-5);
-    expectClose(await read(model.m, model.size), m64, 'adam_step m');
+    adamStep(p64, await model.readGrads(), { m: m64, v: v64, step: t - 1 }, { lr });
+    expectClose(await model.readParams(), p64, 'adam_step params', 1e-5);
+    expectClose(await read(model.opt, model.size * 2), [...grads, ...m64], 'adam_step m');
     ws.destroy();
     model.destroy();
   });
 });
 
 describe('top_k and recall_at_k', () => {
-  it.each([1, 3, 20])('match exact search with K = %i, exclusions, ties and padding', async (k) => {
+  // 55 nodes run the fused evaluation kernel, 430 the per-op kernels (FUSED_LIMITS).
+  it.each([
+    [1, 25],
+    [3, 400],
+    [20, 25],
+    [20, 400],
+  ])('match exact search with K = %i, %i users: exclusions, ties and padding', async (k, users) => {
     const { device } = gpu;
-    const { graph } = randomGraph(k, { users: 25, items: 30, hubDegree: 26, batch: false });
+    const { graph } = randomGraph(k, { users, items: 30, hubDegree: 26, batch: false });
+    expect(fusable(countsOf(graph))).toBe(users < 100);
     const rng = new Rng(11);
     const shape: ModelShape = { layers: 2, hidden: 6, heads: 2, userDim: 4, itemDim: 4 };
     const features = new Float32Array((graph.numUsers + graph.numItems) * 4).map(() => rng.normal());
@@ -198,7 +208,7 @@ describe('top_k and recall_at_k', () => {
       if (graph.edgeSrc[e] < graph.numUsers) ex.push([graph.edgeSrc[e], graph.edgeDst[e] - graph.numUsers]);
     }
     const exclude = { user: Uint32Array.from(ex, (p) => p[0]), item: Uint32Array.from(ex, (p) => p[1]) };
-    const tg: [number, number][] = Array.from({ length: 30 }, () => [rng.int(graph.numUsers), rng.int(graph.numItems)]);
+    const tg: [number, number][] = Array.from({ length: users + 5 }, () => [rng.int(graph.numUsers), rng.int(graph.numItems)]);
     const targets = { user: Uint32Array.from(tg, (p) => p[0]), item: Uint32Array.from(tg, (p) => p[1]) };
     const { Evaluator } = await import('../src/train/evaluator');
     const { exactTopK, recallAtK } = await import('../src/reference/topk');
@@ -207,16 +217,14 @@ describe('top_k and recall_at_k', () => {
     evaluator.encode(encoder, 1);
     device.queue.submit([encoder.finish()]);
     const C = shape.hidden;
-    const emb = await readFloats(device, evaluator.workspace.embeddings, (graph.numUsers + graph.numItems) * C);
-    const users = emb.subarray(0, graph.numUsers * C);
-    const items = emb.subarray(graph.numUsers * C);
-    const want = exactTopK(users, items, C, k, ex);
-    const got = new Int32Array(await readBack(device, evaluator.topk, graph.numUsers * k * 4));
+    const emb = await evaluator.workspace.readEmbeddings(graph.numUsers + graph.numItems);
+    const want = exactTopK(emb.subarray(0, graph.numUsers * C), emb.subarray(graph.numUsers * C), C, k, ex);
+    const got = await evaluator.readTopK();
     expect(Array.from(got)).toEqual(Array.from(want.index));
     const tied = Array.from({ length: graph.numUsers }, (_, u) => got.subarray(u * k, u * k + k)).some((r) => r.includes(23) && r.includes(29));
     if (k === 20) expect(tied, 'both tied items listed, 23 first').toBe(true);
     if (k === 20) expect(got[k - 1], 'user 0 has fewer than 20 candidates: padded').toBe(-1);
-    const recall = await readFloats(device, evaluator.recall, 2);
+    const recall = await evaluator.readRecall(2);
     expect(recall[1]).toBeCloseTo(recallAtK(want, tg), 6);
     evaluator.destroy();
     model.destroy();

@@ -68,6 +68,7 @@ describe.each(caseNames())('PyG fixture %s', (name) => {
     }
   });
 
+  // Skipped for cases without `train` / `eval` blocks: there is nothing of that kind to compare.
   it.runIf(input.train)('follows PyG through the Adam steps', () => {
     const { steps, lr } = input.train!;
     const p: NamedParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.slice()]));

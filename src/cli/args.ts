@@ -22,15 +22,15 @@ export function parseFlags(argv: string[], spec: Record<string, FlagSpec>, comma
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const s = spec[name];
-    if (!s) throw new InputError(`gatlab ${command}: unknown option --${name} (see gatlab ${command} --help)`);
+    if (!s) throw new InputError(`unknown option --${name} (see gatlab ${command} --help)`);
     if (!s.value) {
-      if (eq >= 0) throw new InputError(`gatlab ${command}: --${name} takes no value`);
+      if (eq >= 0) throw new InputError(`--${name} takes no value`);
       flags[name] = true;
     } else if (eq >= 0) {
       flags[name] = arg.slice(eq + 1);
     } else {
       const v = argv[++i];
-      if (v === undefined) throw new InputError(`gatlab ${command}: --${name} needs a value`);
+      if (v === undefined) throw new InputError(`--${name} needs a value`);
       flags[name] = v;
     }
   }

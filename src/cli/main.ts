@@ -4,6 +4,8 @@ import { NoWebGPUError } from '../gpu/device';
 import { InputError } from '../util/errors';
 import { DivergedError } from '../train/trainer';
 import { trainCommand } from './train';
+import { caseCommand } from './case';
+import { recommendCommand } from './recommend';
 
 const HELP = `GAT Lab: a graph attention network recommender trained on WebGPU.
 
@@ -16,6 +18,8 @@ Usage:
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
+  recommend: recommendCommand,
+  case: caseCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

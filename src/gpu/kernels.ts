@@ -1,61 +1,77 @@
-// Compute pipelines, compiled once per device, and the one way this project dispatches them.
-import { kernelSource, KERNEL_SOURCES, type KernelName } from './shaders';
+// Compute pipelines, compiled once per device with explicit layouts, so that one bind group
+// serves every kernel of a workspace; and the one way this project dispatches them.
+import { EVAL_ENTRIES, PROGRAM, TRAIN_ENTRIES, type KernelName } from './shaders';
 
-export type Kernels = Record<KernelName, GPUComputePipeline>;
+export interface Kernels {
+  pipelines: Record<KernelName, GPUComputePipeline>;
+  /** Group 0: graph, model uniform, which uniform, features, params, opt, arena. */
+  modelLayout: GPUBindGroupLayout;
+  /** Group 1: evaluation data and the top-K output. */
+  evalLayout: GPUBindGroupLayout;
+}
 
 const WORKGROUP = 64;
 const MAX_GROUPS_PER_DIM = 65535;
 
-/** Compiles every kernel; a WGSL error surfaces here with the kernel's name. */
+const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+  binding,
+  visibility: GPUShaderStage.COMPUTE,
+  buffer: { type },
+});
+
+/** Compiles the program; a WGSL error surfaces here with its line. */
 export async function createKernels(device: GPUDevice): Promise<Kernels> {
-  const modules = new Map<string, GPUShaderModule>();
-  const entries = await Promise.all(
-    (Object.keys(KERNEL_SOURCES) as KernelName[]).map(async (name) => {
-      const code = kernelSource(name);
-      let module = modules.get(code);
-      if (!module) {
-        module = device.createShaderModule({ label: name, code });
-        modules.set(code, module);
-      }
-      const info = await module.getCompilationInfo();
-      const errors = info.messages.filter((m) => m.type === 'error');
-      if (errors.length > 0) {
-        throw new Error(`WGSL kernel ${name}: ${errors.map((m) => `line ${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-      }
-      const pipeline = await device.createComputePipelineAsync({ label: name, layout: 'auto', compute: { module, entryPoint: name } });
-      return [name, pipeline] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as Kernels;
+  const module = device.createShaderModule({ label: 'gatlab', code: PROGRAM });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length > 0) {
+    throw new Error(`WGSL: ${errors.map((m) => `line ${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+  }
+  const modelLayout = device.createBindGroupLayout({
+    label: 'model',
+    entries: [
+      entry(0, 'read-only-storage'),
+      entry(1, 'uniform'),
+      entry(2, 'uniform'),
+      entry(3, 'read-only-storage'),
+      entry(4, 'storage'),
+      entry(5, 'storage'),
+      entry(6, 'storage'),
+    ],
+  });
+  const evalLayout = device.createBindGroupLayout({
+    label: 'eval',
+    entries: [entry(0, 'read-only-storage'), entry(1, 'storage')],
+  });
+  const trainPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [modelLayout] });
+  const evalPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [modelLayout, evalLayout] });
+  const make = (name: KernelName, layout: GPUPipelineLayout) =>
+    device.createComputePipelineAsync({ label: name, layout, compute: { module, entryPoint: name } }).then((p) => [name, p] as const);
+  const entries = await Promise.all([
+    ...TRAIN_ENTRIES.map((n) => make(n, trainPipelineLayout)),
+    ...EVAL_ENTRIES.map((n) => make(n, evalPipelineLayout)),
+  ]);
+  return { pipelines: Object.fromEntries(entries) as Record<KernelName, GPUComputePipeline>, modelLayout, evalLayout };
 }
 
-/** A bind group for `pipeline` from buffers listed by binding number (gaps allowed). */
-export function bindGroup(
-  device: GPUDevice,
-  pipeline: GPUComputePipeline,
-  label: string,
-  buffers: Record<number, GPUBuffer>,
-): GPUBindGroup {
-  return device.createBindGroup({
-    label,
-    layout: pipeline.getBindGroupLayout(0),
-    entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
-  });
+/** A bind group of `layout` from buffers listed by binding number. */
+export function bindGroup(device: GPUDevice, layout: GPUBindGroupLayout, label: string, buffers: GPUBuffer[]): GPUBindGroup {
+  return device.createBindGroup({ label, layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
 }
 
 /** Dispatches one invocation per item (64 per workgroup); past 65535 workgroups, y takes the rest. */
-export function dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, group: GPUBindGroup, items: number): void {
+export function dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, groups: GPUBindGroup[], items: number): void {
   if (items <= 0) return;
-  const groups = Math.ceil(items / WORKGROUP);
+  const count = Math.ceil(items / WORKGROUP);
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, group);
-  if (groups <= MAX_GROUPS_PER_DIM) pass.dispatchWorkgroups(groups);
-  else pass.dispatchWorkgroups(MAX_GROUPS_PER_DIM, Math.ceil(groups / MAX_GROUPS_PER_DIM));
+  groups.forEach((g, i) => pass.setBindGroup(i, g));
+  if (count <= MAX_GROUPS_PER_DIM) pass.dispatchWorkgroups(count);
+  else pass.dispatchWorkgroups(MAX_GROUPS_PER_DIM, Math.ceil(count / MAX_GROUPS_PER_DIM));
 }
 
-/** Dispatches a single workgroup (the reductions that own their whole input). */
-export function dispatchOne(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, group: GPUBindGroup): void {
+/** Dispatches a single workgroup (the reductions and the fused kernels, which own their whole input). */
+export function dispatchOne(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, groups: GPUBindGroup[]): void {
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, group);
+  groups.forEach((g, i) => pass.setBindGroup(i, g));
   pass.dispatchWorkgroups(1);
 }

@@ -1,37 +1,32 @@
-// The WGSL sources. Each file in shaders/ holds one op family; the prelude (graph buffer and layer
-// uniform accessors) is prepended to each, since WGSL has no includes.
+// The WGSL program: one module made of the files in shaders/, in dependency order (WGSL has no
+// includes). Every entry point is compiled from this one module.
 import prelude from '../../shaders/prelude.wgsl?raw';
-import linear from '../../shaders/linear.wgsl?raw';
-import linearBackward from '../../shaders/linear_backward.wgsl?raw';
-import paramGrads from '../../shaders/param_grads.wgsl?raw';
-import attention from '../../shaders/attention.wgsl?raw';
-import attentionBackward from '../../shaders/attention_backward.wgsl?raw';
-import aggregate from '../../shaders/aggregate.wgsl?raw';
-import aggregateBackward from '../../shaders/aggregate_backward.wgsl?raw';
-import decoder from '../../shaders/decoder.wgsl?raw';
-import decoderBackward from '../../shaders/decoder_backward.wgsl?raw';
+import forward from '../../shaders/forward.wgsl?raw';
+import loss from '../../shaders/loss.wgsl?raw';
+import backward from '../../shaders/backward.wgsl?raw';
 import adam from '../../shaders/adam.wgsl?raw';
-import topk from '../../shaders/topk.wgsl?raw';
+import evaluation from '../../shaders/eval.wgsl?raw';
+import fused from '../../shaders/fused.wgsl?raw';
 
-/** Entry point → its module's source. */
-export const KERNEL_SOURCES = {
-  project: linear,
-  input_backward: linearBackward,
-  param_grads: paramGrads,
-  attention_scores: attention,
-  edge_softmax: attention,
-  softmax_backward: attentionBackward,
-  aggregate,
-  aggregate_backward: aggregateBackward,
-  decode_loss: decoder,
-  decode_backward: decoderBackward,
-  adam_step: adam,
-  top_k: topk,
-  recall_at_k: topk,
-} as const;
+export const PROGRAM = [prelude, forward, loss, backward, adam, evaluation, fused].join('\n');
 
-export type KernelName = keyof typeof KERNEL_SOURCES;
+/** Entry points that read only bind group 0 (the model, a graph and a workspace). */
+export const TRAIN_ENTRIES = [
+  'project',
+  'attention_scores',
+  'edge_softmax',
+  'aggregate',
+  'decode_loss',
+  'decode_backward',
+  'softmax_backward',
+  'aggregate_backward',
+  'param_grads',
+  'input_backward',
+  'adam_step',
+  'train_steps',
+] as const;
 
-export function kernelSource(name: KernelName): string {
-  return `${prelude}\n${KERNEL_SOURCES[name]}`;
-}
+/** Entry points that also read bind group 1 (what evaluation excludes and looks for). */
+export const EVAL_ENTRIES = ['top_k', 'recall_at_k', 'evaluate'] as const;
+
+export type KernelName = (typeof TRAIN_ENTRIES)[number] | (typeof EVAL_ENTRIES)[number];

@@ -1,18 +1,17 @@
 // Evaluation on the GPU after an epoch: the encoder over the full message-passing graph, then the
-// exact top-K per user with the training items excluded, then Recall@K into a metric slot.
-// Nothing comes back until the trainer reads the slots.
+// exact top-K per user with the training items excluded, then Recall@K into a metric slot of the
+// workspace. Nothing comes back until someone reads the slots.
 import { bindGroup, dispatch, dispatchOne } from '../gpu/kernels';
-import { readBack, readFloats, storageBuffer, storageWith } from '../gpu/buffers';
+import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
 import type { Pairs } from '../graph/pairs';
-import { Workspace, type ModelOnGpu } from '../model/gpuModel';
+import { fusable, Workspace, type ModelOnGpu } from '../model/gpuModel';
+import { MAX_K } from './settings';
 
-/** The top_k kernel keeps its list in registers of this size (shaders/topk.wgsl MAX_K). */
-export const MAX_K = 100;
-const EVAL_HEADER_WORDS = 9;
+const EVAL_HEADER_WORDS = 7;
 
-/** Per-user sorted item lists as (ptr, items), the layout topk.wgsl reads. */
+/** Per-user sorted item lists as (ptr, items), the layout eval.wgsl reads. */
 function perUser(numUsers: number, pairs: Pairs, dedupe: boolean): { ptr: Uint32Array; items: Uint32Array } {
   const lists: number[][] = Array.from({ length: numUsers }, () => []);
   for (let k = 0; k < pairs.user.length; k++) lists[pairs.user[k]].push(pairs.item[k]);
@@ -30,14 +29,11 @@ export class Evaluator {
   readonly workspace: Workspace;
   readonly counts: GraphCounts;
   readonly k: number;
-  readonly topk: GPUBuffer;
-  /** Recall@K per slot. */
-  readonly recall: GPUBuffer;
   private readonly evalData: GPUBuffer;
-  /** 0, 1, 2, ...: copied into the eval header to choose the slot without a new bind group. */
-  private readonly slotIndex: GPUBuffer;
-  private readonly topkGroup: GPUBindGroup;
-  private readonly recallGroup: GPUBindGroup;
+  private readonly topk: GPUBuffer;
+  /** `Which` records [0, 0, 0, slot] for slot = 0, 1, ...: copied into the workspace's control. */
+  private readonly slotRecords: GPUBuffer;
+  private readonly evalGroup: GPUBindGroup;
 
   constructor(
     readonly model: ModelOnGpu,
@@ -51,64 +47,71 @@ export class Evaluator {
     k: number,
     readonly slots: number,
   ) {
-    const { device, kernels } = model;
+    const { device } = model;
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`K must be an integer in [1, ${MAX_K}], got ${k}`);
     this.k = k;
     this.counts = countsOf(graph);
-    this.workspace = new Workspace(model, features, { ...this.counts, lossSlots: 1 });
+    this.workspace = new Workspace(model, features, { ...this.counts, lossSlots: 1, recallSlots: slots });
     device.queue.writeBuffer(this.workspace.graph, 0, packGraph(graph));
     const U = graph.numUsers;
     const ex = perUser(U, exclude, true);
     const tg = perUser(U, targets, false);
-    const header = [U, graph.numItems, k, model.shape.hidden];
+    const parts = [ex.ptr, ex.items, tg.ptr, tg.items];
+    const data = new Uint32Array(EVAL_HEADER_WORDS + parts.reduce((a, p) => a + p.length, 0));
+    data.set([U, graph.numItems, k]);
     let at = EVAL_HEADER_WORDS;
-    const offsets: number[] = [];
-    for (const a of [ex.ptr, ex.items, tg.ptr, tg.items]) {
-      offsets.push(at);
-      at += a.length;
-    }
-    const data = new Uint32Array(at);
-    data.set([...header, ...offsets, 0]);
-    [ex.ptr, ex.items, tg.ptr, tg.items].forEach((a, i) => data.set(a, offsets[i]));
+    parts.forEach((p, i) => {
+      data[3 + i] = at;
+      data.set(p, at);
+      at += p.length;
+    });
     this.evalData = storageWith(device, 'evalData', data);
-    this.slotIndex = storageWith(device, 'slotIndex', Uint32Array.from({ length: slots }, (_, i) => i));
     this.topk = storageBuffer(device, 'topk', U * k * 4);
-    this.recall = storageBuffer(device, 'recall', slots * 4);
-    const emb = this.workspace.embeddings;
-    this.topkGroup = bindGroup(device, kernels.top_k, 'topk', { 2: this.evalData, 3: emb, 4: this.topk });
-    this.recallGroup = bindGroup(device, kernels.recall_at_k, 'recall', { 2: this.evalData, 4: this.topk, 5: this.recall });
+    const records = new Uint32Array(slots * 4);
+    for (let s = 0; s < slots; s++) records[s * 4 + 3] = s;
+    this.slotRecords = storageWith(device, 'slotRecords', records);
+    this.evalGroup = bindGroup(device, model.kernels.evalLayout, 'eval', [this.evalData, this.topk]);
   }
 
-  /** Embeddings of the full graph: users in rows [0, numUsers), items after. */
-  encodeEmbeddings(encoder: GPUCommandEncoder): void {
-    const pass = encoder.beginComputePass();
-    this.workspace.encodeForward(pass, this.counts);
-    pass.end();
-  }
-
-  /** Embeddings, top-K and Recall@K into recall[slot]. */
+  /** Embeddings, top-K and Recall@K into recall slot `slot`. */
   encode(encoder: GPUCommandEncoder, slot: number): void {
     if (slot >= this.slots) throw new RangeError(`Evaluator: slot ${slot} of ${this.slots}`);
-    encoder.copyBufferToBuffer(this.slotIndex, slot * 4, this.evalData, 8 * 4, 4);
+    const ws = this.workspace;
+    const p = this.model.kernels.pipelines;
+    const groups = [ws.controlGroup, this.evalGroup];
+    encoder.copyBufferToBuffer(this.slotRecords, slot * 16, ws.control, 0, 16);
     const pass = encoder.beginComputePass();
-    this.workspace.encodeForward(pass, this.counts);
-    dispatch(pass, this.model.kernels.top_k, this.topkGroup, this.graph.numUsers);
-    dispatchOne(pass, this.model.kernels.recall_at_k, this.recallGroup);
+    if (fusable(this.counts)) {
+      dispatchOne(pass, p.evaluate, groups);
+    } else {
+      ws.encodeForward(pass, this.counts);
+      dispatch(pass, p.top_k, groups, this.graph.numUsers);
+      dispatchOne(pass, p.recall_at_k, groups);
+    }
     pass.end();
+  }
+
+  /** Copies the last evaluation's top-K into `target` (for snapshots captured inside a chunk). */
+  encodeCopyTopK(encoder: GPUCommandEncoder, target: GPUBuffer, offset: number): void {
+    encoder.copyBufferToBuffer(this.topk, 0, target, offset, this.topKBytes);
+  }
+
+  get topKBytes(): number {
+    return this.graph.numUsers * this.k * 4;
   }
 
   /** Each user's top-K item indices from the last evaluation (numUsers × k, -1 pads). */
   async readTopK(): Promise<Int32Array> {
-    return new Int32Array(await readBack(this.model.device, this.topk, this.graph.numUsers * this.k * 4));
+    return new Int32Array(await readBack(this.model.device, this.topk, this.topKBytes));
   }
 
   /** Recall@K of slots 0..count-1. */
   readRecall(count: number): Promise<Float32Array> {
-    return readFloats(this.model.device, this.recall, count);
+    return this.workspace.readRecall(count);
   }
 
   destroy(): void {
     this.workspace.destroy();
-    for (const b of [this.evalData, this.slotIndex, this.topk, this.recall]) b.destroy();
+    for (const b of [this.evalData, this.topk, this.slotRecords]) b.destroy();
   }
 }

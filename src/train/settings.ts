@@ -44,7 +44,7 @@ export interface SettingIssue {
   message: string;
 }
 
-/** The top-K kernel's list length (shaders/topk.wgsl MAX_K). */
+/** The top-K kernel's list length (shaders/eval.wgsl MAX_K). */
 export const MAX_K = 100;
 
 interface NumberRule {

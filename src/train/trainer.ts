@@ -1,14 +1,15 @@
 // The training loop. It plans a chunk of epochs on the CPU (shuffles, sampled batches), uploads
 // their graphs in one write, encodes every optimizer step and every evaluation of the chunk into
-// one command buffer, and reads back only the chunk's losses and Recall@K values: one wait per chunk.
+// one command buffer, and reads back only the chunk's losses, Recall@K values and the snapshots
+// asked for: one wait per chunk.
 import type { Gpu } from '../gpu/device';
 import type { Kernels } from '../gpu/kernels';
-import { storageBuffer, storageWith } from '../gpu/buffers';
+import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
 import type { GraphArrays, Ratings } from '../graph/types';
-import { ADAM_DEFAULTS, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { ADAM_DEFAULTS, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { Evaluator } from './evaluator';
@@ -25,6 +26,7 @@ export interface EpochMetrics {
   ms: number;
 }
 
+/** The model's view after an epoch: what the page draws and the explanations read. */
 export interface Snapshot {
   /** Epochs done when it was taken. */
   epoch: number;
@@ -38,6 +40,11 @@ export interface Snapshot {
   topk: Int32Array;
   /** Per layer: the evaluation graph's edges × heads, in its CSR slot order. */
   attention: Float32Array[];
+}
+
+export interface TrainOptions {
+  /** Epochs whose snapshot is captured on the GPU during the chunk and handed to onChunk. */
+  keep?: (epoch: number) => boolean;
 }
 
 /** Epochs whose Recall@K slots one evaluator holds: the most epochs in one chunk. */
@@ -58,8 +65,15 @@ interface PlannedStep {
   counts: GraphCounts;
   /** Word offset of its data in the chunk's upload. */
   at: number;
-  /** True: only the header's step fields are uploaded, the graph is already in the workspace. */
+  /** Per-op path: only the header's step fields are uploaded, the graph is already in the workspace. */
   fieldsOnly: boolean;
+}
+
+interface ChunkPlan {
+  data: Uint32Array<ArrayBuffer>;
+  steps: PlannedStep[];
+  /** Fused path: per epoch, the word offset of its Which record (for the workspace's control). */
+  controls: number[] | null;
 }
 
 export class Trainer {
@@ -68,13 +82,17 @@ export class Trainer {
   epoch = 0;
   /** Optimizer steps done (Adam's t). */
   step = 0;
+  /** 'auto': fused steps for graphs small enough (fusable); 'never': always per op (for comparisons). */
+  fuse: 'auto' | 'never' = 'auto';
   private workspace: Workspace | null = null;
   /** For forward passes on other graphs (embeddingsFor). */
   private probe: Workspace | null = null;
-  /** The graph whose full packing is in the workspace's graph buffer. */
+  /** The graph whose full packing is in the workspace's graph buffer (per-op path). */
   private resident: GraphArrays | null = null;
   private upload: GPUBuffer | null = null;
-  private readonly backup: GPUBuffer[];
+  private capture: GPUBuffer | null = null;
+  /** Parameters and Adam's state at the start of a chunk, to rewind to if it diverges. */
+  private readonly backup: { params: GPUBuffer; opt: GPUBuffer };
 
   private constructor(
     readonly gpu: Gpu,
@@ -87,7 +105,10 @@ export class Trainer {
     private readonly sampler: Sampler,
     private rng: Rng,
   ) {
-    this.backup = ['params', 'm', 'v'].map((n) => storageBuffer(gpu.device, `backup.${n}`, model.size * 4));
+    this.backup = {
+      params: storageBuffer(gpu.device, 'backup.params', model.size * 4),
+      opt: storageBuffer(gpu.device, 'backup.opt', model.size * 12),
+    };
   }
 
   /** A fresh run: features and initial weights drawn from the seed (or the given weights). */
@@ -103,8 +124,7 @@ export class Trainer {
     };
     const params = initial ?? initParams(shape, rng);
     const model = new ModelOnGpu(gpu.device, kernels, shape, params);
-    const rows = featureRows(data.features);
-    const features = storageWith(gpu.device, 'features', rows.data);
+    const features = storageWith(gpu.device, 'features', featureRows(data.features).data);
     const k = Math.min(settings.k, data.numItems);
     const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, EMPTY_LABELS);
     const evaluator = new Evaluator(model, features, evalGraph, data.train, data.test, k, EVAL_SLOTS);
@@ -128,48 +148,66 @@ export class Trainer {
   }
 
   /**
-   * Trains `epochs` more epochs (in chunks of one readback each) and returns their metrics.
-   * `onChunk` sees each chunk's metrics as they arrive. If the loss turns NaN or infinite, the run
-   * is rewound to the last good epoch and a DivergedError is thrown.
+   * Trains `epochs` more epochs, in chunks of one readback each, and returns their metrics.
+   * `onChunk` sees each chunk's metrics, and the snapshots of the epochs `options.keep` picks, as
+   * they arrive. If the loss turns NaN or infinite, the run is rewound to the last good epoch and
+   * a DivergedError is thrown.
    */
-  async train(epochs: number, onChunk?: (m: EpochMetrics[]) => void): Promise<EpochMetrics[]> {
+  async train(epochs: number, onChunk?: (m: EpochMetrics[], s: Snapshot[]) => void, options: TrainOptions = {}): Promise<EpochMetrics[]> {
     const out: EpochMetrics[] = [];
     const perChunk = Math.max(1, Math.min(EVAL_SLOTS, Math.floor(MAX_STEPS_PER_CHUNK / this.stepsPerEpoch)));
     while (out.length < epochs) {
-      const metrics = await this.chunk(Math.min(perChunk, epochs - out.length));
+      const { metrics, snapshots } = await this.chunk(Math.min(perChunk, epochs - out.length), options.keep);
       out.push(...metrics);
-      onChunk?.(metrics);
+      onChunk?.(metrics, snapshots);
     }
     return out;
   }
 
-  private async chunk(epochs: number): Promise<EpochMetrics[]> {
+  private async chunk(epochs: number, keep?: (epoch: number) => boolean): Promise<{ metrics: EpochMetrics[]; snapshots: Snapshot[] }> {
     const { device } = this.gpu;
     const started = performance.now();
     const rewind = { rng: this.rng.clone(), step: this.step, epoch: this.epoch };
     const batches = Array.from({ length: epochs }, () => this.sampler.planEpoch(this.rng));
     const ws = this.ensureWorkspace(batches.flat());
-    const plan = this.pack(batches);
+    const fused = this.fuse === 'auto' && batches.flat().every((g) => fusable(countsOf(g)));
+    const plan = fused ? this.packFused(batches) : this.pack(batches);
     const upload = this.ensureUpload(plan.data.length);
     device.queue.writeBuffer(upload, 0, plan.data);
+    const kept = Array.from({ length: epochs }, (_, e) => rewind.epoch + e + 1).filter((n) => keep?.(n) ?? false);
+    const capture = this.ensureCapture(kept.length);
 
-    const encoder = device.createCommandEncoder({ label: `epochs ${this.epoch + 1}..${this.epoch + epochs}` });
-    const state = [this.model.params, this.model.m, this.model.v];
-    state.forEach((b, i) => encoder.copyBufferToBuffer(b, 0, this.backup[i], 0, this.model.size * 4));
+    const encoder = device.createCommandEncoder({ label: `epochs ${rewind.epoch + 1}..${rewind.epoch + epochs}` });
+    encoder.copyBufferToBuffer(this.model.params, 0, this.backup.params, 0, this.model.size * 4);
+    encoder.copyBufferToBuffer(this.model.opt, 0, this.backup.opt, 0, this.model.size * 12);
     let s = 0;
     for (let e = 0; e < epochs; e++) {
-      for (let b = 0; b < batches[e].length; b++, s++) {
-        const step = plan.steps[s];
-        if (step.fieldsOnly) encoder.copyBufferToBuffer(upload, step.at * 4, ws.graph, STEP_FIELDS.lossSlot * 4, 12);
-        else encoder.copyBufferToBuffer(upload, step.at * 4, ws.graph, 0, step.counts.words * 4);
+      if (plan.controls) {
+        encoder.copyBufferToBuffer(upload, plan.controls[e] * 4, ws.control, 0, 16);
         const pass = encoder.beginComputePass();
-        ws.encodeTrainStep(pass, step.counts);
+        ws.encodeFusedSteps(pass, upload);
         pass.end();
+        s += batches[e].length;
+      } else {
+        for (let b = 0; b < batches[e].length; b++, s++) {
+          const step = plan.steps[s];
+          if (step.fieldsOnly) encoder.copyBufferToBuffer(upload, step.at * 4, ws.graph, STEP_FIELDS.lossSlot * 4, 12);
+          else encoder.copyBufferToBuffer(upload, step.at * 4, ws.graph, 0, step.counts.words * 4);
+          const pass = encoder.beginComputePass();
+          ws.encodeTrainStep(pass, step.counts);
+          pass.end();
+        }
       }
       this.evaluator.encode(encoder, e);
+      const k = kept.indexOf(rewind.epoch + e + 1);
+      if (k >= 0) this.encodeCapture(encoder, capture!, k);
     }
     device.queue.submit([encoder.finish()]);
-    const [loss, recall] = await Promise.all([ws.readLosses(plan.steps.length), this.evaluator.readRecall(epochs)]);
+    const [loss, recall, captured] = await Promise.all([
+      ws.readLosses(plan.steps.length),
+      this.evaluator.readRecall(epochs),
+      kept.length > 0 ? readBack(device, capture!, kept.length * this.captureBytes) : null,
+    ]);
     const ms = (performance.now() - started) / epochs;
 
     const metrics: EpochMetrics[] = [];
@@ -183,56 +221,87 @@ export class Trainer {
       }
       const m = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: recall[e], ms };
       if (!Number.isFinite(m.loss)) {
-        await this.rewind(rewind, e);
+        await this.rewind(rewind, e, keep);
         throw new DivergedError(m.epoch);
       }
       metrics.push(m);
     }
-    this.epoch += epochs;
+    this.epoch = rewind.epoch + epochs;
     this.history.push(...metrics);
-    return metrics;
+    const snapshots = captured ? kept.map((epoch, k) => this.unpackCapture(captured, k, epoch)) : [];
+    return { metrics, snapshots };
   }
 
   /** Back to the state before a chunk, then (deterministically) through its first `good` epochs. */
-  private async rewind(to: { rng: Rng; step: number; epoch: number }, good: number): Promise<void> {
+  private async rewind(to: { rng: Rng; step: number; epoch: number }, good: number, keep?: (epoch: number) => boolean): Promise<void> {
     const { device } = this.gpu;
     const encoder = device.createCommandEncoder();
-    [this.model.params, this.model.m, this.model.v].forEach((b, i) => encoder.copyBufferToBuffer(this.backup[i], 0, b, 0, this.model.size * 4));
+    encoder.copyBufferToBuffer(this.backup.params, 0, this.model.params, 0, this.model.size * 4);
+    encoder.copyBufferToBuffer(this.backup.opt, 0, this.model.opt, 0, this.model.size * 12);
     device.queue.submit([encoder.finish()]);
     this.rng = to.rng;
     this.step = to.step;
     this.epoch = to.epoch;
-    if (good > 0) await this.chunk(good);
+    if (good > 0) await this.chunk(good, keep);
+  }
+
+  /** Sets step t's fields (its loss slot in the chunk, Adam's bias-corrected factors) in a packed header. */
+  private stepFields(header: Uint32Array, at: number, slot: number): void {
+    this.step++;
+    const t = this.step;
+    setStepFields(header, at, slot, this.settings.lr / (1 - ADAM_DEFAULTS.beta1 ** t), Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t));
   }
 
   /**
-   * Lays out the chunk's upload: each step's packed graph with its step fields (loss slot, Adam's
-   * step size), or, when the step's graph is the one already in the workspace (full batch without
-   * negatives), the step fields alone.
+   * Per-op path: each step's packed graph with its step fields, or, when the step's graph is the
+   * one already in the workspace (full batch without negatives), the step fields alone.
    */
-  private pack(batches: GraphArrays[][]): { data: Uint32Array<ArrayBuffer>; steps: PlannedStep[] } {
+  private pack(batches: GraphArrays[][]): ChunkPlan {
     const pieces: Uint32Array[] = [];
     const steps: PlannedStep[] = [];
     let at = 0;
     for (const graph of batches.flat()) {
       const fieldsOnly = graph === this.resident;
       const data = fieldsOnly ? new Uint32Array(HEADER_WORDS) : packGraph(graph);
-      this.step++;
-      const t = this.step;
-      setStepFields(data, 0, steps.length, this.settings.lr / (1 - ADAM_DEFAULTS.beta1 ** t), Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t));
+      this.stepFields(data, 0, steps.length);
       const piece = fieldsOnly ? data.subarray(STEP_FIELDS.lossSlot, STEP_FIELDS.lossSlot + 3) : data;
       pieces.push(piece);
       steps.push({ counts: countsOf(graph), at, fieldsOnly });
       at += piece.length;
       this.resident = graph;
     }
-    const data = new Uint32Array(at);
-    let o = 0;
-    for (const p of pieces) {
-      data.set(p, o);
-      o += p.length;
-    }
-    return { data, steps };
+    return { data: concat(pieces, at), steps, controls: null };
+  }
+
+  /**
+   * Fused path: per epoch a Which record and a schedule (step count, then each step's graph
+   * offset), then every step's packed graph with its own header.
+   */
+  private packFused(batches: GraphArrays[][]): ChunkPlan {
+    const epochs = batches.length;
+    const scheduleWords = batches.reduce((a, b) => a + 1 + b.length, 0);
+    let at = 4 * epochs + scheduleWords;
+    const head = new Uint32Array(at);
+    const pieces: Uint32Array[] = [head];
+    const steps: PlannedStep[] = [];
+    const controls: number[] = [];
+    let schedule = 4 * epochs;
+    batches.forEach((graphs, e) => {
+      controls.push(4 * e);
+      head.set([0, 0, schedule, e], 4 * e);
+      head[schedule] = graphs.length;
+      graphs.forEach((graph, b) => {
+        const data = packGraph(graph);
+        this.stepFields(data, 0, steps.length);
+        head[schedule + 1 + b] = at;
+        pieces.push(data);
+        steps.push({ counts: countsOf(graph), at, fieldsOnly: false });
+        at += data.length;
+      });
+      schedule += 1 + graphs.length;
+    });
+    // The fused path leaves the workspace's own graph buffer as it was.
+    return { data: concat(pieces, at), steps, controls };
   }
 
   /** A workspace big enough for every graph of the chunk (rebuilt, with its bind groups, when not). */
@@ -263,6 +332,62 @@ export class Trainer {
     return this.workspace;
   }
 
+  private ensureUpload(words: number): GPUBuffer {
+    if (!this.upload || this.upload.size < words * 4) {
+      this.upload?.destroy();
+      this.upload = storageBuffer(this.gpu.device, 'upload', Math.ceil(words * 1.25) * 4);
+    }
+    return this.upload;
+  }
+
+  /** Bytes of one captured snapshot: embeddings, every layer's attention, the top-K. */
+  private get captureBytes(): number {
+    const c = this.evaluator.counts;
+    return (c.nodes * this.shape.hidden + this.shape.layers * c.edges * this.shape.heads) * 4 + this.evaluator.topKBytes;
+  }
+
+  private ensureCapture(count: number): GPUBuffer | null {
+    if (count === 0) return null;
+    const bytes = count * this.captureBytes;
+    if (!this.capture || this.capture.size < bytes) {
+      this.capture?.destroy();
+      this.capture = storageBuffer(this.gpu.device, 'capture', bytes);
+    }
+    return this.capture;
+  }
+
+  private encodeCapture(encoder: GPUCommandEncoder, capture: GPUBuffer, k: number): void {
+    const ws = this.evaluator.workspace;
+    const c = this.evaluator.counts;
+    const { hidden: C, heads: H } = this.shape;
+    let at = k * this.captureBytes;
+    const layers = ws.layout.layers;
+    encoder.copyBufferToBuffer(ws.arena, layers[layers.length - 1].out * 4, capture, at, c.nodes * C * 4);
+    at += c.nodes * C * 4;
+    for (const a of layers) {
+      encoder.copyBufferToBuffer(ws.arena, a.alpha * 4, capture, at, c.edges * H * 4);
+      at += c.edges * H * 4;
+    }
+    this.evaluator.encodeCopyTopK(encoder, capture, at);
+  }
+
+  private unpackCapture(buffer: ArrayBuffer, k: number, epoch: number): Snapshot {
+    const c = this.evaluator.counts;
+    const { hidden: C, heads: H, layers } = this.shape;
+    const U = this.data.numUsers;
+    let at = k * this.captureBytes;
+    const floats = (n: number) => {
+      const a = new Float32Array(buffer.slice(at, at + n * 4));
+      at += n * 4;
+      return a;
+    };
+    const user = floats(U * C);
+    const item = floats((c.nodes - U) * C);
+    const attention = Array.from({ length: layers }, () => floats(c.edges * H));
+    const topk = new Int32Array(buffer.slice(at, at + this.evaluator.topKBytes));
+    return { epoch, k: this.evaluator.k, channels: C, user, item, topk, attention };
+  }
+
   /** Runs the evaluation now (without training) and returns Recall@K. */
   async evaluate(): Promise<number> {
     const { device } = this.gpu;
@@ -272,29 +397,18 @@ export class Trainer {
     return (await this.evaluator.readRecall(1))[0];
   }
 
-  /**
-   * What the page and the explanations read after an epoch: the last evaluation's embeddings,
-   * each user's top-K, and every layer's attention on the evaluation graph (`evaluator.graph`).
-   */
+  /** The last evaluation's snapshot, read now (for one taken during a chunk, see TrainOptions.keep). */
   async snapshot(): Promise<Snapshot> {
     const { numUsers } = this.data;
     const ws = this.evaluator.workspace;
     const C = this.shape.hidden;
-    const nodes = this.evaluator.counts.nodes;
+    const { nodes, edges } = this.evaluator.counts;
     const [emb, topk, ...attention] = await Promise.all([
       ws.readEmbeddings(nodes),
       this.evaluator.readTopK(),
-      ...ws.layers.map((_, l) => ws.readAttention(l, this.evaluator.counts.edges)),
+      ...ws.layout.layers.map((_, l) => ws.readAttention(l, edges)),
     ]);
-    return {
-      epoch: this.epoch,
-      k: this.evaluator.k,
-      channels: C,
-      user: emb.slice(0, numUsers * C),
-      item: emb.slice(numUsers * C),
-      topk,
-      attention,
-    };
+    return { epoch: this.epoch, k: this.evaluator.k, channels: C, user: emb.slice(0, numUsers * C), item: emb.slice(numUsers * C), topk, attention };
   }
 
   /**
@@ -324,25 +438,23 @@ export class Trainer {
     return { user: emb.slice(0, numUsers * C), item: emb.slice(numUsers * C) };
   }
 
-  async readParams(): Promise<Float32Array> {
+  readParams(): Promise<Float32Array> {
     return this.model.readParams();
   }
 
-  private ensureUpload(words: number): GPUBuffer {
-    if (!this.upload || this.upload.size < words * 4) {
-      this.upload?.destroy();
-      this.upload = storageBuffer(this.gpu.device, 'upload', Math.ceil(words * 1.25) * 4);
-    }
-    return this.upload;
-  }
-
   destroy(): void {
-    this.workspace?.destroy();
-    this.probe?.destroy();
-    this.upload?.destroy();
-    this.evaluator.destroy();
+    for (const b of [this.workspace, this.probe, this.evaluator]) b?.destroy();
+    for (const b of [this.upload, this.capture, this.features, this.backup.params, this.backup.opt]) b?.destroy();
     this.model.destroy();
-    this.features.destroy();
-    for (const b of this.backup) b.destroy();
   }
+}
+
+function concat(pieces: Uint32Array[], words: number): Uint32Array<ArrayBuffer> {
+  const data = new Uint32Array(words);
+  let o = 0;
+  for (const p of pieces) {
+    data.set(p, o);
+    o += p.length;
+  }
+  return data;
 }

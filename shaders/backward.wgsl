@@ -1,0 +1,172 @@
+// The backward pass of one GAT block (../shared/DESIGN.md §3), from gPre = d loss / d (pre-ReLU
+// output): the softmax's backward per destination (CSR), d Y per node (the source side walks the
+// CSC), every parameter's gradient, and the gradient of the block's input. Each output is owned
+// by one invocation: no atomics.
+
+// Destination side, per (node i, head h): dα[e] = ⟨g[i,:], xs[src,h,:]⟩ with g = gPre / H (the
+// mean over heads), dz = α (dα − s) with s = Σ α dα, ds = dz through the LeakyReLU (1 where
+// z > 0, else the slope, as PyTorch), and d a_dst[i,h] = Σ_e ds.
+//
+// That last sum is mathematically almost zero: Σ_e dz = s (1 − Σ α) = s · 1e-16 / (S + 1e-16),
+// with S the softmax's denominator, 1/(S + 1e-16) = max α. Summed edge by edge in float32 it is
+// round-off of about 1e-9, which Adam (ε = 1e-8) turns into real steps that PyG never takes. So
+// it is computed from that identity: only the edges on the minority side of the LeakyReLU's bend
+// are summed, and the exact tiny term is added.
+fn op_softmax_backward(idx: u32) {
+  let H = L.heads;
+  let C = L.channels;
+  let i = idx / H;
+  let h = idx - i * H;
+  let p0 = dstPtr(i);
+  let p1 = dstPtr(i + 1u);
+  var s = 0.0;
+  for (var e = p0; e < p1; e++) {
+    let xs = L.y + edgeSrc(e) * L.rows + h * C;
+    var da = 0.0;
+    for (var c = 0u; c < C; c++) { da += arena[L.gPre + i * C + c] * arena[xs + c]; }
+    da /= f32(H);
+    arena[model.ds + e * H + h] = da;
+    s += arena[L.alpha + e * H + h] * da;
+  }
+  let ad = arena[L.scores + i * 2u * H + H + h];
+  var alphaMax = 0.0;
+  var sumBent = 0.0;
+  var sumStraight = 0.0;
+  var bent = 0u;
+  for (var e = p0; e < p1; e++) {
+    let a = arena[L.alpha + e * H + h];
+    let straight = arena[L.scores + edgeSrc(e) * 2u * H + h] + ad > 0.0;
+    let dz = a * (arena[model.ds + e * H + h] - s);
+    arena[model.ds + e * H + h] = dz * select(NEGATIVE_SLOPE, 1.0, straight);
+    alphaMax = max(alphaMax, a);
+    if (straight) { sumStraight += dz; } else { sumBent += dz; bent++; }
+  }
+  let total = s * 1e-16 * alphaMax;
+  // Σ ds = Σ dz − (1 − slope) Σ_bent dz = slope Σ dz + (1 − slope) Σ_straight dz
+  let fewBent = total - (1.0 - NEGATIVE_SLOPE) * sumBent;
+  let fewStraight = NEGATIVE_SLOPE * total + (1.0 - NEGATIVE_SLOPE) * sumStraight;
+  arena[model.dScores + i * 2u * H + H + h] = select(fewStraight, fewBent, 2u * bent <= p1 - p0);
+}
+
+// dY per (node, row of R = 2HC + C):
+//  rows [0, HC):    d xs[j,h,c] = Σ_{e from j} α[e,h] · gPre[dst(e),c] / H + d a_src[j,h] · att_src[h,c]
+//  rows [HC, 2HC):  d xd[i,h,c] = d a_dst[i,h] · att_dst[h,c]
+//  rows [2HC, R):   d skip[i,c] = gPre[i,c]
+fn op_aggregate_backward(idx: u32) {
+  let R = L.rows;
+  let H = L.heads;
+  let C = L.channels;
+  let HC = H * C;
+  let n = idx / R;
+  let col = idx - n * R;
+  let t = nodeType(n);
+  var v = 0.0;
+  if (col < HC) {
+    let h = col / C;
+    let c = col - h * C;
+    var acc = 0.0;
+    var dSrc = 0.0;
+    for (var k = srcPtr(n); k < srcPtr(n + 1u); k++) {
+      let e = srcEdge(k);
+      acc += arena[L.alpha + e * H + h] * arena[L.gPre + edgeDst(e) * C + c];
+      dSrc += arena[model.ds + e * H + h];
+    }
+    if (c == 0u) { arena[model.dScores + n * 2u * H + h] = dSrc; }
+    v = acc / f32(H) + dSrc * params[attSrcAt(t) + col];
+  } else if (col < 2u * HC) {
+    let k = col - HC;
+    v = arena[model.dScores + n * 2u * H + H + k / C] * params[attDstAt(t) + k];
+  } else {
+    v = arena[L.gPre + n * C + col - 2u * HC];
+  }
+  arena[model.dY + idx] = v;
+}
+
+// The gradient of parameter p of the layer (both node types' blocks, one after the other): a sum
+// over the nodes of its type, in node order. (Integer division is slow on software adapters:
+// each index is split once, and the input's branch stays outside the loops.)
+fn op_param_grad(p: u32) {
+  let sizeUser = blockSize(0u);
+  let t = select(0u, 1u, p >= sizeUser);
+  let q = p - select(0u, sizeUser, t == 1u);
+  let first = select(0u, numUsers(), t == 1u);
+  let end = select(numUsers(), numNodes(), t == 1u);
+  let F = fIn(t);
+  let R = L.rows;
+  let C = L.channels;
+  let H = L.heads;
+  let HC = H * C;
+  let RF = R * F;
+  var acc = 0.0;
+  if (q < RF) {
+    // W[r, f]: Σ_n dY[n, r] · X[n, f]
+    let r = q / F;
+    let f = q - r * F;
+    let S = L.xStride;
+    if (L.indirect == 1u) {
+      for (var n = first; n < end; n++) { acc += arena[model.dY + n * R + r] * features[nodeGlobal(n) * S + f]; }
+    } else {
+      for (var n = first; n < end; n++) { acc += arena[model.dY + n * R + r] * arena[L.x + n * S + f]; }
+    }
+  } else if (q < RF + C || q >= RF + C + 2u * HC) {
+    // Both biases are added to the same pre-activation, so both get Σ_n gPre[n, c].
+    let c = select(q - RF, q - RF - C - 2u * HC, q >= RF + C);
+    for (var n = first; n < end; n++) { acc += arena[L.gPre + n * C + c]; }
+  } else if (q < RF + C + HC) {
+    // att_src[h, c]: Σ_n d a_src[n, h] · xs[n, h, c]
+    let k = q - RF - C;
+    let h = k / C;
+    for (var n = first; n < end; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + k]; }
+  } else {
+    // att_dst[h, c]: Σ_n d a_dst[n, h] · xd[n, h, c]
+    let k = q - RF - C - HC;
+    let h = H + k / C;
+    for (var n = first; n < end; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + HC + k]; }
+  }
+  opt[blockBase(t) + q] = acc;
+}
+
+fn layerParamCount() -> u32 { return blockSize(0u) + blockSize(1u); }
+
+// d X[n, f] = Σ_r dY[n, r] · W_t[r, f], through the previous layer's ReLU (X is its output):
+// the previous layer's pre-activation gradient. Not run for the first layer.
+fn op_input_backward(idx: u32) {
+  let S = L.xStride;
+  let n = idx / S;
+  let f = idx - n * S;
+  let t = nodeType(n);
+  let F = fIn(t);
+  let R = L.rows;
+  let w = blockBase(t) + f;
+  var acc = 0.0;
+  for (var r = 0u; r < R; r++) { acc += arena[model.dY + n * R + r] * params[w + r * F]; }
+  arena[L.gPrev + idx] = select(0.0, acc, arena[L.x + idx] > 0.0);
+}
+
+@compute @workgroup_size(WG)
+fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < numNodes() * L.heads) { op_softmax_backward(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn aggregate_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < numNodes() * L.rows) { op_aggregate_backward(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn param_grads(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let p = flatIndex(gid, nwg);
+  if (p < layerParamCount()) { op_param_grad(p); }
+}
+
+@compute @workgroup_size(WG)
+fn input_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < numNodes() * L.xStride) { op_input_backward(idx); }
+}

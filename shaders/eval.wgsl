@@ -1,0 +1,103 @@
+// Evaluation: exact maximum-inner-product top-K per user, and Recall@K as PyG's LinkPredRecall.
+// The embeddings are the last layer's output over the full message-passing graph: users in rows
+// [0, numUsers), items after them.
+
+// Header: numUsers, numItems, k, then offsets of excludePtr (per user), excludeItem (each user's
+// excluded items, ascending), targetPtr, targetItem.
+@group(1) @binding(0) var<storage, read> evalData: array<u32>;
+// numUsers × k item indices, best first, -1 where fewer than k items are left
+@group(1) @binding(1) var<storage, read_write> topk: array<i32>;
+
+const MAX_K = 100u;
+
+fn evUsers() -> u32 { return evalData[0]; }
+fn evItems() -> u32 { return evalData[1]; }
+fn evK() -> u32 { return evalData[2]; }
+fn excludePtr(u: u32) -> u32 { return evalData[evalData[3] + u]; }
+fn excludeItem(k: u32) -> u32 { return evalData[evalData[4] + k]; }
+fn targetPtr(u: u32) -> u32 { return evalData[evalData[5] + u]; }
+fn targetItem(k: u32) -> u32 { return evalData[evalData[6] + k]; }
+
+// User u scans the items in index order and keeps a sorted list; an item enters only when
+// strictly better than the k-th, so ties keep the lower item index.
+fn op_topk(u: u32) {
+  let U = evUsers();
+  let K = evK();
+  let C = L.channels;
+  var best: array<f32, MAX_K>;
+  var bestItem: array<i32, MAX_K>;
+  var filled = 0u;
+  var ex = excludePtr(u);
+  let exEnd = excludePtr(u + 1u);
+  for (var i = 0u; i < evItems(); i++) {
+    // The excluded items are sorted, so one pointer walks along with i.
+    while (ex < exEnd && excludeItem(ex) < i) { ex++; }
+    if (ex < exEnd && excludeItem(ex) == i) { continue; }
+    var s = 0.0;
+    for (var c = 0u; c < C; c++) { s += arena[L.out + u * C + c] * arena[L.out + (U + i) * C + c]; }
+    if (filled == K && !(s > best[K - 1u])) { continue; }
+    var p = select(filled, K - 1u, filled == K);
+    while (p > 0u && best[p - 1u] < s) {
+      best[p] = best[p - 1u];
+      bestItem[p] = bestItem[p - 1u];
+      p--;
+    }
+    best[p] = s;
+    bestItem[p] = i32(i);
+    filled = min(filled + 1u, K);
+  }
+  for (var k = 0u; k < K; k++) { topk[u * K + k] = select(-1, bestItem[k], k < filled); }
+}
+
+var<workgroup> partialSum: array<f32, WG>;
+var<workgroup> partialCount: array<f32, WG>;
+
+// One workgroup of `width` invocations (64 or fewer): per user hits / targets, averaged over the
+// users with a target (0 if none, as PyG). Partial k takes the users u ≡ k (mod 64) and one
+// invocation adds the partials in order: the same bits whatever the width.
+fn recallPhase(lid: u32, width: u32) {
+  let K = evK();
+  for (var k = lid; k < WG; k += width) {
+    var sum = 0.0;
+    var count = 0.0;
+    for (var u = k; u < evUsers(); u += WG) {
+      let t0 = targetPtr(u);
+      let t1 = targetPtr(u + 1u);
+      if (t1 == t0) { continue; }
+      var hits = 0u;
+      for (var j = 0u; j < K; j++) {
+        let item = topk[u * K + j];
+        for (var t = t0; t < t1; t++) {
+          if (item == i32(targetItem(t))) { hits++; break; }
+        }
+      }
+      sum += f32(hits) / f32(t1 - t0);
+      count += 1.0;
+    }
+    partialSum[k] = sum;
+    partialCount[k] = count;
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var s = 0.0;
+    var n = 0.0;
+    for (var k = 0u; k < WG; k++) {
+      s += partialSum[k];
+      n += partialCount[k];
+    }
+    arena[model.recall + which.slot] = select(0.0, s / n, n > 0.0);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn top_k(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(model.numLayers - 1u);
+  let u = flatIndex(gid, nwg);
+  if (u < evUsers()) { op_topk(u); }
+}
+
+@compute @workgroup_size(WG)
+fn recall_at_k(@builtin(local_invocation_index) lid: u32) {
+  begin(model.numLayers - 1u);
+  recallPhase(lid, WG);
+}

@@ -1,0 +1,64 @@
+// Whole training steps and whole evaluations in one workgroup, for small graphs (the toy, a
+// mini-batch of one edge): the same op functions as the per-op kernels, with a barrier between
+// ops instead of a dispatch. One dispatch per epoch instead of 26 per step.
+
+fn forwardPhase(lid: u32) {
+  for (var l = 0u; l < model.numLayers; l++) {
+    L = model.layers[l];
+    let N = numNodes();
+    for (var i = lid; i < N * L.rows; i += FWG) { op_project(i); }
+    sync();
+    for (var i = lid; i < N * L.heads; i += FWG) { op_scores(i); }
+    sync();
+    for (var i = lid; i < N * L.heads; i += FWG) { op_softmax(i); }
+    sync();
+    for (var i = lid; i < N * L.channels; i += FWG) { op_aggregate(i); }
+    sync();
+  }
+}
+
+fn backwardPhase(lid: u32) {
+  let N = numNodes();
+  L = model.layers[model.numLayers - 1u];
+  for (var i = lid; i < N * L.channels; i += FWG) { op_decode_backward(i); }
+  sync();
+  for (var l = model.numLayers; l > 0u; l--) {
+    L = model.layers[l - 1u];
+    for (var i = lid; i < N * L.heads; i += FWG) { op_softmax_backward(i); }
+    sync();
+    for (var i = lid; i < N * L.rows; i += FWG) { op_aggregate_backward(i); }
+    sync();
+    // Parameter gradients and the input's gradient read the same inputs and write apart.
+    for (var p = lid; p < layerParamCount(); p += FWG) { op_param_grad(p); }
+    if (l > 1u) {
+      for (var i = lid; i < N * L.xStride; i += FWG) { op_input_backward(i); }
+    }
+    sync();
+  }
+}
+
+// The steps of `which.schedule`: a count, then each step's graph offset in `graph`.
+@compute @workgroup_size(FWG)
+fn train_steps(@builtin(local_invocation_index) lid: u32) {
+  let count = graph[which.schedule];
+  for (var s = 0u; s < count; s++) {
+    useGraph(graph[which.schedule + 1u + s]);
+    forwardPhase(lid);
+    L = model.layers[model.numLayers - 1u];
+    lossPhase(lid, FWG);
+    sync();
+    backwardPhase(lid);
+    for (var p = lid; p < model.paramCount; p += FWG) { op_adam(p); }
+    sync();
+  }
+}
+
+@compute @workgroup_size(FWG)
+fn evaluate(@builtin(local_invocation_index) lid: u32) {
+  useGraph(which.gbase);
+  forwardPhase(lid);
+  L = model.layers[model.numLayers - 1u];
+  for (var u = lid; u < evUsers(); u += FWG) { op_topk(u); }
+  sync();
+  recallPhase(lid, FWG);
+}

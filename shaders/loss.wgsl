@@ -1,0 +1,64 @@
+// The inner-product decoder and the mean squared error over the step's supervision pairs, and
+// the loss's gradient with respect to the embeddings. `L` is the encoder's last layer.
+
+var<workgroup> partialLoss: array<f32, WG>;
+
+// pred[l] = ⟨h[user], h[item]⟩; returns the squared error.
+fn op_predict(l: u32) -> f32 {
+  let C = L.channels;
+  let u = L.out + labelUser(l) * C;
+  let i = L.out + labelItem(l) * C;
+  var p = 0.0;
+  for (var c = 0u; c < C; c++) { p += arena[u + c] * arena[i + c]; }
+  arena[model.pred + l] = p;
+  let d = p - labelValue(l);
+  return d * d;
+}
+
+// One workgroup of `width` invocations (64 or fewer): partial sum k adds the pairs l ≡ k (mod 64),
+// then one invocation adds the 64 partial sums in order. The order is the same whatever the
+// width, so the fused and per-op paths give the same bits, run after run.
+fn lossPhase(lid: u32, width: u32) {
+  let n = numLabels();
+  for (var k = lid; k < WG; k += width) {
+    var acc = 0.0;
+    for (var l = k; l < n; l += WG) { acc += op_predict(l); }
+    partialLoss[k] = acc;
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var s = 0.0;
+    for (var k = 0u; k < WG; k++) { s += partialLoss[k]; }
+    arena[model.loss + lossSlot()] = select(0.0, s / f32(n), n > 0u);
+  }
+}
+
+// d MSE / d h[n, c] over every pair that touches node n (its label incidence list), through the
+// last layer's ReLU: the last layer's pre-activation gradient.
+fn op_decode_backward(idx: u32) {
+  let C = L.channels;
+  let n = idx / C;
+  let c = idx - n * C;
+  let isUser = n < numUsers();
+  let scale = 2.0 / f32(numLabels());
+  var acc = 0.0;
+  for (var k = labPtr(n); k < labPtr(n + 1u); k++) {
+    let l = labEdge(k);
+    let other = select(labelUser(l), labelItem(l), isUser);
+    acc += scale * (arena[model.pred + l] - labelValue(l)) * arena[L.out + other * C + c];
+  }
+  arena[L.gPre + idx] = select(0.0, acc, arena[L.out + idx] > 0.0);
+}
+
+@compute @workgroup_size(WG)
+fn decode_loss(@builtin(local_invocation_index) lid: u32) {
+  begin(model.numLayers - 1u);
+  lossPhase(lid, WG);
+}
+
+@compute @workgroup_size(WG)
+fn decode_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(model.numLayers - 1u);
+  let idx = flatIndex(gid, nwg);
+  if (idx < numNodes() * L.channels) { op_decode_backward(idx); }
+}

@@ -1,0 +1,174 @@
+// The `gatlab` command as a user runs it: a child process on WebGPU, its exit code, what it prints,
+// and a one-line message (no stack trace) for each way the input can be wrong.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_DIR } from './helpers/paths';
+
+const DIR = mkdtempSync(join(tmpdir(), 'gatlab-cli-'));
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
+
+function gatlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(REPO_DIR, 'bin/gatlab.mjs'), ...args], {
+    cwd: REPO_DIR,
+    env: { ...process.env },
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs a command that must succeed; its stdout. */
+function ok(...args: string[]): string {
+  const r = gatlab(...args);
+  if (r.status !== 0) throw new Error(`gatlab ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** A command that must fail as bad input: exit code 2 and one line on stderr, no stack trace. */
+function inputError(...args: string[]): string {
+  const r = gatlab(...args);
+  expect(r.status, `gatlab ${args.join(' ')}: ${r.stderr}`).toBe(2);
+  const text = r.stderr.trim();
+  expect(text.split('\n'), text).toHaveLength(1);
+  expect(text).toMatch(/^gatlab \w+: /);
+  expect(text).not.toMatch(/\bat .*:\d+:\d+/);
+  return text;
+}
+
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('gatlab --help', () => {
+  it('lists the commands', () => {
+    const text = ok('--help');
+    for (const c of ['gatlab train', 'gatlab recommend', 'gatlab case']) expect(text).toContain(c);
+  });
+
+  it('train --help lists the options', () => {
+    const text = ok('train', '--help');
+    for (const f of ['--epochs', '--lr', '--save', '--json', '--data']) expect(text).toContain(f);
+  });
+
+  it('recommend --help and case --help work too', () => {
+    expect(ok('recommend', '--help')).toContain('--weights');
+    expect(ok('case', '--help')).toContain('IN.json OUT.json');
+  });
+
+  it('rejects an unknown command with exit code 2', () => {
+    const r = gatlab('trian');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown command "trian"');
+  });
+});
+
+describe('gatlab train --json', () => {
+  let first: Record<string, unknown>[];
+  beforeAll(() => {
+    first = jsonLines(ok('train', '--epochs', '3', '--json'));
+  });
+
+  it('prints one line per epoch, then a final line with the recommendations', () => {
+    expect(first).toHaveLength(4);
+    first.slice(0, 3).forEach((m, e) => {
+      expect(m.epoch).toBe(e + 1);
+      expect(Number.isFinite(m.loss)).toBe(true);
+      expect(m.recall).toBeGreaterThanOrEqual(0);
+      expect(m.recall).toBeLessThanOrEqual(1);
+      expect(typeof m.ms).toBe('number');
+    });
+    const last = first[3] as { final: boolean; epochs: number; recommendations: { user: string; items: { item: string; score: number }[] }[] };
+    expect(last.final).toBe(true);
+    expect(last.epochs).toBe(3);
+    // The toy's only test user is Tim (his last rating); K = 1.
+    expect(last.recommendations.map((r) => r.user)).toEqual(['Tim']);
+    expect(last.recommendations[0].items).toHaveLength(1);
+  });
+
+  it('gives the same lines (but the timings) for the same seed', () => {
+    const second = jsonLines(ok('train', '--epochs', '3', '--json'));
+    const strip = (lines: Record<string, unknown>[]) => lines.map(({ ms: _ms, ...rest }) => rest);
+    expect(strip(second)).toEqual(strip(first));
+  });
+});
+
+describe('gatlab train on bad input', () => {
+  it.each([
+    [['--lr', 'abc'], /--lr: .*must be a number.*"abc"/],
+    [['--heads', '0'], /--heads: .*\[1, 16\].*got 0/],
+    [['--bogus'], /unknown option --bogus/],
+    [['--epochs'], /--epochs needs a value/],
+    [['--data', '/nonexistent.csv'], /\/nonexistent\.csv: no such file/],
+  ])('train %j exits with 2 and one line', (args, message) => {
+    expect(inputError('train', ...args)).toMatch(message);
+  });
+
+  it('a malformed CSV names the file and line', () => {
+    const csv = join(DIR, 'bad.csv');
+    writeFileSync(csv, 'userId,movieId,rating\n1,10,4\n1,11,abc\n');
+    const text = inputError('train', '--data', csv);
+    expect(text).toContain(csv);
+    expect(text).toMatch(/line 3/);
+  });
+});
+
+describe('gatlab train --save, then gatlab recommend', () => {
+  const weights = join(DIR, 'weights.json');
+  let trained: { user: string; items: { item: string; index: number; score: number }[] };
+
+  beforeAll(() => {
+    const lines = jsonLines(ok('train', '--epochs', '20', '--save', weights, '--json'));
+    const last = lines[lines.length - 1] as { recommendations: (typeof trained)[] };
+    trained = last.recommendations.find((r) => r.user === 'Tim')!;
+  });
+
+  it('recommends to Tim what training ended with', () => {
+    const out = JSON.parse(ok('recommend', '--weights', weights, '--user', 'Tim', '--json')) as {
+      user: string;
+      k: number;
+      recommendations: { item: string; index: number; score: number }[];
+    };
+    expect(out.user).toBe('Tim');
+    expect(out.k).toBe(1);
+    expect(out.recommendations.map((r) => [r.item, r.index])).toEqual(trained.items.map((r) => [r.item, r.index]));
+    out.recommendations.forEach((r, i) => expect(r.score).toBeCloseTo(trained.items[i].score, 6));
+  });
+
+  it('prints the list with scores', () => {
+    const text = ok('recommend', '--weights', weights, '--user', 'Tim', '--k', '2');
+    expect(text).toContain('Tim');
+    expect(text).toContain(trained.items[0].item);
+    expect(text).toMatch(/1\. .*\(score -?\d+\.\d{3}\)/);
+  });
+
+  it('an unknown user lists valid names', () => {
+    expect(inputError('recommend', '--weights', weights, '--user', 'Alice')).toMatch(/no user "Alice".*"Bob", "Steve", "Tim"/);
+  });
+
+  it('a weights file with a wrong shape says which tensor', () => {
+    const obj = JSON.parse(readFileSync(weights, 'utf8')) as Record<string, number[][]>;
+    obj['lin1.user.weight'] = obj['lin1.user.weight'].slice(1);
+    const bad = join(DIR, 'wrong-shape.json');
+    writeFileSync(bad, JSON.stringify(obj));
+    const text = inputError('recommend', '--weights', bad, '--user', 'Tim');
+    expect(text).toContain(bad);
+    expect(text).toMatch(/lin1\.user\.weight.*shape/);
+  });
+
+  it('weights for other data, or a conflicting --hidden, say which flag to set', () => {
+    const csv = join(DIR, 'four-users.csv');
+    writeFileSync(csv, 'userId,movieId,rating\n1,10,4\n2,10,3\n3,11,5\n4,12,2\n');
+    expect(inputError('recommend', '--weights', weights, '--user', '1', '--data', csv)).toMatch(/3 user features.*4 users.*--data/);
+    expect(inputError('recommend', '--weights', weights, '--user', 'Tim', '--hidden', '8')).toMatch(/--hidden 8 conflicts.*hidden 12/);
+  });
+
+  it('a missing --weights or --user is named', () => {
+    expect(inputError('recommend', '--user', 'Tim')).toMatch(/--weights FILE is required/);
+    expect(inputError('recommend', '--weights', weights)).toMatch(/--user NAME is required/);
+  });
+});

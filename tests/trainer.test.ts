@@ -1,0 +1,81 @@
+// The training loop on WebGPU: determinism, the fused and per-op paths agreeing, divergence
+// handling, snapshots, and the seed's toy run learning what the slides say it learns.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createGpu, type Gpu } from '../src/gpu/device';
+import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { toyRatings } from '../src/graph/toy';
+import { DivergedError, Trainer } from '../src/train/trainer';
+import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
+
+let gpu: Gpu;
+let kernels: Kernels;
+
+beforeAll(async () => {
+  gpu = await createGpu();
+  kernels = await createKernels(gpu.device);
+});
+
+async function run(settings: Partial<RunSettings>, epochs: number, fuse: 'auto' | 'never' = 'auto') {
+  const t = Trainer.create(gpu, kernels, toyRatings(), { ...SEED_SETTINGS, ...settings });
+  t.fuse = fuse;
+  const metrics = await t.train(epochs);
+  const params = await t.readParams();
+  t.destroy();
+  return { metrics, params };
+}
+
+describe('Trainer on the toy data', () => {
+  it('gives the same run, bit for bit, for the same seed, and another for another seed', async () => {
+    const a = await run({}, 20);
+    const b = await run({}, 20);
+    const c = await run({ seed: 7 }, 20);
+    expect(a.metrics.map((m) => m.loss)).toEqual(b.metrics.map((m) => m.loss));
+    expect(Array.from(a.params)).toEqual(Array.from(b.params));
+    expect(a.metrics.map((m) => m.loss)).not.toEqual(c.metrics.map((m) => m.loss));
+  });
+
+  it('runs the same arithmetic fused (one dispatch per epoch) and per op (26 per step)', async () => {
+    for (const batchSize of [1, 'full'] as const) {
+      const fused = await run({ batchSize, negRatio: 1 }, 12, 'auto');
+      const perOp = await run({ batchSize, negRatio: 1 }, 12, 'never');
+      expect(fused.metrics.map((m) => m.loss)).toEqual(perOp.metrics.map((m) => m.loss));
+      expect(fused.metrics.map((m) => m.recall)).toEqual(perOp.metrics.map((m) => m.recall));
+      expect(Array.from(fused.params)).toEqual(Array.from(perOp.params));
+    }
+  });
+
+  it('rewinds to the last good epoch and says so when the loss turns NaN', async () => {
+    const t = Trainer.create(gpu, kernels, toyRatings(), { ...SEED_SETTINGS, lr: 1, batchSize: 'full' });
+    // Poison a weight after a few epochs: the next epoch's loss is NaN (ReLU lets NaN through, as PyTorch's).
+    await t.train(3);
+    t.model.device.queue.writeBuffer(t.model.params, 0, new Float32Array([NaN]));
+    const before = await t.readParams();
+    const error = await t.train(5).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DivergedError);
+    expect((error as DivergedError).epoch).toBe(4);
+    expect((error as DivergedError).message).toMatch(/diverged at epoch 4.*kept the weights of epoch 3/);
+    expect(t.epoch).toBe(3);
+    expect(t.history.length).toBe(3);
+    // Rewound to the state the failing epoch started from, Adam's moments included.
+    expect(Array.from(await t.readParams()).map(String)).toEqual(Array.from(before).map(String));
+    t.destroy();
+  });
+
+  it('captures the snapshots asked for inside a chunk, equal to one read afterwards', async () => {
+    const t = Trainer.create(gpu, kernels, toyRatings(), SEED_SETTINGS);
+    const kept: number[] = [];
+    let last = null as null | Awaited<ReturnType<Trainer['snapshot']>>;
+    await t.train(10, (_, snaps) => {
+      kept.push(...snaps.map((s) => s.epoch));
+      last = snaps[snaps.length - 1] ?? last;
+    }, { keep: (e) => e % 5 === 0 });
+    expect(kept).toEqual([5, 10]);
+    const now = await t.snapshot();
+    expect(Array.from(last!.user)).toEqual(Array.from(now.user));
+    expect(Array.from(last!.attention[2])).toEqual(Array.from(now.attention[2]));
+    expect(Array.from(last!.topk)).toEqual(Array.from(now.topk));
+    // Every destination's attention sums to 1 per head (Tim has one incoming training edge).
+    expect(now.attention.every((a) => a.every((x) => x >= 0 && x <= 1))).toBe(true);
+    t.destroy();
+  });
+});
