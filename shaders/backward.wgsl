@@ -48,8 +48,9 @@ fn op_softmax_backward(idx: u32) {
   arena[model.dScores + i * 2u * H + H + h] = select(fewStraight, fewBent, 2u * bent <= p1 - p0);
 }
 
-// dY per (node, row of R = 2HC + C):
+// dY per node, in H·⌈C/4⌉ tiles of 4 channels then HC + C single rows (R = 2HC + C rows in all):
 //  rows [0, HC):    d xs[j,h,c] = Σ_{e from j} α[e,h] · gPre[dst(e),c] / H + d a_src[j,h] · att_src[h,c]
+//                   (walks the node's outgoing edges through the CSC), and d a_src[j,h] itself
 //  rows [HC, 2HC):  d xd[i,h,c] = d a_dst[i,h] · att_dst[h,c]
 //  rows [2HC, R):   d skip[i,c] = gPre[i,c]
 fn op_aggregate_backward(idx: u32) {
@@ -57,38 +58,47 @@ fn op_aggregate_backward(idx: u32) {
   let H = L.heads;
   let C = L.channels;
   let HC = H * C;
-  let n = idx / R;
-  let col = idx - n * R;
+  let CT = tiles(C);
+  let perNode = H * CT + HC + C;
+  let n = idx / perNode;
+  let q = idx - n * perNode;
   let t = nodeType(n);
-  var v = 0.0;
-  if (col < HC) {
-    let h = col / C;
-    let c = col - h * C;
-    var acc = 0.0;
+  if (q < H * CT) {
+    let h = q / CT;
+    let c = (q - h * CT) * TILE;
+    let cc = clampTile(c, C);
+    var a = vec4<f32>(0.0);
     var dSrc = 0.0;
     for (var k = srcPtr(n); k < srcPtr(n + 1u); k++) {
       let e = srcEdge(k);
-      acc += arena[L.alpha + e * H + h] * arena[L.gPre + edgeDst(e) * C + c];
+      let g = L.gPre + edgeDst(e) * C;
+      a += arena[L.alpha + e * H + h] * vec4<f32>(arena[g + cc.x], arena[g + cc.y], arena[g + cc.z], arena[g + cc.w]);
       dSrc += arena[model.ds + e * H + h];
     }
     if (c == 0u) { arena[model.dScores + n * 2u * H + h] = dSrc; }
-    v = acc / f32(H) + dSrc * params[attSrcAt(t) + col];
-  } else if (col < 2u * HC) {
+    for (var k = 0u; k < TILE && c + k < C; k++) {
+      arena[model.dY + n * R + h * C + c + k] = a[k] / f32(H) + dSrc * params[attSrcAt(t) + h * C + c + k];
+    }
+    return;
+  }
+  let col = HC + q - H * CT;
+  var v = 0.0;
+  if (col < 2u * HC) {
     let k = col - HC;
     v = arena[model.dScores + n * 2u * H + H + k / C] * params[attDstAt(t) + k];
   } else {
     v = arena[L.gPre + n * C + col - 2u * HC];
   }
-  arena[model.dY + idx] = v;
+  arena[model.dY + n * R + col] = v;
 }
 
-// The gradient of parameter p of the layer (both node types' blocks, one after the other): a sum
-// over the nodes of its type, in node order. (Integer division is slow on software adapters:
-// each index is split once, and the input's branch stays outside the loops.)
+// The gradient of the layer's parameters, both node types' blocks one after the other. Per block:
+// W in R·⌈F/4⌉ tiles of 4 columns, then the C + 2HC + C vector entries one by one. Each is a sum
+// over the nodes of its type, in node order.
 fn op_param_grad(p: u32) {
-  let sizeUser = blockSize(0u);
-  let t = select(0u, 1u, p >= sizeUser);
-  let q = p - select(0u, sizeUser, t == 1u);
+  let itemsUser = gradItems(0u);
+  let t = select(0u, 1u, p >= itemsUser);
+  let q = p - select(0u, itemsUser, t == 1u);
   let first = select(0u, numUsers(), t == 1u);
   let end = select(numUsers(), numNodes(), t == 1u);
   let F = fIn(t);
@@ -96,77 +106,98 @@ fn op_param_grad(p: u32) {
   let C = L.channels;
   let H = L.heads;
   let HC = H * C;
-  let RF = R * F;
-  var acc = 0.0;
-  if (q < RF) {
+  let FT = tiles(F);
+  if (q < R * FT) {
     // W[r, f]: Σ_n dY[n, r] · X[n, f]
-    let r = q / F;
-    let f = q - r * F;
+    let r = q / FT;
+    let f = (q - r * FT) * TILE;
+    let ff = clampTile(f, F);
     let S = L.xStride;
+    var a = vec4<f32>(0.0);
     if (L.indirect == 1u) {
-      for (var n = first; n < end; n++) { acc += arena[model.dY + n * R + r] * features[nodeGlobal(n) * S + f]; }
+      for (var n = first; n < end; n++) {
+        let x = nodeGlobal(n) * S;
+        a += arena[model.dY + n * R + r] * vec4<f32>(features[x + ff.x], features[x + ff.y], features[x + ff.z], features[x + ff.w]);
+      }
     } else {
-      for (var n = first; n < end; n++) { acc += arena[model.dY + n * R + r] * arena[L.x + n * S + f]; }
+      for (var n = first; n < end; n++) {
+        let x = L.x + n * S;
+        a += arena[model.dY + n * R + r] * vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]);
+      }
     }
-  } else if (q < RF + C || q >= RF + C + 2u * HC) {
+    let w = blockBase(t) + r * F + f;
+    for (var k = 0u; k < TILE && f + k < F; k++) { opt[w + k] = a[k]; }
+    return;
+  }
+  // The vector entries: skip bias (C), att_src (HC), att_dst (HC), GAT bias (C).
+  let v = q - R * FT;
+  var acc = 0.0;
+  if (v < C || v >= C + 2u * HC) {
     // Both biases are added to the same pre-activation, so both get Σ_n gPre[n, c].
-    let c = select(q - RF, q - RF - C - 2u * HC, q >= RF + C);
+    let c = select(v, v - C - 2u * HC, v >= C);
     for (var n = first; n < end; n++) { acc += arena[L.gPre + n * C + c]; }
-  } else if (q < RF + C + HC) {
+  } else if (v < C + HC) {
     // att_src[h, c]: Σ_n d a_src[n, h] · xs[n, h, c]
-    let k = q - RF - C;
+    let k = v - C;
     let h = k / C;
     for (var n = first; n < end; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + k]; }
   } else {
     // att_dst[h, c]: Σ_n d a_dst[n, h] · xd[n, h, c]
-    let k = q - RF - C - HC;
+    let k = v - C - HC;
     let h = H + k / C;
     for (var n = first; n < end; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + HC + k]; }
   }
-  opt[blockBase(t) + q] = acc;
+  opt[skipBiasAt(t) + v] = acc;
 }
 
-fn layerParamCount() -> u32 { return blockSize(0u) + blockSize(1u); }
-
 // d X[n, f] = Σ_r dY[n, r] · W_t[r, f], through the previous layer's ReLU (X is its output):
-// the previous layer's pre-activation gradient. Not run for the first layer.
+// the previous layer's pre-activation gradient. Not run for the first layer. One invocation per
+// node and tile of 4 columns.
 fn op_input_backward(idx: u32) {
   let S = L.xStride;
-  let n = idx / S;
-  let f = idx - n * S;
+  let ST = tiles(S);
+  let n = idx / ST;
+  let f = (idx - n * ST) * TILE;
+  let ff = clampTile(f, S);
   let t = nodeType(n);
   let F = fIn(t);
   let R = L.rows;
-  let w = blockBase(t) + f;
-  var acc = 0.0;
-  for (var r = 0u; r < R; r++) { acc += arena[model.dY + n * R + r] * params[w + r * F]; }
-  arena[L.gPrev + idx] = select(0.0, acc, arena[L.x + idx] > 0.0);
+  let w = blockBase(t);
+  var a = vec4<f32>(0.0);
+  for (var r = 0u; r < R; r++) {
+    let row = w + r * F;
+    a += arena[model.dY + n * R + r] * vec4<f32>(params[row + ff.x], params[row + ff.y], params[row + ff.z], params[row + ff.w]);
+  }
+  for (var k = 0u; k < TILE && f + k < S; k++) {
+    let at = n * S + f + k;
+    arena[L.gPrev + at] = select(0.0, a[k], arena[L.x + at] > 0.0);
+  }
 }
 
 @compute @workgroup_size(WG)
 fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < numNodes() * L.heads) { op_softmax_backward(idx); }
+  if (idx < headItems()) { op_softmax_backward(idx); }
 }
 
 @compute @workgroup_size(WG)
 fn aggregate_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < numNodes() * L.rows) { op_aggregate_backward(idx); }
+  if (idx < aggregateBackwardItems()) { op_aggregate_backward(idx); }
 }
 
 @compute @workgroup_size(WG)
 fn param_grads(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let p = flatIndex(gid, nwg);
-  if (p < layerParamCount()) { op_param_grad(p); }
+  if (p < layerGradItems()) { op_param_grad(p); }
 }
 
 @compute @workgroup_size(WG)
 fn input_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < numNodes() * L.xStride) { op_input_backward(idx); }
+  if (idx < inputItems()) { op_input_backward(idx); }
 }

@@ -8,23 +8,29 @@ const NEGATIVE_SLOPE = 0.2;
 fn leakyRelu(z: f32) -> f32 { return select(NEGATIVE_SLOPE * z, z, z > 0.0); }
 
 // Y[n, r] = Σ_f X[n, f] · W_t[r, f]: a node's source and destination projections and its skip
-// Linear in one matrix of R = 2HC + C rows.
+// Linear in one matrix of R = 2HC + C rows; one invocation per node and tile of 4 rows.
 fn op_project(idx: u32) {
   let R = L.rows;
-  let n = idx / R;
-  let r = idx - n * R;
+  let RT = tiles(R);
+  let n = idx / RT;
+  let r = (idx - n * RT) * TILE;
   let t = nodeType(n);
   let F = fIn(t);
-  let w = blockBase(t) + r * F;
-  var acc = 0.0;
+  let w = blockBase(t) + clampTile(r, R) * F;
+  var a = vec4<f32>(0.0);
   if (L.indirect == 1u) {
     let x = nodeGlobal(n) * L.xStride;
-    for (var f = 0u; f < F; f++) { acc += features[x + f] * params[w + f]; }
+    for (var f = 0u; f < F; f++) {
+      a += features[x + f] * vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
+    }
   } else {
     let x = L.x + n * L.xStride;
-    for (var f = 0u; f < F; f++) { acc += arena[x + f] * params[w + f]; }
+    for (var f = 0u; f < F; f++) {
+      a += arena[x + f] * vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
+    }
   }
-  arena[L.y + idx] = acc;
+  let y = L.y + n * R + r;
+  for (var k = 0u; k < TILE && r + k < R; k++) { arena[y + k] = a[k]; }
 }
 
 // scores[n, h] = ⟨xs[n,h,:], att_src⟩, scores[n, H + h] = ⟨xd[n,h,:], att_dst⟩
@@ -70,53 +76,58 @@ fn op_softmax(idx: u32) {
 }
 
 // out[i,c] = relu( (mean_h Σ_e α[e,h] · xs[src(e),h,c] + bias[c]) + (skip[i,c] + skipBias[c]) ),
-// PyG's grouping: GATConv's output, plus the Linear's.
+// PyG's grouping: GATConv's output, plus the Linear's. One invocation per node and tile of 4 channels.
 fn op_aggregate(idx: u32) {
   let C = L.channels;
   let H = L.heads;
   let R = L.rows;
-  let i = idx / C;
-  let c = idx - i * C;
+  let CT = tiles(C);
+  let i = idx / CT;
+  let c = (idx - i * CT) * TILE;
+  let cc = clampTile(c, C);
   let t = nodeType(i);
   let p0 = dstPtr(i);
   let p1 = dstPtr(i + 1u);
-  var acc = 0.0;
+  var a = vec4<f32>(0.0);
   for (var h = 0u; h < H; h++) {
     for (var e = p0; e < p1; e++) {
-      acc += arena[L.alpha + e * H + h] * arena[L.y + edgeSrc(e) * R + h * C + c];
+      let y = L.y + edgeSrc(e) * R + h * C;
+      a += arena[L.alpha + e * H + h] * vec4<f32>(arena[y + cc.x], arena[y + cc.y], arena[y + cc.z], arena[y + cc.w]);
     }
   }
-  let conv = acc / f32(H) + params[gatBiasAt(t) + c];
-  let skip = arena[L.y + i * R + 2u * hc() + c] + params[skipBiasAt(t) + c];
-  // ReLU that lets NaN through, as PyTorch's does, so that a diverging run is seen.
-  let v = conv + skip;
-  arena[L.out + idx] = select(v, 0.0, v <= 0.0);
+  for (var k = 0u; k < TILE && c + k < C; k++) {
+    let conv = a[k] / f32(H) + params[gatBiasAt(t) + c + k];
+    let skip = arena[L.y + i * R + 2u * hc() + c + k] + params[skipBiasAt(t) + c + k];
+    // ReLU that lets NaN through, as PyTorch's does, so that a diverging run is seen.
+    let v = conv + skip;
+    arena[L.out + i * C + c + k] = select(v, 0.0, v <= 0.0);
+  }
 }
 
 @compute @workgroup_size(WG)
 fn project(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < numNodes() * L.rows) { op_project(idx); }
+  if (idx < projectItems()) { op_project(idx); }
 }
 
 @compute @workgroup_size(WG)
 fn attention_scores(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < numNodes() * L.heads) { op_scores(idx); }
+  if (idx < headItems()) { op_scores(idx); }
 }
 
 @compute @workgroup_size(WG)
 fn edge_softmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < numNodes() * L.heads) { op_softmax(idx); }
+  if (idx < headItems()) { op_softmax(idx); }
 }
 
 @compute @workgroup_size(WG)
 fn aggregate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < numNodes() * L.channels) { op_aggregate(idx); }
+  if (idx < channelItems()) { op_aggregate(idx); }
 }

@@ -5,33 +5,31 @@
 fn forwardPhase(lid: u32) {
   for (var l = 0u; l < model.numLayers; l++) {
     L = model.layers[l];
-    let N = numNodes();
-    for (var i = lid; i < N * L.rows; i += FWG) { op_project(i); }
+    for (var i = lid; i < projectItems(); i += FWG) { op_project(i); }
     sync();
-    for (var i = lid; i < N * L.heads; i += FWG) { op_scores(i); }
+    for (var i = lid; i < headItems(); i += FWG) { op_scores(i); }
     sync();
-    for (var i = lid; i < N * L.heads; i += FWG) { op_softmax(i); }
+    for (var i = lid; i < headItems(); i += FWG) { op_softmax(i); }
     sync();
-    for (var i = lid; i < N * L.channels; i += FWG) { op_aggregate(i); }
+    for (var i = lid; i < channelItems(); i += FWG) { op_aggregate(i); }
     sync();
   }
 }
 
 fn backwardPhase(lid: u32) {
-  let N = numNodes();
   L = model.layers[model.numLayers - 1u];
-  for (var i = lid; i < N * L.channels; i += FWG) { op_decode_backward(i); }
+  for (var i = lid; i < channelItems(); i += FWG) { op_decode_backward(i); }
   sync();
   for (var l = model.numLayers; l > 0u; l--) {
     L = model.layers[l - 1u];
-    for (var i = lid; i < N * L.heads; i += FWG) { op_softmax_backward(i); }
+    for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward(i); }
     sync();
-    for (var i = lid; i < N * L.rows; i += FWG) { op_aggregate_backward(i); }
+    for (var i = lid; i < aggregateBackwardItems(); i += FWG) { op_aggregate_backward(i); }
     sync();
     // Parameter gradients and the input's gradient read the same inputs and write apart.
-    for (var p = lid; p < layerParamCount(); p += FWG) { op_param_grad(p); }
+    for (var p = lid; p < layerGradItems(); p += FWG) { op_param_grad(p); }
     if (l > 1u) {
-      for (var i = lid; i < N * L.xStride; i += FWG) { op_input_backward(i); }
+      for (var i = lid; i < inputItems(); i += FWG) { op_input_backward(i); }
     }
     sync();
   }

@@ -34,20 +34,26 @@ fn lossPhase(lid: u32, width: u32) {
 }
 
 // d MSE / d h[n, c] over every pair that touches node n (its label incidence list), through the
-// last layer's ReLU: the last layer's pre-activation gradient.
+// last layer's ReLU: the last layer's pre-activation gradient. One invocation per node and tile
+// of 4 channels.
 fn op_decode_backward(idx: u32) {
   let C = L.channels;
-  let n = idx / C;
-  let c = idx - n * C;
+  let CT = tiles(C);
+  let n = idx / CT;
+  let c = (idx - n * CT) * TILE;
+  let cc = clampTile(c, C);
   let isUser = n < numUsers();
   let scale = 2.0 / f32(numLabels());
-  var acc = 0.0;
+  var a = vec4<f32>(0.0);
   for (var k = labPtr(n); k < labPtr(n + 1u); k++) {
     let l = labEdge(k);
-    let other = select(labelUser(l), labelItem(l), isUser);
-    acc += scale * (arena[model.pred + l] - labelValue(l)) * arena[L.out + other * C + c];
+    let o = L.out + select(labelUser(l), labelItem(l), isUser) * C;
+    a += scale * (arena[model.pred + l] - labelValue(l)) * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
   }
-  arena[L.gPre + idx] = select(0.0, acc, arena[L.out + idx] > 0.0);
+  for (var k = 0u; k < TILE && c + k < C; k++) {
+    let at = n * C + c + k;
+    arena[L.gPre + at] = select(0.0, a[k], arena[L.out + at] > 0.0);
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -60,5 +66,5 @@ fn decode_loss(@builtin(local_invocation_index) lid: u32) {
 fn decode_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(model.numLayers - 1u);
   let idx = flatIndex(gid, nwg);
-  if (idx < numNodes() * L.channels) { op_decode_backward(idx); }
+  if (idx < channelItems()) { op_decode_backward(idx); }
 }

@@ -113,7 +113,6 @@ fn skipBiasAt(t: u32) -> u32 { return blockBase(t) + L.rows * fIn(t); }
 fn attSrcAt(t: u32) -> u32 { return skipBiasAt(t) + L.channels; }
 fn attDstAt(t: u32) -> u32 { return attSrcAt(t) + hc(); }
 fn gatBiasAt(t: u32) -> u32 { return attDstAt(t) + hc(); }
-fn blockSize(t: u32) -> u32 { return gatBiasAt(t) + L.channels - blockBase(t); }
 
 // The layer's input: dataset features for the first layer (through nodeGlobal), else the
 // previous layer's output.
@@ -126,6 +125,26 @@ fn xAt(n: u32, f: u32) -> f32 {
 
 // Dispatches larger than 65535 workgroups are split over y; this is the flat invocation index.
 fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
+
+// Dense ops give each invocation a tile of 4 neighbouring outputs, which share their loads (the
+// software adapter's cost is per invocation more than per multiply). Outputs past the end of a
+// row are computed on a clamped index and not written.
+const TILE = 4u;
+fn tiles(n: u32) -> u32 { return (n + TILE - 1u) / TILE; }
+fn clampTile(first: u32, count: u32) -> vec4<u32> {
+  let last = count - 1u;
+  return vec4<u32>(first, min(first + 1u, last), min(first + 2u, last), min(first + 3u, last));
+}
+
+// Invocations of each op over the current graph and layer; src/model/gpuModel.ts sizes its
+// dispatches the same way.
+fn projectItems() -> u32 { return numNodes() * tiles(L.rows); }
+fn channelItems() -> u32 { return numNodes() * tiles(L.channels); }
+fn headItems() -> u32 { return numNodes() * L.heads; }
+fn aggregateBackwardItems() -> u32 { return numNodes() * (L.heads * tiles(L.channels) + hc() + L.channels); }
+fn gradItems(t: u32) -> u32 { return L.rows * tiles(fIn(t)) + 2u * L.channels + 2u * hc(); }
+fn layerGradItems() -> u32 { return gradItems(0u) + gradItems(1u); }
+fn inputItems() -> u32 { return numNodes() * tiles(L.xStride); }
 
 // Between two ops of a fused kernel: every invocation's storage writes are visible after it.
 fn sync() { storageBarrier(); }

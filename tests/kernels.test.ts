@@ -3,7 +3,7 @@
 // from the GPU, so a mismatch points at that kernel and not at an earlier one.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, dispatch, dispatchOne, type Kernels } from '../src/gpu/kernels';
+import { createKernels, dispatchOne, type Kernels } from '../src/gpu/kernels';
 import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
@@ -95,18 +95,17 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     for (let l = 0; l < c.layers; l++) {
       const d = desc(l);
       const a = o.layers[l];
-      const grp = [ws.layerGroups[l]];
       const X = l === 0 ? features : await arena(o.layers[l - 1].out, N * C);
-      await run((p) => dispatch(p, k.project, grp, N * R));
+      await run((p) => ws.dispatchOp(p, 'project', l, counts));
       const Y = await arena(a.y, N * R);
       expectClose(Y, ref.refProject(graph, d, params, X), `layer ${l + 1} project`);
-      await run((p) => dispatch(p, k.attention_scores, grp, N * H));
+      await run((p) => ws.dispatchOp(p, 'attention_scores', l, counts));
       const scores = await arena(a.scores, N * 2 * H);
       expectClose(scores, ref.refScores(graph, d, params, Y), `layer ${l + 1} attention_scores`);
-      await run((p) => dispatch(p, k.edge_softmax, grp, N * H));
+      await run((p) => ws.dispatchOp(p, 'edge_softmax', l, counts));
       const alpha = await arena(a.alpha, E * H);
       expectClose(alpha, ref.refSoftmax(graph, d, scores), `layer ${l + 1} edge_softmax`);
-      await run((p) => dispatch(p, k.aggregate, grp, N * C));
+      await run((p) => ws.dispatchOp(p, 'aggregate', l, counts));
       expectClose(await arena(a.out, N * C), ref.refAggregate(graph, d, params, Y, alpha), `layer ${l + 1} aggregate`);
     }
 
@@ -117,7 +116,7 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     const pred = await ws.readPredictions(counts.labels);
     expectClose(pred, want.pred, 'decode_loss predictions');
     expectClose([(await ws.readLosses(4))[2]], [want.loss], 'decode_loss loss (slot 2)');
-    await run((p) => dispatch(p, k.decode_backward, [ws.layerGroups[0]], N * C));
+    await run((p) => ws.dispatchOp(p, 'decode_backward', c.layers - 1, counts));
     expectClose(await arena(o.layers[c.layers - 1].gPre, N * C), ref.refDecodeBackward(graph, C, h, pred), 'decode_backward');
 
     // Backward, layer by layer.
@@ -125,13 +124,12 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     for (let l = c.layers - 1; l >= 0; l--) {
       const d = desc(l);
       const a = o.layers[l];
-      const grp = [ws.layerGroups[l]];
       const [Y, scores, alpha, gPre] = await Promise.all([
         arena(a.y, N * R), arena(a.scores, N * 2 * H), arena(a.alpha, E * H), arena(a.gPre, N * C),
       ]);
       const X = l === 0 ? features : await arena(o.layers[l - 1].out, N * C);
       expect(gPre.some((v) => v !== 0), `layer ${l + 1}: some gradient reaches it`).toBe(true);
-      await run((p) => dispatch(p, k.softmax_backward, grp, N * H));
+      await run((p) => ws.dispatchOp(p, 'softmax_backward', l, counts));
       const sb = ref.refSoftmaxBackward(graph, d, Y, scores, alpha, gPre);
       const ds = await arena(o.ds, E * H);
       expectClose(ds, sb.ds, `layer ${l + 1} softmax_backward ds`);
@@ -143,20 +141,20 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
       }));
       const dstHalf = (a: Float32Array | Float64Array) => a.filter((_, k) => k % (2 * H) >= H);
       expectClose(dstHalf(dScoresAfterSoftmax), dstHalf(sb.dScores), `layer ${l + 1} softmax_backward dScores`, 2e-5, termSize);
-      await run((p) => dispatch(p, k.aggregate_backward, grp, N * R));
+      await run((p) => ws.dispatchOp(p, 'aggregate_backward', l, counts));
       const ab = ref.refAggregateBackward(graph, d, params, alpha, ds, gPre, dScoresAfterSoftmax);
       const dY = await arena(o.dY, N * R);
       const dScores = await arena(o.dScores, N * 2 * H);
       expectClose(dY, ab.dY, `layer ${l + 1} aggregate_backward dY`);
       expectClose(dScores, ab.dScores, `layer ${l + 1} aggregate_backward dScores`);
-      await run((p) => dispatch(p, k.param_grads, grp, model.layerSizes[l]));
+      await run((p) => ws.dispatchOp(p, 'param_grads', l, counts));
       const start = model.layerStarts[l];
       const got = (await model.readGrads()).subarray(start, start + model.layerSizes[l]);
       const wantGrads = ref.refParamGrads(graph, d, X, Y, gPre, dY, dScores);
       expectClose(got, wantGrads, `layer ${l + 1} param_grads`);
       grads.set(got, start);
       if (l > 0) {
-        await run((p) => dispatch(p, k.input_backward, grp, N * C));
+        await run((p) => ws.dispatchOp(p, 'input_backward', l, counts));
         expectClose(await arena(a.gPrev, N * C), ref.refInputBackward(graph, d, params, X, dY), `layer ${l + 1} input_backward`);
       }
     }

@@ -20,6 +20,11 @@ const MODEL_WORDS = MAX_LAYERS * LAYER_WORDS + 12;
 /** A fused step runs in one workgroup: worth it while a graph is this small. */
 export const FUSED_LIMITS = { nodes: 256, edges: 2048 } as const;
 
+const tiles = (n: number) => Math.ceil(n / 4);
+
+/** The per-op kernels of a layer. */
+export type LayerOp = 'project' | 'attention_scores' | 'edge_softmax' | 'aggregate' | 'softmax_backward' | 'aggregate_backward' | 'param_grads' | 'input_backward';
+
 export function fusable(c: { nodes: number; edges: number }): boolean {
   return c.nodes <= FUSED_LIMITS.nodes && c.edges <= FUSED_LIMITS.edges;
 }
@@ -32,6 +37,8 @@ export class ModelOnGpu {
   /** Parameters in each layer's two blocks, and where they start. */
   readonly layerSizes: number[];
   readonly layerStarts: number[];
+  /** Invocations of param_grads per layer (shaders/prelude.wgsl layerGradItems). */
+  readonly gradItems: number[];
 
   constructor(
     readonly device: GPUDevice,
@@ -47,6 +54,10 @@ export class ModelOnGpu {
     this.opt = storageBuffer(device, 'adam', this.size * 3 * 4);
     this.layerStarts = Array.from({ length: shape.layers }, (_, l) => blockOf(layout, l + 1, 'user').w);
     this.layerSizes = this.layerStarts.map((s, l) => blockOf(layout, l + 1, 'item').end - s);
+    const { heads: H, hidden: C } = shape;
+    this.gradItems = this.layerStarts.map((_, l) =>
+      (['user', 'item'] as const).reduce((sum, t) => sum + (2 * H * C + C) * tiles(blockOf(layout, l + 1, t).inDim) + 2 * C + 2 * H * C, 0),
+    );
     this.setParams(initial);
   }
 
@@ -219,15 +230,31 @@ export class Workspace {
     );
   }
 
-  encodeForward(pass: GPUComputePassEncoder, c: GraphCounts): void {
-    const p = this.model.kernels.pipelines;
+  /**
+   * Dispatches one op of layer l over a graph: as many invocations as the op's items
+   * (shaders/prelude.wgsl *Items: dense ops work in tiles of 4 outputs).
+   */
+  dispatchOp(pass: GPUComputePassEncoder, op: LayerOp | 'decode_backward', l: number, c: GraphCounts): void {
     const { heads: H, hidden: C } = this.model.shape;
     const R = 2 * H * C + C;
-    for (const g of this.layerGroups) {
-      dispatch(pass, p.project, [g], c.nodes * R);
-      dispatch(pass, p.attention_scores, [g], c.nodes * H);
-      dispatch(pass, p.edge_softmax, [g], c.nodes * H);
-      dispatch(pass, p.aggregate, [g], c.nodes * C);
+    const N = c.nodes;
+    const items = {
+      project: N * tiles(R),
+      attention_scores: N * H,
+      edge_softmax: N * H,
+      aggregate: N * tiles(C),
+      decode_backward: N * tiles(C),
+      softmax_backward: N * H,
+      aggregate_backward: N * (H * tiles(C) + H * C + C),
+      param_grads: this.model.gradItems[l],
+      input_backward: N * tiles(C),
+    }[op];
+    dispatch(pass, this.model.kernels.pipelines[op], [this.layerGroups[l]], items);
+  }
+
+  encodeForward(pass: GPUComputePassEncoder, c: GraphCounts): void {
+    for (let l = 0; l < this.layerGroups.length; l++) {
+      for (const op of ['project', 'attention_scores', 'edge_softmax', 'aggregate'] as const) this.dispatchOp(pass, op, l, c);
     }
   }
 
@@ -238,16 +265,10 @@ export class Workspace {
 
   /** Gradients of every parameter (overwritten, not accumulated). */
   encodeBackward(pass: GPUComputePassEncoder, c: GraphCounts): void {
-    const p = this.model.kernels.pipelines;
-    const { heads: H, hidden: C } = this.model.shape;
-    const R = 2 * H * C + C;
-    dispatch(pass, p.decode_backward, [this.layerGroups[0]], c.nodes * C);
+    this.dispatchOp(pass, 'decode_backward', this.layerGroups.length - 1, c);
     for (let l = this.layerGroups.length - 1; l >= 0; l--) {
-      const g = [this.layerGroups[l]];
-      dispatch(pass, p.softmax_backward, g, c.nodes * H);
-      dispatch(pass, p.aggregate_backward, g, c.nodes * R);
-      dispatch(pass, p.param_grads, g, this.model.layerSizes[l]);
-      if (l > 0) dispatch(pass, p.input_backward, g, c.nodes * C);
+      for (const op of ['softmax_backward', 'aggregate_backward', 'param_grads'] as const) this.dispatchOp(pass, op, l, c);
+      if (l > 0) this.dispatchOp(pass, 'input_backward', l, c);
     }
   }
 
