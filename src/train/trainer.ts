@@ -69,6 +69,20 @@ interface PlannedStep {
   fieldsOnly: boolean;
 }
 
+/** A chunk submitted to the GPU whose results are on their way back. */
+interface Launched {
+  epochs: number;
+  started: number;
+  /** Where to go back to if it diverges: the generator, counters, and which backup holds the weights. */
+  rewind: { rng: Rng; step: number; epoch: number; slot: number };
+  keep?: (epoch: number) => boolean;
+  kept: number[];
+  stepsPerEpoch: number[];
+  /** Supervision pairs of each step, to weight its loss. */
+  labels: number[];
+  results: Promise<[Float32Array, Float32Array, ArrayBuffer | null]>;
+}
+
 interface ChunkPlan {
   data: Uint32Array<ArrayBuffer>;
   steps: PlannedStep[];
@@ -91,8 +105,11 @@ export class Trainer {
   private resident: GraphArrays | null = null;
   private upload: GPUBuffer | null = null;
   private capture: GPUBuffer | null = null;
-  /** Parameters and Adam's state at the start of a chunk, to rewind to if it diverges. */
-  private readonly backup: { params: GPUBuffer; opt: GPUBuffer };
+  /** Parameters and Adam's state at the start of the last two chunks, to rewind to if one diverges. */
+  private readonly backups: { params: GPUBuffer; opt: GPUBuffer }[];
+  private launches = 0;
+  /** Epochs planned and submitted (ahead of `epoch` while a chunk is in flight). */
+  private plannedEpoch = 0;
 
   private constructor(
     readonly gpu: Gpu,
@@ -105,10 +122,10 @@ export class Trainer {
     private readonly sampler: Sampler,
     private rng: Rng,
   ) {
-    this.backup = {
-      params: storageBuffer(gpu.device, 'backup.params', model.size * 4),
-      opt: storageBuffer(gpu.device, 'backup.opt', model.size * 12),
-    };
+    this.backups = [0, 1].map((i) => ({
+      params: storageBuffer(gpu.device, `backup${i}.params`, model.size * 4),
+      opt: storageBuffer(gpu.device, `backup${i}.opt`, model.size * 12),
+    }));
   }
 
   /** A fresh run: features and initial weights drawn from the seed (or the given weights). */
@@ -150,36 +167,46 @@ export class Trainer {
   /**
    * Trains `epochs` more epochs, in chunks of one readback each, and returns their metrics.
    * `onChunk` sees each chunk's metrics, and the snapshots of the epochs `options.keep` picks, as
-   * they arrive. If the loss turns NaN or infinite, the run is rewound to the last good epoch and
-   * a DivergedError is thrown.
+   * they arrive. The next chunk is planned and submitted before the last one's results are read,
+   * so the CPU's work overlaps the GPU's. If the loss turns NaN or infinite, the run is rewound to
+   * the last good epoch and a DivergedError is thrown.
    */
   async train(epochs: number, onChunk?: (m: EpochMetrics[], s: Snapshot[]) => void, options: TrainOptions = {}): Promise<EpochMetrics[]> {
-    const out: EpochMetrics[] = [];
     const perChunk = Math.max(1, Math.min(EVAL_SLOTS, Math.floor(MAX_STEPS_PER_CHUNK / this.stepsPerEpoch)));
-    while (out.length < epochs) {
-      const { metrics, snapshots } = await this.chunk(Math.min(perChunk, epochs - out.length), options.keep);
+    const sizes: number[] = [];
+    for (let left = epochs; left > 0; left -= perChunk) sizes.push(Math.min(perChunk, left));
+    const out: EpochMetrics[] = [];
+    let inflight = sizes.length > 0 ? this.launch(sizes[0], options.keep) : null;
+    for (let i = 0; inflight; i++) {
+      const next = i + 1 < sizes.length ? this.launch(sizes[i + 1], options.keep) : null;
+      const { metrics, snapshots } = await this.land(inflight);
       out.push(...metrics);
       onChunk?.(metrics, snapshots);
+      inflight = next;
     }
     return out;
   }
 
-  private async chunk(epochs: number, keep?: (epoch: number) => boolean): Promise<{ metrics: EpochMetrics[]; snapshots: Snapshot[] }> {
+  /** Plans a chunk on the CPU, uploads it, encodes and submits it, and starts reading its results back. */
+  private launch(epochs: number, keep?: (epoch: number) => boolean): Launched {
     const { device } = this.gpu;
     const started = performance.now();
-    const rewind = { rng: this.rng.clone(), step: this.step, epoch: this.epoch };
+    const slot = this.launches++ % 2;
+    const rewind = { rng: this.rng.clone(), step: this.step, epoch: this.plannedEpoch, slot };
     const batches = Array.from({ length: epochs }, () => this.sampler.planEpoch(this.rng));
     const ws = this.ensureWorkspace(batches.flat());
     const fused = this.fuse === 'auto' && batches.flat().every((g) => fusable(countsOf(g)));
     const plan = fused ? this.packFused(batches) : this.pack(batches);
     const upload = this.ensureUpload(plan.data.length);
+    // Queue writes and submits run in order: the previous chunk is done with the upload by then.
     device.queue.writeBuffer(upload, 0, plan.data);
     const kept = Array.from({ length: epochs }, (_, e) => rewind.epoch + e + 1).filter((n) => keep?.(n) ?? false);
     const capture = this.ensureCapture(kept.length);
 
     const encoder = device.createCommandEncoder({ label: `epochs ${rewind.epoch + 1}..${rewind.epoch + epochs}` });
-    encoder.copyBufferToBuffer(this.model.params, 0, this.backup.params, 0, this.model.size * 4);
-    encoder.copyBufferToBuffer(this.model.opt, 0, this.backup.opt, 0, this.model.size * 12);
+    const backup = this.backups[slot];
+    encoder.copyBufferToBuffer(this.model.params, 0, backup.params, 0, this.model.size * 4);
+    encoder.copyBufferToBuffer(this.model.opt, 0, backup.opt, 0, this.model.size * 12);
     let s = 0;
     for (let e = 0; e < epochs; e++) {
       if (plan.controls) {
@@ -203,46 +230,59 @@ export class Trainer {
       if (k >= 0) this.encodeCapture(encoder, capture!, k);
     }
     device.queue.submit([encoder.finish()]);
-    const [loss, recall, captured] = await Promise.all([
+    this.plannedEpoch += epochs;
+    // The copies for the readbacks are submitted now, before the next chunk can overwrite the slots.
+    const results = Promise.all([
       ws.readLosses(plan.steps.length),
       this.evaluator.readRecall(epochs),
-      kept.length > 0 ? readBack(device, capture!, kept.length * this.captureBytes) : null,
+      kept.length > 0 ? readBack(device, capture!, kept.length * this.captureBytes) : Promise.resolve(null),
     ]);
-    const ms = (performance.now() - started) / epochs;
+    return { epochs, started, rewind, keep, kept, stepsPerEpoch: batches.map((b) => b.length), labels: plan.steps.map((st) => st.counts.labels), results };
+  }
 
+  /** Waits for a launched chunk and turns its readback into metrics and snapshots. */
+  private async land(chunk: Launched): Promise<{ metrics: EpochMetrics[]; snapshots: Snapshot[] }> {
+    const [loss, recall, captured] = await chunk.results;
+    const { rewind, epochs } = chunk;
+    const ms = (performance.now() - chunk.started) / epochs;
     const metrics: EpochMetrics[] = [];
-    s = 0;
+    let s = 0;
     for (let e = 0; e < epochs; e++) {
       let sum = 0;
       let pairs = 0;
-      for (let b = 0; b < batches[e].length; b++, s++) {
-        sum += loss[s] * plan.steps[s].counts.labels;
-        pairs += plan.steps[s].counts.labels;
+      for (let b = 0; b < chunk.stepsPerEpoch[e]; b++, s++) {
+        sum += loss[s] * chunk.labels[s];
+        pairs += chunk.labels[s];
       }
       const m = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: recall[e], ms };
       if (!Number.isFinite(m.loss)) {
-        await this.rewind(rewind, e, keep);
+        await this.rewind(rewind, e, chunk.keep);
         throw new DivergedError(m.epoch);
       }
       metrics.push(m);
     }
     this.epoch = rewind.epoch + epochs;
     this.history.push(...metrics);
-    const snapshots = captured ? kept.map((epoch, k) => this.unpackCapture(captured, k, epoch)) : [];
+    const snapshots = captured ? chunk.kept.map((epoch, k) => this.unpackCapture(captured, k, epoch)) : [];
     return { metrics, snapshots };
   }
 
-  /** Back to the state before a chunk, then (deterministically) through its first `good` epochs. */
-  private async rewind(to: { rng: Rng; step: number; epoch: number }, good: number, keep?: (epoch: number) => boolean): Promise<void> {
+  /**
+   * Back to the state before a chunk (whatever was launched after it is undone too), then,
+   * deterministically, through its first `good` epochs.
+   */
+  private async rewind(to: Launched['rewind'], good: number, keep?: (epoch: number) => boolean): Promise<void> {
     const { device } = this.gpu;
+    const backup = this.backups[to.slot];
     const encoder = device.createCommandEncoder();
-    encoder.copyBufferToBuffer(this.backup.params, 0, this.model.params, 0, this.model.size * 4);
-    encoder.copyBufferToBuffer(this.backup.opt, 0, this.model.opt, 0, this.model.size * 12);
+    encoder.copyBufferToBuffer(backup.params, 0, this.model.params, 0, this.model.size * 4);
+    encoder.copyBufferToBuffer(backup.opt, 0, this.model.opt, 0, this.model.size * 12);
     device.queue.submit([encoder.finish()]);
     this.rng = to.rng;
     this.step = to.step;
     this.epoch = to.epoch;
-    if (good > 0) await this.chunk(good, keep);
+    this.plannedEpoch = to.epoch;
+    if (good > 0) await this.land(this.launch(good, keep));
   }
 
   /** Sets step t's fields (its loss slot in the chunk, Adam's bias-corrected factors) in a packed header. */
@@ -444,7 +484,7 @@ export class Trainer {
 
   destroy(): void {
     for (const b of [this.workspace, this.probe, this.evaluator]) b?.destroy();
-    for (const b of [this.upload, this.capture, this.features, this.backup.params, this.backup.opt]) b?.destroy();
+    for (const b of [this.upload, this.capture, this.features, ...this.backups.flatMap((k) => [k.params, k.opt])]) b?.destroy();
     this.model.destroy();
   }
 }
