@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
 import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { createKernels, submitPass, type Kernels } from '../src/gpu/kernels';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { storageWith } from '../src/gpu/buffers';
 import { parseRatingsCsv } from '../src/graph/csv';
@@ -81,11 +81,7 @@ async function toyRun(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof inst
 
 async function submitAndWait(gpu: Gpu, encode: (pass: GPUComputePassEncoder) => void): Promise<number> {
   const t0 = performance.now();
-  const encoder = gpu.device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  encode(pass);
-  pass.end();
-  gpu.device.queue.submit([encoder.finish()]);
+  submitPass(gpu.device, encode);
   await gpu.device.queue.onSubmittedWorkDone();
   return performance.now() - t0;
 }

@@ -4,16 +4,8 @@ import { parseMoviesCsv, parseRatingsCsv } from '../src/graph/csv';
 import { InputError } from '../src/util/errors';
 import { Rng } from '../src/util/rng';
 import { ML_SMALL_DIR } from './helpers/paths';
+import { errorOf } from './helpers/errors';
 
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError, nothing was thrown');
-}
 
 describe('parseRatingsCsv', () => {
   it('reads MovieLens columns, numbering users and items by first appearance', () => {

@@ -3,7 +3,7 @@
 // from the GPU, so a mismatch points at that kernel and not at an earlier one.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, dispatchOne, type Kernels } from '../src/gpu/kernels';
+import { createKernels, dispatchOne, submitPass, type Kernels } from '../src/gpu/kernels';
 import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
@@ -43,11 +43,7 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: stri
 
 /** Runs one dispatch in its own submit. */
 async function run(encode: (pass: GPUComputePassEncoder) => void) {
-  const encoder = gpu.device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  encode(pass);
-  pass.end();
-  gpu.device.queue.submit([encoder.finish()]);
+  submitPass(gpu.device, encode);
   await gpu.device.queue.onSubmittedWorkDone();
 }
 

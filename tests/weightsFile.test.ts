@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { type ModelShape, initParams, paramTable } from '../src/model/params';
 import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../src/model/weightsFile';
-import { InputError } from '../src/util/errors';
 import { Rng } from '../src/util/rng';
 import { caseNames, loadCase } from './helpers/fixtures';
+import { errorOf } from './helpers/errors';
 
 const shape: ModelShape = { layers: 2, hidden: 3, heads: 2, userDim: 4, itemDim: 2 };
 const FILE = 'my-weights.json';
@@ -15,15 +15,6 @@ function validObject(): Record<string, unknown> {
   return JSON.parse(serializeWeights(shape, initParams(shape, new Rng(5))));
 }
 
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError, nothing was thrown');
-}
 
 describe('serializeWeights / parseWeights', () => {
   it('round-trip float32 parameters exactly, keys in PyG order', () => {

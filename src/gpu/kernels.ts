@@ -75,3 +75,12 @@ export function dispatchOne(pass: GPUComputePassEncoder, pipeline: GPUComputePip
   groups.forEach((g, i) => pass.setBindGroup(i, g));
   pass.dispatchWorkgroups(1);
 }
+
+/** Encodes one compute pass and submits it on its own (for one-off work; training batches its passes). */
+export function submitPass(device: GPUDevice, encode: (pass: GPUComputePassEncoder) => void, label?: string): void {
+  const encoder = device.createCommandEncoder({ label });
+  const pass = encoder.beginComputePass();
+  encode(pass);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+}

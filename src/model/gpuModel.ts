@@ -13,6 +13,11 @@ import { blockOf, flatLayout, type ModelShape } from './params';
 
 export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
+/** Adam's bias-corrected step size and sqrt(1 − β2^t) at step t (1-based), in float64 as PyTorch computes them. */
+export function adamFactors(lr: number, t: number): { stepSize: number; bias2Sqrt: number } {
+  return { stepSize: lr / (1 - ADAM_DEFAULTS.beta1 ** t), bias2Sqrt: Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t) };
+}
+
 /** Layers the model uniform has room for (shaders/prelude.wgsl MAX_LAYERS). */
 export const MAX_LAYERS = 8;
 const LAYER_WORDS = 16;

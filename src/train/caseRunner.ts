@@ -3,13 +3,13 @@
 // evaluation, all through the engine's kernels. Outputs use the expected files' names and
 // PyG's tensor shapes, so a case's output and its expected file compare key by key.
 import type { Gpu } from '../gpu/device';
-import type { Kernels } from '../gpu/kernels';
+import { submitPass, type Kernels } from '../gpu/kernels';
 import { storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../gpu/graphBuffer';
 import { buildGraph } from '../graph/build';
 import type { LabeledPairs, Pairs } from '../graph/pairs';
 import type { Features } from '../graph/types';
-import { ADAM_DEFAULTS, ModelOnGpu, Workspace } from '../model/gpuModel';
+import { adamFactors, ModelOnGpu, Workspace } from '../model/gpuModel';
 import { type ModelShape, flatFromNamed, namedFromFlat, paramTable } from '../model/params';
 import { inferShape, namedWeightsFromJson } from '../model/weightsFile';
 import { InputError } from '../util/errors';
@@ -236,16 +236,10 @@ export async function runCase(gpu: Gpu, kernels: Kernels, spec: CaseSpec): Promi
 
   /** Writes the graph with its step fields, then submits one pass of `encode`. */
   const submit = (lossSlot: number, t: number, encode: (pass: GPUComputePassEncoder) => void) => {
-    const lr = spec.train?.lr ?? 0;
-    const stepSize = t > 0 ? lr / (1 - ADAM_DEFAULTS.beta1 ** t) : 0;
-    const bias2Sqrt = t > 0 ? Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t) : 1;
+    const { stepSize, bias2Sqrt } = t > 0 ? adamFactors(spec.train?.lr ?? 0, t) : { stepSize: 0, bias2Sqrt: 1 };
     setStepFields(packed, 0, lossSlot, stepSize, bias2Sqrt);
     device.queue.writeBuffer(ws.graph, 0, packed);
-    const encoder = device.createCommandEncoder({ label: `case slot ${lossSlot}` });
-    const pass = encoder.beginComputePass();
-    encode(pass);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    submitPass(device, encode, `case slot ${lossSlot}`);
   };
 
   try {

@@ -3,13 +3,13 @@
 // one command buffer, and reads back only the chunk's losses, Recall@K values and the snapshots
 // asked for: one wait per chunk.
 import type { Gpu } from '../gpu/device';
-import type { Kernels } from '../gpu/kernels';
+import { submitPass, type Kernels } from '../gpu/kernels';
 import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
 import type { GraphArrays, Ratings } from '../graph/types';
-import { ADAM_DEFAULTS, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { adamFactors, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { Evaluator } from './evaluator';
@@ -288,8 +288,8 @@ export class Trainer {
   /** Sets step t's fields (its loss slot in the chunk, Adam's bias-corrected factors) in a packed header. */
   private stepFields(header: Uint32Array, at: number, slot: number): void {
     this.step++;
-    const t = this.step;
-    setStepFields(header, at, slot, this.settings.lr / (1 - ADAM_DEFAULTS.beta1 ** t), Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t));
+    const { stepSize, bias2Sqrt } = adamFactors(this.settings.lr, this.step);
+    setStepFields(header, at, slot, stepSize, bias2Sqrt);
   }
 
   /**
@@ -468,12 +468,9 @@ export class Trainer {
     }
     const { device } = this.gpu;
     device.queue.writeBuffer(this.probe.graph, 0, packGraph(graph));
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    this.probe.encodeForward(pass, c);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-    const emb = await this.probe.readEmbeddings(c.nodes);
+    const probe = this.probe;
+    submitPass(device, (pass) => probe.encodeForward(pass, c), 'embeddingsFor');
+    const emb = await probe.readEmbeddings(c.nodes);
     const C = this.shape.hidden;
     return { user: emb.slice(0, numUsers * C), item: emb.slice(numUsers * C) };
   }
