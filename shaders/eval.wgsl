@@ -2,34 +2,47 @@
 // The embeddings are the last layer's output over the full message-passing graph: users in rows
 // [0, numUsers), items after them.
 
-// Header: numUsers, numItems, k, then offsets of excludePtr (per user), excludeItem (each user's
-// excluded items, ascending), targetPtr, targetItem.
+// Header: numUsers, numItems, k, segments, segment length, then offsets of excludePtr (per user),
+// excludeItem (each user's excluded items, ascending), targetPtr, targetItem.
 @group(1) @binding(0) var<storage, read> evalData: array<u32>;
 // numUsers × k item indices, best first, -1 where fewer than k items are left
 @group(1) @binding(1) var<storage, read_write> topk: array<i32>;
 
 const MAX_K = 100u;
+const MAX_SEGMENTS = 64u;
 
 fn evUsers() -> u32 { return evalData[0]; }
 fn evItems() -> u32 { return evalData[1]; }
 fn evK() -> u32 { return evalData[2]; }
-fn excludePtr(u: u32) -> u32 { return evalData[evalData[3] + u]; }
-fn excludeItem(k: u32) -> u32 { return evalData[evalData[4] + k]; }
-fn targetPtr(u: u32) -> u32 { return evalData[evalData[5] + u]; }
-fn targetItem(k: u32) -> u32 { return evalData[evalData[6] + k]; }
+fn evSegments() -> u32 { return evalData[3]; }
+fn evSegmentLength() -> u32 { return evalData[4]; }
+fn excludePtr(u: u32) -> u32 { return evalData[evalData[5] + u]; }
+fn excludeItem(k: u32) -> u32 { return evalData[evalData[6] + k]; }
+fn targetPtr(u: u32) -> u32 { return evalData[evalData[7] + u]; }
+fn targetItem(k: u32) -> u32 { return evalData[evalData[8] + k]; }
 
-// User u scans the items in index order and keeps a sorted list; an item enters only when
-// strictly better than the k-th, so ties keep the lower item index.
-fn op_topk(u: u32) {
+// The items are cut into segments so that many invocations share one user's scan. Each
+// (user, segment) list lives in the arena at model.partial: its length, K scores, K item indices
+// (as exact floats), best first.
+fn partialAt(u: u32, seg: u32) -> u32 { return model.partial + (u * evSegments() + seg) * (1u + 2u * evK()); }
+
+// User u's best K among one segment's items, scanned in index order; an item enters only when
+// strictly better than the k-th, so ties keep the lower item index. Excluded items are skipped.
+fn op_topk_segment(idx: u32) {
+  let S = evSegments();
+  let u = idx / S;
+  let seg = idx - u * S;
   let U = evUsers();
   let K = evK();
   let C = L.channels;
   var best: array<f32, MAX_K>;
-  var bestItem: array<i32, MAX_K>;
+  var bestItem: array<u32, MAX_K>;
   var filled = 0u;
+  let first = seg * evSegmentLength();
+  let end = min(first + evSegmentLength(), evItems());
   var ex = excludePtr(u);
   let exEnd = excludePtr(u + 1u);
-  for (var i = 0u; i < evItems(); i++) {
+  for (var i = first; i < end; i++) {
     // The excluded items are sorted, so one pointer walks along with i.
     while (ex < exEnd && excludeItem(ex) < i) { ex++; }
     if (ex < exEnd && excludeItem(ex) == i) { continue; }
@@ -43,10 +56,42 @@ fn op_topk(u: u32) {
       p--;
     }
     best[p] = s;
-    bestItem[p] = i32(i);
+    bestItem[p] = i;
     filled = min(filled + 1u, K);
   }
-  for (var k = 0u; k < K; k++) { topk[u * K + k] = select(-1, bestItem[k], k < filled); }
+  let at = partialAt(u, seg);
+  arena[at] = f32(filled);
+  for (var k = 0u; k < filled; k++) {
+    arena[at + 1u + k] = best[k];
+    arena[at + 1u + K + k] = f32(bestItem[k]);
+  }
+}
+
+// Merges user u's segment lists: repeatedly the best head, the earlier segment (lower items) on a tie.
+fn op_topk_merge(u: u32) {
+  let S = evSegments();
+  let K = evK();
+  var next: array<u32, MAX_SEGMENTS>;
+  for (var seg = 0u; seg < S; seg++) { next[seg] = 0u; }
+  for (var k = 0u; k < K; k++) {
+    var pick = S;
+    var bestScore = 0.0;
+    for (var seg = 0u; seg < S; seg++) {
+      let at = partialAt(u, seg);
+      if (next[seg] >= u32(arena[at])) { continue; }
+      let s = arena[at + 1u + next[seg]];
+      if (pick == S || s > bestScore) {
+        pick = seg;
+        bestScore = s;
+      }
+    }
+    if (pick == S) {
+      topk[u * K + k] = -1;
+    } else {
+      topk[u * K + k] = i32(arena[partialAt(u, pick) + 1u + K + next[pick]]);
+      next[pick]++;
+    }
+  }
 }
 
 var<workgroup> partialSum: array<f32, WG>;
@@ -90,10 +135,17 @@ fn recallPhase(lid: u32, width: u32) {
 }
 
 @compute @workgroup_size(WG)
-fn top_k(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn top_k_segments(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(model.numLayers - 1u);
+  let idx = flatIndex(gid, nwg);
+  if (idx < evUsers() * evSegments()) { op_topk_segment(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn top_k_merge(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(model.numLayers - 1u);
   let u = flatIndex(gid, nwg);
-  if (u < evUsers()) { op_topk(u); }
+  if (u < evUsers()) { op_topk_merge(u); }
 }
 
 @compute @workgroup_size(WG)

@@ -56,7 +56,9 @@ fn evaluate(@builtin(local_invocation_index) lid: u32) {
   useGraph(which.gbase);
   forwardPhase(lid);
   L = model.layers[model.numLayers - 1u];
-  for (var u = lid; u < evUsers(); u += FWG) { op_topk(u); }
+  for (var i = lid; i < evUsers() * evSegments(); i += FWG) { op_topk_segment(i); }
+  sync();
+  for (var u = lid; u < evUsers(); u += FWG) { op_topk_merge(u); }
   sync();
   recallPhase(lid, FWG);
 }

@@ -41,7 +41,7 @@ struct Model {
   layers: array<Layer, MAX_LAYERS>,
   numLayers: u32, paramCount: u32, dY: u32, ds: u32,
   dScores: u32, pred: u32, loss: u32, recall: u32,
-  beta1: f32, beta2: f32, eps: f32, pad: u32,
+  beta1: f32, beta2: f32, eps: f32, partial: u32,
 }
 
 // Per bind group: the layer of a per-op dispatch, where the graph starts, where the fused step

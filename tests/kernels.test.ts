@@ -177,23 +177,32 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
 });
 
 describe('top_k and recall_at_k', () => {
-  // 55 nodes run the fused evaluation kernel, 430 the per-op kernels (FUSED_LIMITS).
+  // 55 nodes run the fused evaluation kernel, 430 and more the per-op kernels (FUSED_LIMITS);
+  // 700 items make three segments whose lists the merge joins. "tied": every embedding is the same
+  // (zero weights, equal biases), so every score ties and the order is the item order.
   it.each([
-    [1, 25],
-    [3, 400],
-    [20, 25],
-    [20, 400],
-  ])('match exact search with K = %i, %i users: exclusions, ties and padding', async (k, users) => {
+    [1, 25, 30, false],
+    [3, 400, 30, false],
+    [20, 25, 30, false],
+    [20, 400, 30, false],
+    [20, 40, 700, false],
+    [7, 40, 700, true],
+  ])('match exact search with K = %i, %i users, %i items (tied: %s): exclusions, ties and padding', async (k, users, items, tied) => {
     const { device } = gpu;
-    const { graph } = randomGraph(k, { users, items: 30, hubDegree: 26, batch: false });
-    expect(fusable(countsOf(graph))).toBe(users < 100);
+    const { graph } = randomGraph(k, { users, items, hubDegree: 26, batch: false });
+    expect(fusable(countsOf(graph))).toBe(users + items < 100);
     const rng = new Rng(11);
     const shape: ModelShape = { layers: 2, hidden: 6, heads: 2, userDim: 4, itemDim: 4 };
     const features = new Float32Array((graph.numUsers + graph.numItems) * 4).map(() => rng.normal());
-    // Items 23 and 29 have no edges and the same features: equal embeddings, a tie to break.
+    // Items 23 and 29 have no edges and the same features (with 30 items): equal embeddings, a tie to break.
     const row = (item: number) => (graph.numUsers + item) * 4;
     features.copyWithin(row(29), row(23), row(23) + 4);
-    const model = new ModelOnGpu(device, kernels, shape, initParams(shape, rng));
+    const params = initParams(shape, rng);
+    if (tied) {
+      params.fill(0);
+      for (const b of flatLayout(shape).blocks) params.fill(0.5, b.skipBias, b.skipBias + shape.hidden);
+    }
+    const model = new ModelOnGpu(device, kernels, shape, params);
     const featuresBuffer = storageWith(device, 'features', features);
     // Training items are the graph's edges (user 0 has rated 26 of 30 items: fewer than 20 left),
     // targets are random pairs.
@@ -215,9 +224,12 @@ describe('top_k and recall_at_k', () => {
     const want = exactTopK(emb.subarray(0, graph.numUsers * C), emb.subarray(graph.numUsers * C), C, k, ex);
     const got = await evaluator.readTopK();
     expect(Array.from(got)).toEqual(Array.from(want.index));
-    const tied = Array.from({ length: graph.numUsers }, (_, u) => got.subarray(u * k, u * k + k)).some((r) => r.includes(23) && r.includes(29));
-    if (k === 20) expect(tied, 'both tied items listed, 23 first').toBe(true);
-    if (k === 20) expect(got[k - 1], 'user 0 has fewer than 20 candidates: padded').toBe(-1);
+    const bothListed = Array.from({ length: graph.numUsers }, (_, u) => got.subarray(u * k, u * k + k)).some((r) => r.includes(23) && r.includes(29));
+    if (k === 20 && items === 30) {
+      expect(bothListed, 'both tied items listed').toBe(true);
+      expect(got[k - 1], 'user 0 has fewer than 20 candidates: padded').toBe(-1);
+    }
+    if (tied) expect(Array.from(got.subarray(k, 2 * k)), 'all tied: the lowest items not excluded').toEqual(Array.from(got.subarray(k, 2 * k)).sort((a, b) => a - b));
     const recall = await evaluator.readRecall(2);
     expect(recall[1]).toBeCloseTo(recallAtK(want, tg), 6);
     evaluator.destroy();

@@ -27,6 +27,6 @@ export const TRAIN_ENTRIES = [
 ] as const;
 
 /** Entry points that also read bind group 1 (what evaluation excludes and looks for). */
-export const EVAL_ENTRIES = ['top_k', 'recall_at_k', 'evaluate'] as const;
+export const EVAL_ENTRIES = ['top_k_segments', 'top_k_merge', 'recall_at_k', 'evaluate'] as const;
 
 export type KernelName = (typeof TRAIN_ENTRIES)[number] | (typeof EVAL_ENTRIES)[number];

@@ -102,6 +102,8 @@ export interface Capacity {
   lossSlots: number;
   /** Recall@K slots (one per evaluation of a chunk). */
   recallSlots?: number;
+  /** Floats of the evaluation's per-segment top-K lists (shaders/eval.wgsl). */
+  topkPartial?: number;
 }
 
 /** Offsets (in floats) of a layer's arrays in the arena. */
@@ -123,6 +125,7 @@ export interface ArenaLayout {
   pred: number;
   loss: number;
   recall: number;
+  partial: number;
   size: number;
 }
 
@@ -153,7 +156,8 @@ function arenaLayout(shape: ModelShape, cap: Capacity): ArenaLayout {
   const pred = take(cap.labels);
   const loss = take(cap.lossSlots);
   const recall = take(cap.recallSlots ?? 0);
-  return { layers, dY, ds, dScores, pred, loss, recall, size: at };
+  const partial = take(cap.topkPartial ?? 0);
+  return { layers, dY, ds, dScores, pred, loss, recall, partial, size: at };
 }
 
 /** Activations for graphs up to a capacity, and the bind groups that run the model on them. */
@@ -205,6 +209,7 @@ export class Workspace {
     const o = this.layout;
     u32.set([shape.layers, model.size, o.dY, o.ds, o.dScores, o.pred, o.loss, o.recall], at);
     f32.set([ADAM_DEFAULTS.beta1, ADAM_DEFAULTS.beta2, ADAM_DEFAULTS.eps], at + 8);
+    u32[at + 11] = o.partial;
     this.modelUniform = uniformWith(device, 'model', u32);
     const whichFor = (l: number) => uniformWith(device, `which${l}`, new Uint32Array([l, 0, 0, 0]));
     const layerWhich = Array.from({ length: shape.layers }, (_, l) => whichFor(l));
@@ -231,7 +236,8 @@ export class Workspace {
     const cap = this.capacity;
     return (
       need.nodes <= cap.nodes && need.edges <= cap.edges && need.labels <= cap.labels && need.words <= cap.words &&
-      need.lossSlots <= cap.lossSlots && (need.recallSlots ?? 0) <= (cap.recallSlots ?? 0)
+      need.lossSlots <= cap.lossSlots && (need.recallSlots ?? 0) <= (cap.recallSlots ?? 0) &&
+      (need.topkPartial ?? 0) <= (cap.topkPartial ?? 0)
     );
   }
 

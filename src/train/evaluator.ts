@@ -9,7 +9,10 @@ import type { Pairs } from '../graph/pairs';
 import { fusable, Workspace, type ModelOnGpu } from '../model/gpuModel';
 import { MAX_K } from './settings';
 
-const EVAL_HEADER_WORDS = 7;
+const EVAL_HEADER_WORDS = 9;
+/** Items per segment of the top-K scan (shaders/eval.wgsl), and the most segments a merge takes. */
+const SEGMENT_ITEMS = 256;
+const MAX_SEGMENTS = 64;
 
 /** Per-user sorted item lists as (ptr, items), the layout eval.wgsl reads. */
 function perUser(numUsers: number, pairs: Pairs, dedupe: boolean): { ptr: Uint32Array; items: Uint32Array } {
@@ -29,6 +32,8 @@ export class Evaluator {
   readonly workspace: Workspace;
   readonly counts: GraphCounts;
   readonly k: number;
+  /** The top-K scan's item segments: one invocation per (user, segment), then a merge per user. */
+  readonly segments: number;
   private readonly evalData: GPUBuffer;
   private readonly topk: GPUBuffer;
   /** `Which` records [0, 0, 0, slot] for slot = 0, 1, ...: copied into the workspace's control. */
@@ -51,17 +56,25 @@ export class Evaluator {
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`K must be an integer in [1, ${MAX_K}], got ${k}`);
     this.k = k;
     this.counts = countsOf(graph);
-    this.workspace = new Workspace(model, features, { ...this.counts, lossSlots: 1, recallSlots: slots });
-    device.queue.writeBuffer(this.workspace.graph, 0, packGraph(graph));
     const U = graph.numUsers;
+    const segments = Math.min(MAX_SEGMENTS, Math.max(1, Math.ceil(graph.numItems / SEGMENT_ITEMS)));
+    const segmentLength = Math.max(1, Math.ceil(graph.numItems / segments));
+    this.segments = segments;
+    this.workspace = new Workspace(model, features, {
+      ...this.counts,
+      lossSlots: 1,
+      recallSlots: slots,
+      topkPartial: U * segments * (1 + 2 * k),
+    });
+    device.queue.writeBuffer(this.workspace.graph, 0, packGraph(graph));
     const ex = perUser(U, exclude, true);
     const tg = perUser(U, targets, false);
     const parts = [ex.ptr, ex.items, tg.ptr, tg.items];
     const data = new Uint32Array(EVAL_HEADER_WORDS + parts.reduce((a, p) => a + p.length, 0));
-    data.set([U, graph.numItems, k]);
+    data.set([U, graph.numItems, k, segments, segmentLength]);
     let at = EVAL_HEADER_WORDS;
     parts.forEach((p, i) => {
-      data[3 + i] = at;
+      data[5 + i] = at;
       data.set(p, at);
       at += p.length;
     });
@@ -85,7 +98,8 @@ export class Evaluator {
       dispatchOne(pass, p.evaluate, groups);
     } else {
       ws.encodeForward(pass, this.counts);
-      dispatch(pass, p.top_k, groups, this.graph.numUsers);
+      dispatch(pass, p.top_k_segments, groups, this.graph.numUsers * this.segments);
+      dispatch(pass, p.top_k_merge, groups, this.graph.numUsers);
       dispatchOne(pass, p.recall_at_k, groups);
     }
     pass.end();
