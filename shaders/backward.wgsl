@@ -76,9 +76,9 @@ fn op_aggregate_backward(idx: u32) {
       dSrc += arena[model.ds + e * H + h];
     }
     if (c == 0u) { arena[model.dScores + n * 2u * H + h] = dSrc; }
-    for (var k = 0u; k < TILE && c + k < C; k++) {
-      arena[model.dY + n * R + h * C + c + k] = a[k] / f32(H) + dSrc * params[attSrcAt(t) + h * C + c + k];
-    }
+    let att = attSrcAt(t) + h * C;
+    let v = a / f32(H) + dSrc * vec4<f32>(params[att + cc.x], params[att + cc.y], params[att + cc.z], params[att + cc.w]);
+    storeArena4(model.dY + n * R + h * C + c, v, C - c);
     return;
   }
   let col = HC + q - H * CT;
@@ -125,8 +125,7 @@ fn op_param_grad(p: u32) {
         a += arena[model.dY + n * R + r] * vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]);
       }
     }
-    let w = blockBase(t) + r * F + f;
-    for (var k = 0u; k < TILE && f + k < F; k++) { opt[w + k] = a[k]; }
+    storeOpt4(blockBase(t) + r * F + f, a, F - f);
     return;
   }
   // The vector entries: skip bias (C), att_src (HC), att_dst (HC), GAT bias (C).
@@ -168,10 +167,9 @@ fn op_input_backward(idx: u32) {
     let row = w + r * F;
     a += arena[model.dY + n * R + r] * vec4<f32>(params[row + ff.x], params[row + ff.y], params[row + ff.z], params[row + ff.w]);
   }
-  for (var k = 0u; k < TILE && f + k < S; k++) {
-    let at = n * S + f + k;
-    arena[L.gPrev + at] = select(0.0, a[k], arena[L.x + at] > 0.0);
-  }
+  let x = L.x + n * S;
+  let alive = vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]) > vec4<f32>(0.0);
+  storeArena4(L.gPrev + n * S + f, select(vec4<f32>(0.0), a, alive), S - f);
 }
 
 @compute @workgroup_size(WG)

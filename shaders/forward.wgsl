@@ -29,8 +29,7 @@ fn op_project(idx: u32) {
       a += arena[x + f] * vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
     }
   }
-  let y = L.y + n * R + r;
-  for (var k = 0u; k < TILE && r + k < R; k++) { arena[y + k] = a[k]; }
+  storeArena4(L.y + n * R + r, a, R - r);
 }
 
 // scores[n, h] = ⟨xs[n,h,:], att_src⟩, scores[n, H + h] = ⟨xd[n,h,:], att_dst⟩
@@ -95,13 +94,15 @@ fn op_aggregate(idx: u32) {
       a += arena[L.alpha + e * H + h] * vec4<f32>(arena[y + cc.x], arena[y + cc.y], arena[y + cc.z], arena[y + cc.w]);
     }
   }
-  for (var k = 0u; k < TILE && c + k < C; k++) {
-    let conv = a[k] / f32(H) + params[gatBiasAt(t) + c + k];
-    let skip = arena[L.y + i * R + 2u * hc() + c + k] + params[skipBiasAt(t) + c + k];
-    // ReLU that lets NaN through, as PyTorch's does, so that a diverging run is seen.
-    let v = conv + skip;
-    arena[L.out + i * C + c + k] = select(v, 0.0, v <= 0.0);
-  }
+  let gb = gatBiasAt(t);
+  let sb = skipBiasAt(t);
+  let sk = L.y + i * R + 2u * hc();
+  let conv = a / f32(H) + vec4<f32>(params[gb + cc.x], params[gb + cc.y], params[gb + cc.z], params[gb + cc.w]);
+  let skip = vec4<f32>(arena[sk + cc.x], arena[sk + cc.y], arena[sk + cc.z], arena[sk + cc.w])
+    + vec4<f32>(params[sb + cc.x], params[sb + cc.y], params[sb + cc.z], params[sb + cc.w]);
+  // ReLU that lets NaN through, as PyTorch's does, so that a diverging run is seen.
+  let v = conv + skip;
+  storeArena4(L.out + i * C + c, select(v, vec4<f32>(0.0), v <= vec4<f32>(0.0)), C - c);
 }
 
 @compute @workgroup_size(WG)

@@ -50,10 +50,9 @@ fn op_decode_backward(idx: u32) {
     let o = L.out + select(labelUser(l), labelItem(l), isUser) * C;
     a += scale * (arena[model.pred + l] - labelValue(l)) * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
   }
-  for (var k = 0u; k < TILE && c + k < C; k++) {
-    let at = n * C + c + k;
-    arena[L.gPre + at] = select(0.0, a[k], arena[L.out + at] > 0.0);
-  }
+  let o = L.out + n * C;
+  let alive = vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]) > vec4<f32>(0.0);
+  storeArena4(L.gPre + n * C + c, select(vec4<f32>(0.0), a, alive), C - c);
 }
 
 @compute @workgroup_size(WG)

@@ -136,6 +136,21 @@ fn clampTile(first: u32, count: u32) -> vec4<u32> {
   return vec4<u32>(first, min(first + 1u, last), min(first + 2u, last), min(first + 3u, last));
 }
 
+// The first `count` (up to 4) lanes of a tile into the arena or the gradients, unrolled: the
+// software adapter spills a vector indexed at run time to memory.
+fn storeArena4(at: u32, v: vec4<f32>, count: u32) {
+  arena[at] = v.x;
+  if (count > 1u) { arena[at + 1u] = v.y; }
+  if (count > 2u) { arena[at + 2u] = v.z; }
+  if (count > 3u) { arena[at + 3u] = v.w; }
+}
+fn storeOpt4(at: u32, v: vec4<f32>, count: u32) {
+  opt[at] = v.x;
+  if (count > 1u) { opt[at + 1u] = v.y; }
+  if (count > 2u) { opt[at + 2u] = v.z; }
+  if (count > 3u) { opt[at + 3u] = v.w; }
+}
+
 // Invocations of each op over the current graph and layer; src/model/gpuModel.ts sizes its
 // dispatches the same way.
 fn projectItems() -> u32 { return numNodes() * tiles(L.rows); }
