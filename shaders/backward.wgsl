@@ -95,8 +95,7 @@ fn op_aggregate_backward(idx: u32) {
 // The gradient of the layer's parameters, both node types' blocks one after the other. Per block:
 // W in R·⌈F/4⌉ tiles of 4 columns, then the C + 2HC + C vector entries one by one. Each is a sum
 // over the nodes of its type, in node order.
-fn op_param_grad(p: u32) {
-  let itemsUser = gradItems(0u);
+fn op_param_grad(p: u32, itemsUser: u32) {
   let t = select(0u, 1u, p >= itemsUser);
   let q = p - select(0u, itemsUser, t == 1u);
   let first = select(0u, numUsers(), t == 1u);
@@ -190,7 +189,7 @@ fn aggregate_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(nu
 fn param_grads(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let p = flatIndex(gid, nwg);
-  if (p < layerGradItems()) { op_param_grad(p); }
+  if (p < layerGradItems()) { op_param_grad(p, gradItems(0u)); }
 }
 
 @compute @workgroup_size(WG)

@@ -27,7 +27,9 @@ fn backwardPhase(lid: u32) {
     for (var i = lid; i < aggregateBackwardItems(); i += FWG) { op_aggregate_backward(i); }
     sync();
     // Parameter gradients and the input's gradient read the same inputs and write apart.
-    for (var p = lid; p < layerGradItems(); p += FWG) { op_param_grad(p); }
+    let itemsUser = gradItems(0u);
+    let items = itemsUser + gradItems(1u);
+    for (var p = lid; p < items; p += FWG) { op_param_grad(p, itemsUser); }
     if (l > 1u) {
       for (var i = lid; i < inputItems(); i += FWG) { op_input_backward(i); }
     }
@@ -46,7 +48,9 @@ fn train_steps(@builtin(local_invocation_index) lid: u32) {
     lossPhase(lid, FWG);
     sync();
     backwardPhase(lid);
-    for (var p = lid; p < model.paramCount; p += FWG) { op_adam(p); }
+    let stepSize = adamStepSize();
+    let bias2Sqrt = adamBias2Sqrt();
+    for (var p = lid; p < model.paramCount; p += FWG) { op_adam(p, stepSize, bias2Sqrt); }
     sync();
   }
 }
