@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMoviesCsv, parseRatingsCsv } from '../src/graph/csv';
+import { csvColumns, guessColumnMapping, parseMovies, parseMoviesCsv, parseRatingsCsv, type ColumnMapping } from '../src/graph/csv';
 import { InputError } from '../src/util/errors';
 import { Rng } from '../src/util/rng';
 import { ML_SMALL_DIR } from './helpers/paths';
@@ -164,5 +164,186 @@ describe('parseMoviesCsv', () => {
     ['movieId,title\n1,A,B\n', /line 2: expected 2 fields, found 3/],
   ])('rejects %j', (text, message) => {
     expect(errorOf(() => parseMoviesCsv(text, 'm.csv')).message).toMatch(message);
+  });
+});
+
+describe('parseRatingsCsv with a column mapping', () => {
+  const mapping: ColumnMapping = { user: 'customer', item: 'product', rating: 'stars', time: 'when' };
+
+  it('reads the mapped columns of any CSV and skips the others (even unnamed ones)', () => {
+    const text = ',stars,product,notes,customer,when\n0,4,p1,"hi, there",c1,10\n1,2.5,p2,,c2,5\n2,5,p1,x,c2,7\n';
+    const r = parseRatingsCsv(text, 'any.csv', undefined, mapping);
+    expect(r.userNames).toEqual(['c1', 'c2']);
+    expect(r.itemNames).toEqual(['p1', 'p2']);
+    expect([...r.user]).toEqual([0, 1, 1]);
+    expect([...r.item]).toEqual([0, 1, 0]);
+    expect([...r.rating]).toEqual([4, 2.5, 5]);
+    expect([...r.time]).toEqual([10, 5, 7]);
+  });
+
+  it('takes the time column as optional (then time is the row index) and matches names without regard to case', () => {
+    const r = parseRatingsCsv('Customer,PRODUCT,Stars,when\nc,p,1,99\nd,p,2,98\n', 'any.csv', undefined, { user: 'customer', item: 'product', rating: 'stars' });
+    expect([...r.time]).toEqual([0, 1]);
+    expect([...r.rating]).toEqual([1, 2]);
+  });
+
+  it('also maps MovieLens files, and the default without a mapping is unchanged', () => {
+    const text = 'userId,movieId,rating,timestamp\n7,50,4.5,100\n3,50,2,90\n';
+    const mapped = parseRatingsCsv(text, 'r.csv', undefined, { user: 'userId', item: 'movieId', rating: 'rating', time: 'timestamp' });
+    expect(mapped).toEqual(parseRatingsCsv(text, 'r.csv'));
+  });
+
+  it('prefers an exact name over a case-insensitive one', () => {
+    const r = parseRatingsCsv('u,U,i,r\na,b,1,2\n', 'x.csv', undefined, { user: 'U', item: 'i', rating: 'r' });
+    expect(r.userNames).toEqual(['b']);
+  });
+
+  const bad: [string, string, ColumnMapping, RegExp][] = [
+    ['a mapped column missing', 'customer,product,rating\nc,p,1\n', mapping, /^m\.csv, line 1: missing column "stars" \(chosen for the ratings; the header has "customer", "product", "rating"\)/],
+    ['a mapped column twice', 'customer,product,stars,stars,when\n', mapping, /^m\.csv, line 1: duplicate column "stars" \(fields 3 and 4/],
+    ['one column for two roles', 'a,b\n', { user: 'a', item: 'a', rating: 'b' }, /^m\.csv: column "a" is chosen for both the user ids and the item ids/],
+    ['no column chosen', 'a,b\n', { user: 'a', item: ' ', rating: 'b' }, /^m\.csv: no column chosen for the item ids/],
+    ['too few fields', 'customer,product,stars,when\nc,p,1,2\nc,p,1\n', mapping, /^m\.csv, line 3: expected 4 fields/],
+    ['a non-numeric rating', 'customer,product,stars,when\nc,p,five,2\n', mapping, /^m\.csv, line 2: rating "five" is not a number/],
+    ['a non-numeric time', 'customer,product,stars,when\nc,p,5,today\n', mapping, /^m\.csv, line 2: timestamp "today" is not a number/],
+    ['an empty user id', 'customer,product,stars,when\n,p,5,1\n', mapping, /^m\.csv, line 2: empty user id/],
+    ['header only', 'customer,product,stars,when\n', mapping, /^m\.csv: the file has a header but no ratings/],
+    ['an empty file', '\n\n', mapping, /^m\.csv: the file is empty/],
+  ];
+  it.each(bad)('rejects %s', (_, text, m, message) => {
+    expect(errorOf(() => parseRatingsCsv(text, 'm.csv', undefined, m)).message).toMatch(message);
+  });
+});
+
+describe('a repeated header', () => {
+  it('is named as such (two files joined), with its line', () => {
+    const text = 'userId,movieId,rating\n1,1,1\nuserId,movieId,rating\n2,2,2\n';
+    expect(errorOf(() => parseRatingsCsv(text, 'r.csv')).message).toBe('r.csv, line 3: the header appears again here (were two files joined?)');
+  });
+});
+
+describe('csvColumns and guessColumnMapping', () => {
+  it('lists the header (trimmed, quotes undone) from the first record only', () => {
+    expect(csvColumns('\uFEFF\n user ,"item, the", rating\n1,2,3\n', 'a.csv')).toEqual(['user', 'item, the', 'rating']);
+    // A prefix of a file is enough, even one cut inside a later quoted field.
+    expect(csvColumns('a,b,c\n1,"2', 'a.csv')).toEqual(['a', 'b', 'c']);
+    expect(csvColumns('a,b', 'a.csv')).toEqual(['a', 'b']);
+  });
+
+  it('reads the header of ratings.csv without reading the rest', () => {
+    const text = readFileSync(`${ML_SMALL_DIR}ratings.csv`, 'utf8');
+    const t0 = performance.now();
+    for (let k = 0; k < 1000; k++) csvColumns(text, 'ratings.csv');
+    expect(csvColumns(text, 'ratings.csv')).toEqual(['userId', 'movieId', 'rating', 'timestamp']);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it.each([
+    ['', /^a\.csv: the file is empty/],
+    [' \r\n', /^a\.csv: the file is empty/],
+    ['"a,b\n', /^a\.csv, line 1: a quoted field is never closed/],
+  ])('rejects %j', (text, message) => {
+    expect(errorOf(() => csvColumns(text, 'a.csv')).message).toMatch(message);
+  });
+
+  it('guesses the usual names, never one column twice', () => {
+    expect(guessColumnMapping(['userId', 'movieId', 'rating', 'timestamp'])).toEqual({ user: 'userId', item: 'movieId', rating: 'rating', time: 'timestamp' });
+    expect(guessColumnMapping(['User_ID', ' Item-Id ', 'Score'])).toEqual({ user: 'User_ID', item: 'Item-Id', rating: 'Score', time: null });
+    expect(guessColumnMapping(['a', 'b'])).toEqual({ user: null, item: null, rating: null, time: null });
+    expect(guessColumnMapping(['user', 'user'])).toEqual({ user: 'user', item: null, rating: null, time: null });
+  });
+});
+
+describe('parseMovies (titles and genres)', () => {
+  it('splits genres on |, drops "(no genres listed)", keeps empty titles as ""', () => {
+    const m = parseMovies('movieId,title,genres\n1,"Avengers, The (2012)",Action|Adventure|Sci-Fi\n2,B,(no genres listed)\n3,,Drama| Drama |\n', 'm.csv');
+    expect(m.get('1')).toEqual({ title: 'Avengers, The (2012)', genres: ['Action', 'Adventure', 'Sci-Fi'] });
+    expect(m.get('2')).toEqual({ title: 'B', genres: [] });
+    expect(m.get('3')).toEqual({ title: '', genres: ['Drama'] });
+    // The titles-only form is the same file less the genres and the empty titles.
+    expect([...parseMoviesCsv('movieId,title,genres\n1,A,x\n2,,y\n', 'm.csv')]).toEqual([['1', 'A']]);
+  });
+
+  it('gives no genres without a genres column', () => {
+    expect(parseMovies('movieId,title\n1,A\n', 'm.csv').get('1')).toEqual({ title: 'A', genres: [] });
+  });
+
+  it('gives ratings their items’ genres; an item it lacks has none, and titles-only maps give no genres', () => {
+    const movies = parseMovies('movieId,title,genres\n10,Ten,Comedy|Drama\n', 'm.csv');
+    const r = parseRatingsCsv('userId,movieId,rating\n1,10,5\n1,11,3\n', 'r.csv', movies);
+    expect(r.itemNames).toEqual(['Ten', '11']);
+    expect(r.itemGenres).toEqual([['Comedy', 'Drama'], []]);
+    expect(parseRatingsCsv('userId,movieId,rating\n1,10,5\n', 'r.csv', new Map([['10', 'Ten']])).itemGenres).toBeUndefined();
+  });
+
+  it('reads ml-latest-small: 9,742 movies, 19 genres, 34 without', () => {
+    const movies = parseMovies(readFileSync(`${ML_SMALL_DIR}movies.csv`, 'utf8'), 'movies.csv');
+    expect(movies.size).toBe(9_742);
+    expect(movies.get('1')).toEqual({ title: 'Toy Story (1995)', genres: ['Adventure', 'Animation', 'Children', 'Comedy', 'Fantasy'] });
+    const genres = new Set([...movies.values()].flatMap((m) => m.genres));
+    expect(genres.size).toBe(19);
+    expect([...movies.values()].filter((m) => m.genres.length === 0).length).toBe(34);
+    const r = parseRatingsCsv(readFileSync(`${ML_SMALL_DIR}ratings.csv`, 'utf8'), 'ratings.csv', movies);
+    expect(r.itemGenres!.length).toBe(9_724);
+    expect(r.itemNames[0]).toBe('Toy Story (1995)');
+    expect(r.itemGenres![0]).toContain('Animation');
+  });
+});
+
+describe('fuzz of the new parsers', () => {
+  it('throws nothing but InputError on thousands of mutated and random inputs', () => {
+    const alphabet = [',', '"', '\n', '\r', ' ', 'a', '1', '.', '-', 'e', '|', '\uFEFF', '', 'stars', 'customer', '(no genres listed)'];
+    const rng = new Rng(2024);
+    const mutate = (text: string) => {
+      let t = text;
+      const edits = 1 + rng.int(4);
+      for (let k = 0; k < edits; k++) {
+        const at = rng.int(t.length + 1);
+        const piece = alphabet[rng.int(alphabet.length)];
+        const what = rng.int(3);
+        if (what === 0) t = t.slice(0, at) + piece + t.slice(at);
+        else if (what === 1) t = t.slice(0, at) + t.slice(at + 1 + rng.int(3));
+        else t = t.slice(0, at) + piece + t.slice(at + 1);
+      }
+      return t;
+    };
+    const mustBeInputError = (f: () => unknown, text: string) => {
+      try {
+        f();
+        return true;
+      } catch (e) {
+        if (!(e instanceof InputError)) throw new Error(`non-InputError ${String(e)} for ${JSON.stringify(text)}`);
+        return false;
+      }
+    };
+    const anyCsv = ',stars,product,notes,customer,when\n0,4,p1,"hi, there",c1,10\n1,2.5,"p,2",,c2,5\n2,5,p1,x,c2,7\n';
+    const mapping: ColumnMapping = { user: 'customer', item: 'product', rating: 'stars', time: 'when' };
+    const movies = 'movieId,title,genres\n1,"Avengers, The (2012)",Action|Sci-Fi\n2,"a ""b"" c",(no genres listed)\n';
+    const movieMap = parseMovies(movies, 'm.csv');
+    let parsed = 0;
+    const trials = 3000;
+    for (let trial = 0; trial < trials; trial++) {
+      const text = mutate(anyCsv);
+      if (mustBeInputError(() => {
+        const r = parseRatingsCsv(text, 'fuzz.csv', movieMap, mapping);
+        for (const x of r.rating) if (!Number.isFinite(x)) throw new Error('non-finite rating');
+        if (r.itemGenres!.length !== r.itemNames.length) throw new Error('genres misaligned');
+      }, text)) parsed++;
+      mustBeInputError(() => csvColumns(text, 'fuzz.csv'), text);
+      const m = mutate(movies);
+      mustBeInputError(() => parseMovies(m, 'fuzz.csv'), m);
+      // Random mappings, including names not in the header and repeated roles.
+      const names = ['customer', 'product', 'stars', 'when', '', 'x', 'Stars'];
+      const pick = () => names[rng.int(names.length)];
+      const randomMapping = { user: pick(), item: pick(), rating: pick(), time: rng.int(2) ? pick() : undefined };
+      mustBeInputError(() => parseRatingsCsv(text, 'fuzz.csv', undefined, randomMapping), `${text} with ${JSON.stringify(randomMapping)}`);
+      const noise = Array.from({ length: rng.int(120) }, () => alphabet[rng.int(alphabet.length)]).join('');
+      mustBeInputError(() => parseRatingsCsv(noise, 'fuzz.csv', undefined, mapping), noise);
+      mustBeInputError(() => parseMovies(noise, 'fuzz.csv'), noise);
+      mustBeInputError(() => csvColumns(noise, 'fuzz.csv'), noise);
+      mustBeInputError(() => guessColumnMapping(noise.split(',')), noise);
+    }
+    expect(parsed).toBeGreaterThan(100);
+    expect(parsed).toBeLessThan(trials);
   });
 });

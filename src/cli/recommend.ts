@@ -4,9 +4,11 @@
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
 import { inferShape, parseWeights, readWeightsJson } from '../model/weightsFile';
+import { prepare } from '../train/prepare';
 import { recommendationsFor } from '../train/recommend';
 import { Trainer } from '../train/trainer';
 import { InputError } from '../util/errors';
+import { Rng } from '../util/rng';
 import { parseFlags, usage, type FlagSpec } from './args';
 import { loadRatings, readText } from './data';
 import { RUN_FLAGS, settingsFromFlags } from './runFlags';
@@ -52,18 +54,19 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   const settings = { ...settingsFromFlags(flags), layers: shape.layers, hidden: shape.hidden, heads: shape.heads };
 
   const data = typeof flags.data === 'string' ? flags.data : 'toy';
-  const ratings = loadRatings(data);
   const dataName = data === 'toy' ? 'the toy data' : data;
-  // The seed's features: users one-hot (one column per user), items LATENT_DIM = hidden wide.
-  const numUsers = ratings.userNames.length;
-  if (shape.userDim !== numUsers) {
+  // The run's data as training saw it (filtered, split, with its features), to check the weights against.
+  const loaded = loadRatings(data);
+  const prepared = prepare(loaded, settings, new Rng(settings.seed));
+  const { ratings, features } = prepared;
+  if (shape.userDim !== features.userDim) {
     throw new InputError(
-      `${weightsPath}: lin1.user.weight reads ${shape.userDim} user features (one per user of the training data), but ${dataName} has ${numUsers} users: set --data to the dataset the weights were trained on`,
+      `${weightsPath}: lin1.user.weight reads ${shape.userDim} user features (one per user of the training data), but ${dataName} has ${features.userDim} users with these settings: set --data (and --min-rating) as in training`,
     );
   }
-  if (shape.itemDim !== shape.hidden) {
+  if (shape.itemDim !== features.itemDim) {
     throw new InputError(
-      `${weightsPath}: lin1.item.weight reads ${shape.itemDim} item features, but the seed's item features are LATENT_DIM = hidden = ${shape.hidden} wide: these weights were not trained by gatlab train on seed features`,
+      `${weightsPath}: lin1.item.weight reads ${shape.itemDim} item features, but ${dataName} gives ${features.itemDim} with --features ${settings.features}: set --features as in training`,
     );
   }
 
@@ -71,7 +74,7 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   const initial = parseWeights(text, shape, weightsPath);
   const gpu = await createGpu();
   const kernels = await createKernels(gpu.device);
-  const trainer = Trainer.create(gpu, kernels, ratings, settings, initial);
+  const trainer = Trainer.create(gpu, kernels, loaded, settings, initial);
   await trainer.evaluate();
   const ranking = await trainer.snapshot();
   const items = recommendationsFor(ranking, ratings, user);

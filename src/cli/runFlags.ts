@@ -4,9 +4,12 @@ import { InputError } from '../util/errors';
 import type { FlagSpec, Flags } from './args';
 
 export const RUN_FLAGS: Record<string, FlagSpec> = {
-  data: { value: true, help: 'toy (default), or a ratings CSV: userId,movieId,rating[,timestamp]' },
+  data: { value: true, help: 'toy (default), a ratings CSV (userId,movieId,rating[,timestamp]; movies.csv beside it gives titles and genres), or MovieLens 100K u.data (u.item beside it)' },
   seed: { value: true, help: `random seed (default ${SEED_SETTINGS.seed})` },
-  split: { value: true, help: 'train fraction, oldest ratings first (default 0.875)' },
+  split: { value: true, help: 'train fraction (default 0.875)' },
+  'split-mode': { value: true, help: 'time (default: the oldest ratings train) or random (a random draw from --seed)' },
+  'min-rating': { value: true, help: 'keep only ratings at or above this (implicit feedback; default: keep all)' },
+  features: { value: true, help: 'item features: seed (default: random normal, LATENT_DIM wide) or genres (multi-hot; needs movies.csv or u.item)' },
   'batch-size': { value: true, help: `supervision edges per step, or "full" (default ${SEED_SETTINGS.batchSize})` },
   neighbors: { value: true, help: `neighbours sampled per hop, e.g. 10,5; -1 = all (default ${SEED_SETTINGS.neighbors.join(',')})` },
   'neg-ratio': { value: true, help: `random negatives (label 0) per positive (default ${SEED_SETTINGS.negRatio})` },
@@ -22,6 +25,9 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
 const FLAG_TO_KEY: Record<string, keyof RunSettings> = {
   seed: 'seed',
   split: 'split',
+  'split-mode': 'splitMode',
+  'min-rating': 'minRating',
+  features: 'features',
   'batch-size': 'batchSize',
   neighbors: 'neighbors',
   'neg-ratio': 'negRatio',

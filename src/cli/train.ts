@@ -26,7 +26,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   const settings = settingsFromFlags(flags);
   const data = typeof flags.data === 'string' ? flags.data : 'toy';
-  const ratings = loadRatings(data);
+  const loaded = loadRatings(data);
   const gpu = await createGpu();
   const kernels = await createKernels(gpu.device);
   let initial: Float32Array | undefined;
@@ -40,11 +40,13 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
     initial = parseWeights(text, shape, flags.init);
   }
-  const trainer = Trainer.create(gpu, kernels, ratings, settings, initial);
+  const trainer = Trainer.create(gpu, kernels, loaded, settings, initial);
+  // The run's ratings: those kept by --min-rating, users and items numbered again.
+  const ratings = trainer.data.ratings;
   const json = flags.json === true;
   const log = (s: string) => process.stderr.write(s);
   if (!json) {
-    log(`GAT Lab: ${data === 'toy' ? 'the seed\'s toy data' : data}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test)\n`);
+    log(`GAT Lab: ${data === 'toy' ? 'the seed\'s toy data' : data}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test)\n`);
     log(`on ${gpu.adapterName}; ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
   }
   const total = settings.epochs;
@@ -61,8 +63,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const testUsers = [...new Set(trainer.data.test.user)].sort((a, b) => a - b);
   const recommendations = testUsers.map((u) => ({ user: ratings.userNames[u], items: recommendationsFor(ranking, ratings, u) }));
   const last = trainer.history[trainer.history.length - 1];
+  const { numUsers: users, numItems: items, train, test, features } = trainer.data;
+  const counts = { users, items, ratings: ratings.user.length, loaded: loaded.user.length, train: train.user.length, test: test.user.length, itemFeatures: features.itemDim };
   if (json) {
-    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, recommendations })}\n`);
+    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, data: counts, recommendations })}\n`);
   } else {
     for (const r of recommendations.slice(0, 20)) {
       process.stdout.write(`${r.user}: ${r.items.map((i) => `${i.item} (${i.score.toFixed(3)})`).join(', ')}\n`);

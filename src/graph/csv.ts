@@ -1,12 +1,25 @@
-// Ratings and titles from CSV files. Two spellings of a ratings file are accepted: MovieLens
-// (`userId,movieId,rating[,timestamp]`) and named (`user,item,rating[,timestamp]`, the toy's
-// form, where the ids are the display names). Ids are kept as text, so "Bob" and "17" work alike.
+// Ratings, titles and genres from CSV files. Two spellings of a ratings file are known without
+// help: MovieLens (`userId,movieId,rating[,timestamp]`) and named (`user,item,rating[,timestamp]`,
+// the toy's form, where the ids are the display names). Any other CSV works with a column mapping
+// that says which columns hold the user, item, rating and (optionally) time; its other columns
+// are then skipped. Ids are kept as text, so "Bob" and "17" work alike.
 import { csvError, forEachRecord } from './csvRecords';
 import { readHeader } from './csvHeader';
+import { RatingsBuilder, readNumber, splitGenres, type Movie, type MovieInfo } from './ratingsBuilder';
 import type { Ratings } from './types';
 import { InputError } from '../util/errors';
 
+export type { Movie, MovieInfo } from './ratingsBuilder';
+
 type RatingColumn = 'user' | 'item' | 'rating' | 'time';
+
+/** Which header column holds what, by the names `csvColumns` lists. `time` is optional. */
+export interface ColumnMapping {
+  user: string;
+  item: string;
+  rating: string;
+  time?: string;
+}
 
 const RATING_COLUMNS: Readonly<Record<string, RatingColumn>> = {
   userId: 'user',
@@ -17,100 +30,170 @@ const RATING_COLUMNS: Readonly<Record<string, RatingColumn>> = {
   timestamp: 'time',
 };
 
-type MovieColumn = 'item' | 'title';
+type MovieColumn = 'item' | 'title' | 'genres';
 
-// Other columns (genres, ...) are allowed and skipped.
+// Other columns (year, ...) are allowed and skipped.
 const MOVIE_COLUMNS: Readonly<Record<string, MovieColumn>> = {
   movieId: 'item',
   title: 'title',
+  genres: 'genres',
 };
 
-// Decimal notation only: Number() alone would also take "", " ", "0x1F" and "Infinity".
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const ROLE_WORDS: Record<RatingColumn, string> = {
+  user: 'user ids',
+  item: 'item ids',
+  rating: 'ratings',
+  time: 'timestamps',
+};
 
 /**
  * Parses a ratings CSV. Users and items are numbered by first appearance; item names are the
- * titles from `titles` (keyed by the item id as written) where known, else the id. Without a
- * timestamp column, time is the row index, so that a split "by time" follows the file order.
+ * titles from `movies` (keyed by the item id as written) where known, else the id, and when
+ * `movies` carries genres (`parseMovies`) the result has `itemGenres`. Without a time column,
+ * time is the row index, so that a split "by time" follows the file order.
+ *
+ * Without `mapping` the header must use the known names (an unknown column is an error, as it is
+ * likely a typo). With `mapping` the named columns are read and every other column is skipped.
  * Throws InputError, naming the file and line, on anything malformed.
  */
-export function parseRatingsCsv(text: string, fileName: string, titles?: Map<string, string>): Ratings {
+export function parseRatingsCsv(text: string, fileName: string, movies?: MovieInfo, mapping?: ColumnMapping): Ratings {
   // trim() also drops a byte order mark.
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
+  if (mapping) checkMapping(mapping, fileName);
   // Field positions, set by the header (width 0 until then).
   let width = 0;
   let userAt = 0;
   let itemAt = 0;
   let ratingAt = 0;
   let timeAt: number | undefined;
-  let headerText = '';
-  const userIndex = new Map<string, number>();
-  const itemIndex = new Map<string, number>();
-  const userNames: string[] = [];
-  const itemNames: string[] = [];
-  const user: number[] = [];
-  const item: number[] = [];
-  const rating: number[] = [];
-  const time: number[] = [];
+  let header: string[] = [];
+  const out = new RatingsBuilder(movies);
 
   forEachRecord(text, fileName, (fields, line) => {
     if (width === 0) {
-      const columns = readHeader(fields, fileName, line, RATING_COLUMNS, ['user', 'item', 'rating'], false);
+      const columns = mapping
+        ? mappedHeader(fields, fileName, line, mapping)
+        : readHeader(fields, fileName, line, RATING_COLUMNS, ['user', 'item', 'rating'], false);
       userAt = columns.get('user')!;
       itemAt = columns.get('item')!;
       ratingAt = columns.get('rating')!;
       timeAt = columns.get('time');
       width = fields.length;
-      headerText = fields.map((f) => f.trim()).join(',');
+      header = fields.map((f) => f.trim());
       return;
     }
     if (fields.length !== width) {
-      throw csvError(fileName, line, `expected ${width} fields (${headerText}), found ${fields.length}`);
+      throw csvError(fileName, line, `expected ${width} fields (${header.join(',')}), found ${fields.length}`);
     }
     const userId = fields[userAt].trim();
     const itemId = fields[itemAt].trim();
     if (userId === '') throw csvError(fileName, line, 'empty user id');
     if (itemId === '') throw csvError(fileName, line, 'empty item id');
-
-    let u = userIndex.get(userId);
-    if (u === undefined) {
-      u = userNames.length;
-      userIndex.set(userId, u);
-      userNames.push(userId);
+    const ratingText = fields[ratingAt];
+    if (ratingText.trim() === header[ratingAt] && fields.every((f, k) => f.trim() === header[k])) {
+      throw csvError(fileName, line, 'the header appears again here (were two files joined?)');
     }
-    let it = itemIndex.get(itemId);
-    if (it === undefined) {
-      it = itemNames.length;
-      itemIndex.set(itemId, it);
-      itemNames.push(titles?.get(itemId) ?? itemId);
-    }
-    user.push(u);
-    item.push(it);
-    rating.push(readNumber(fields[ratingAt], 'rating', fileName, line));
-    time.push(timeAt === undefined ? time.length : readNumber(fields[timeAt], 'timestamp', fileName, line));
+    const rating = readNumber(ratingText, 'rating', fileName, line);
+    const time = timeAt === undefined ? out.count : readNumber(fields[timeAt], 'timestamp', fileName, line);
+    out.add(userId, itemId, rating, time);
   });
 
-  if (user.length === 0) throw new InputError(`${fileName}: the file has a header but no ratings`);
-  return {
-    userNames,
-    itemNames,
-    user: Uint32Array.from(user),
-    item: Uint32Array.from(item),
-    rating: Float32Array.from(rating),
-    time: Float64Array.from(time),
-  };
+  if (out.count === 0) throw new InputError(`${fileName}: the file has a header but no ratings`);
+  return out.finish();
 }
 
 /**
- * Parses a MovieLens movies.csv (`movieId,title,genres`) into movieId → title. Only the title is
- * used for now; other columns are allowed and skipped. An empty title leaves the id as the name.
+ * The header's column names (trimmed, in file order), for choosing a ColumnMapping. Reads only
+ * the first record, so a prefix of a large file (its first few KiB) is enough.
  */
-export function parseMoviesCsv(text: string, fileName: string): Map<string, string> {
+export function csvColumns(text: string, fileName: string): string[] {
+  if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
+  let columns: string[] | undefined;
+  const stop = new Error('header read');
+  try {
+    forEachRecord(text, fileName, (fields) => {
+      columns = fields.map((f) => f.trim());
+      throw stop;
+    });
+  } catch (e) {
+    if (e !== stop) throw e;
+  }
+  if (columns === undefined) throw new InputError(`${fileName}: the file is empty`);
+  return columns;
+}
+
+const GUESSES: Record<RatingColumn, string[]> = {
+  user: ['userid', 'user', 'user_id', 'uid', 'customer', 'customerid', 'customer_id'],
+  item: ['movieid', 'item', 'itemid', 'item_id', 'movie', 'movie_id', 'product', 'productid', 'product_id', 'iid'],
+  rating: ['rating', 'ratings', 'score', 'stars', 'value'],
+  time: ['timestamp', 'time', 'date', 'datetime', 'ts', 'unixtime'],
+};
+
+/**
+ * A first guess at the mapping from column names alone (case, spaces, '-' and '_' ignored), for
+ * the mapping dialog to start from; null for a role no column fits. Never picks one column twice.
+ */
+export function guessColumnMapping(columns: readonly string[]): { [R in RatingColumn]: string | null } {
+  const norm = (s: string) => s.trim().toLowerCase().replace(/[\s-]/g, '');
+  const used = new Set<number>();
+  const pick = (role: RatingColumn): string | null => {
+    for (const want of GUESSES[role]) {
+      const k = columns.findIndex((c, i) => !used.has(i) && (norm(c) === want || norm(c) === want.replace(/_/g, '')));
+      if (k >= 0) {
+        used.add(k);
+        return columns[k].trim();
+      }
+    }
+    return null;
+  };
+  return { user: pick('user'), item: pick('item'), rating: pick('rating'), time: pick('time') };
+}
+
+function checkMapping(m: ColumnMapping, fileName: string): void {
+  const roles: RatingColumn[] = m.time === undefined ? ['user', 'item', 'rating'] : ['user', 'item', 'rating', 'time'];
+  const seen = new Map<string, RatingColumn>();
+  for (const role of roles) {
+    const name = typeof m[role] === 'string' ? m[role]!.trim() : '';
+    if (name === '') throw new InputError(`${fileName}: no column chosen for the ${ROLE_WORDS[role]}`);
+    const other = seen.get(name);
+    if (other !== undefined) {
+      throw new InputError(`${fileName}: column "${name}" is chosen for both the ${ROLE_WORDS[other]} and the ${ROLE_WORDS[role]}`);
+    }
+    seen.set(name, role);
+  }
+}
+
+/** Field index of each mapped column: an exact (trimmed) name first, else one case-insensitive match. */
+function mappedHeader(header: string[], fileName: string, line: number, m: ColumnMapping): Map<RatingColumn, number> {
+  const names = header.map((f) => f.trim());
+  const index = new Map<RatingColumn, number>();
+  for (const role of ['user', 'item', 'rating', 'time'] as const) {
+    const wanted = m[role]?.trim();
+    if (wanted === undefined) continue;
+    let at = names.flatMap((n, k) => (n === wanted ? [k] : []));
+    if (at.length === 0) at = names.flatMap((n, k) => (n.toLowerCase() === wanted.toLowerCase() ? [k] : []));
+    if (at.length === 0) {
+      const list = names.map((n) => `"${n}"`).join(', ');
+      throw csvError(fileName, line, `missing column "${wanted}" (chosen for the ${ROLE_WORDS[role]}; the header has ${list})`);
+    }
+    if (at.length > 1) {
+      throw csvError(fileName, line, `duplicate column "${wanted}" (fields ${at.map((k) => k + 1).join(' and ')}; it holds the ${ROLE_WORDS[role]})`);
+    }
+    index.set(role, at[0]);
+  }
+  return index;
+}
+
+/**
+ * Parses a MovieLens movies.csv (`movieId,title[,genres]`) into movieId → title and genres
+ * (`Action|Adventure`; "(no genres listed)" and a missing genres column give []). Other columns
+ * are allowed and skipped. An empty title is kept as '' (the item is then named by its id).
+ */
+export function parseMovies(text: string, fileName: string): Map<string, Movie> {
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
   let columns: Map<MovieColumn, number> | undefined;
   let width = 0;
-  const titles = new Map<string, string>();
-  const seen = new Set<string>();
+  const movies = new Map<string, Movie>();
   forEachRecord(text, fileName, (fields, line) => {
     if (columns === undefined) {
       columns = readHeader(fields, fileName, line, MOVIE_COLUMNS, ['item', 'title'], true);
@@ -122,18 +205,22 @@ export function parseMoviesCsv(text: string, fileName: string): Map<string, stri
     }
     const id = fields[columns.get('item')!].trim();
     if (id === '') throw csvError(fileName, line, 'empty movieId');
-    if (seen.has(id)) throw csvError(fileName, line, `movieId ${id} appears twice`);
-    seen.add(id);
-    const title = fields[columns.get('title')!].trim();
-    if (title !== '') titles.set(id, title);
+    if (movies.has(id)) throw csvError(fileName, line, `movieId ${id} appears twice`);
+    const genresAt = columns.get('genres');
+    movies.set(id, {
+      title: fields[columns.get('title')!].trim(),
+      genres: genresAt === undefined ? [] : splitGenres(fields[genresAt]),
+    });
   });
-  return titles;
+  return movies;
 }
 
-function readNumber(field: string, column: string, fileName: string, line: number): number {
-  const s = field.trim();
-  if (!DECIMAL.test(s)) throw csvError(fileName, line, `${column} "${s}" is not a number`);
-  const x = Number(s);
-  if (!Number.isFinite(x)) throw csvError(fileName, line, `${column} "${s}" is not finite`);
-  return x;
+/**
+ * movieId → title of a MovieLens movies.csv (parseMovies without the genres). Movies with an
+ * empty title are left out, so their id stays the name.
+ */
+export function parseMoviesCsv(text: string, fileName: string): Map<string, string> {
+  const titles = new Map<string, string>();
+  for (const [id, m] of parseMovies(text, fileName)) if (m.title !== '') titles.set(id, m.title);
+  return titles;
 }

@@ -1,23 +1,50 @@
-// Train/test split by time, as the seed does: the oldest ratings train, the newest test.
+// Train/test splits: by time, as the seed does (the oldest ratings train, the newest test), or at
+// random (a seeded shuffle).
 import type { Ratings, Split } from './types';
+import type { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
+
+function checkFraction(fraction: number): void {
+  if (!(fraction > 0 && fraction <= 1)) {
+    throw new InputError(`the train fraction must be in (0, 1], got ${fraction}`);
+  }
+}
+
+/** floor(fraction·n); the 1e-9 makes 7/8 of 8 give 7 although 7/8·8 may round below 7. */
+function trainCount(fraction: number, n: number): number {
+  return Math.floor(fraction * n + 1e-9);
+}
 
 /**
  * The first floor(fraction·n) ratings by time train, the rest test; both lists are in time order.
  * Equal times keep the file order, so a file without timestamps splits by position.
- * (The 1e-9 makes 7/8 of 8 give 7 although 7/8·8 may round below 7.)
  */
 export function splitByTime(ratings: Ratings, fraction: number): Split {
-  if (!(fraction > 0 && fraction <= 1)) {
-    throw new InputError(`the train fraction must be in (0, 1], got ${fraction}`);
-  }
+  checkFraction(fraction);
   const { time } = ratings;
   const n = time.length;
   const order = Array.from({ length: n }, (_, k) => k);
   order.sort((a, b) => time[a] - time[b] || a - b);
-  const numTrain = Math.floor(fraction * n + 1e-9);
+  const numTrain = trainCount(fraction, n);
   return {
     train: Uint32Array.from(order.slice(0, numTrain)),
     test: Uint32Array.from(order.slice(numTrain)),
+  };
+}
+
+/**
+ * floor(fraction·n) ratings drawn uniformly at random (one Fisher–Yates shuffle from `rng`, n − 1
+ * draws) train, the rest test; both lists are in file order. The same rng state gives the same split.
+ */
+export function splitRandom(ratings: Ratings, fraction: number, rng: Rng): Split {
+  checkFraction(fraction);
+  const n = ratings.rating.length;
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  rng.shuffle(order);
+  const numTrain = trainCount(fraction, n);
+  return {
+    train: order.slice(0, numTrain).sort(),
+    test: order.slice(numTrain).sort(),
   };
 }

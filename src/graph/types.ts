@@ -11,6 +11,12 @@ export interface Ratings {
   rating: Float32Array;
   /** Timestamps; when the file has none, the row number, so that "by time" means "in file order". */
   time: Float64Array;
+  /**
+   * Per item (same index as itemNames), its genres as the movie list gives them (movies.csv's
+   * `genres`, u.item's flags); [] for an item with none listed or missing from the list.
+   * Absent when the dataset came without genres. Item features 'genres' need it.
+   */
+  itemGenres?: string[][];
 }
 
 /** Input node features, row-major. */

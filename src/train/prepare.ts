@@ -1,13 +1,16 @@
-// From a ratings table and the settings to what a run trains on: the split, the features, the
-// message-passing edges, the supervision and what evaluation excludes and looks for.
+// From a ratings table and the settings to what a run trains on: the kept ratings, the split, the
+// features, the message-passing edges, the supervision and what evaluation excludes and looks for.
 import { makeFeatures } from '../graph/features';
+import { filterByRating } from '../graph/filter';
+import type { GpuSizeCounts } from '../graph/gpuSize';
 import { selectPairs, type LabeledPairs, type Pairs } from '../graph/pairs';
-import { splitByTime } from '../graph/split';
+import { splitByTime, splitRandom } from '../graph/split';
 import type { Features, Ratings, Split } from '../graph/types';
 import type { Rng } from '../util/rng';
 import type { RunSettings } from './settings';
 
 export interface Prepared {
+  /** The ratings the run uses: the loaded ones, less those under settings.minRating (renumbered). */
   ratings: Ratings;
   numUsers: number;
   numItems: number;
@@ -21,9 +24,16 @@ export interface Prepared {
   mpEdges: Pairs;
 }
 
-export function prepare(ratings: Ratings, settings: RunSettings, rng: Rng): Prepared {
-  const split = splitByTime(ratings, settings.split);
-  const features = makeFeatures(ratings, 'seed', settings.hidden, rng);
+/**
+ * Filter (settings.minRating), then split (by time, or at random from `rng`), then features
+ * (from `rng` for the seed's). The seed's default path (all ratings, time split, seed features)
+ * draws exactly what it always has: the item features' normals, nothing else. Throws InputError
+ * when the filter keeps nothing or the features cannot be made (genres without genres).
+ */
+export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng): Prepared {
+  const ratings = settings.minRating === null ? loaded : filterByRating(loaded, settings.minRating);
+  const split = settings.splitMode === 'random' ? splitRandom(ratings, settings.split, rng) : splitByTime(ratings, settings.split);
+  const features = makeFeatures(ratings, settings.features, settings.hidden, rng);
   const train = selectPairs(ratings, split.train);
   const test = selectPairs(ratings, split.test);
   const all = { user: ratings.user, item: ratings.item };
@@ -37,6 +47,24 @@ export function prepare(ratings: Ratings, settings: RunSettings, rng: Rng): Prep
     test,
     all,
     mpEdges: settings.messagePassing === 'all' ? all : train,
+  };
+}
+
+/** What decides the GPU buffers' sizes for this run (for checkFitsGpu in src/graph/gpuSize.ts). */
+export function gpuCounts(p: Prepared, settings: RunSettings): GpuSizeCounts {
+  const trainCount = p.train.user.length;
+  const perStep = settings.batchSize === 'full' ? trainCount : Math.min(settings.batchSize, trainCount);
+  return {
+    users: p.numUsers,
+    items: p.numItems,
+    mpPairs: p.mpEdges.user.length,
+    labels: Math.ceil(perStep * (1 + settings.negRatio)),
+    userDim: p.features.userDim,
+    itemDim: p.features.itemDim,
+    hidden: settings.hidden,
+    heads: settings.heads,
+    layers: settings.layers,
+    k: Math.min(settings.k, p.numItems),
   };
 }
 

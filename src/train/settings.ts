@@ -3,8 +3,14 @@
 
 export interface RunSettings {
   seed: number;
-  /** Fraction of the ratings, oldest first, that train. */
+  /** Fraction of the ratings that train: the oldest (splitMode 'time') or a random draw ('random'). */
   split: number;
+  /** How the ratings split: by time as the seed does, or at random (drawn from the seed). */
+  splitMode: 'time' | 'random';
+  /** Keep only ratings at or above this (implicit feedback); null keeps every rating. */
+  minRating: number | null;
+  /** Input features: the seed's (users one-hot, items random normal) or items multi-hot by genre. */
+  features: 'seed' | 'genres';
   /** Supervision edges per optimizer step, or the whole graph at once. */
   batchSize: number | 'full';
   /** Neighbours sampled per node at each hop (-1: all); mini-batches only. */
@@ -27,6 +33,9 @@ export interface RunSettings {
 export const SEED_SETTINGS: RunSettings = {
   seed: 123,
   split: 7 / 8,
+  splitMode: 'time',
+  minRating: null,
+  features: 'seed',
   batchSize: 1,
   neighbors: [1],
   negRatio: 0,
@@ -117,10 +126,27 @@ export function checkSettings(input: Partial<Record<keyof RunSettings, unknown>>
     if (input.messagePassing === 'train' || input.messagePassing === 'all') s.messagePassing = input.messagePassing;
     else issues.push({ key: 'messagePassing', message: `message passing must be "train" or "all", got ${JSON.stringify(input.messagePassing)}; using ${base.messagePassing}` });
   }
+  if (input.splitMode !== undefined) {
+    if (input.splitMode === 'time' || input.splitMode === 'random') s.splitMode = input.splitMode;
+    else issues.push({ key: 'splitMode', message: `the split must be "time" or "random", got ${JSON.stringify(input.splitMode)}; using ${base.splitMode}` });
+  }
+  if (input.features !== undefined) {
+    if (input.features === 'seed' || input.features === 'genres') s.features = input.features;
+    else issues.push({ key: 'features', message: `the item features must be "seed" or "genres", got ${JSON.stringify(input.features)}; using ${base.features}` });
+  }
+  if (input.minRating !== undefined) {
+    const raw = input.minRating;
+    if (raw === null || (typeof raw === 'string' && ['', 'none', 'all', 'null'].includes(raw.trim().toLowerCase()))) s.minRating = null;
+    else {
+      const v = typeof raw === 'string' ? Number(raw) : raw;
+      if (typeof v === 'number' && Number.isFinite(v)) s.minRating = v;
+      else issues.push({ key: 'minRating', message: `the minimum rating must be a number (or "none" to keep every rating), got ${JSON.stringify(raw)}; using ${base.minRating ?? 'none'}` });
+    }
+  }
   return { settings: s, issues };
 }
 
-const KEYS: (keyof RunSettings)[] = ['seed', 'split', 'batchSize', 'neighbors', 'negRatio', 'epochs', 'lr', 'hidden', 'heads', 'layers', 'k', 'messagePassing'];
+const KEYS: (keyof RunSettings)[] = ['seed', 'split', 'splitMode', 'minRating', 'batchSize', 'neighbors', 'negRatio', 'epochs', 'lr', 'hidden', 'heads', 'layers', 'k', 'messagePassing', 'features'];
 
 /** The settings that differ from the seed's, as a URL query (without '?'). */
 export function settingsToQuery(s: RunSettings): string {

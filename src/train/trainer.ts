@@ -8,12 +8,13 @@ import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
+import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
 import { adamFactors, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { Evaluator } from './evaluator';
-import { featureRows, prepare, type Prepared } from './prepare';
+import { featureRows, gpuCounts, prepare, type Prepared } from './prepare';
 import type { RunSettings } from './settings';
 
 export interface EpochMetrics {
@@ -132,6 +133,8 @@ export class Trainer {
   static create(gpu: Gpu, kernels: Kernels, ratings: Ratings, settings: RunSettings, initial?: Float32Array): Trainer {
     const rng = new Rng(settings.seed);
     const data = prepare(ratings, settings, rng);
+    // Before any buffer is made: a dataset too large for this GPU is the user's to change, not a crash.
+    checkFitsGpu(gpuCounts(data, settings), gpu.device.limits);
     const shape: ModelShape = {
       layers: settings.layers,
       hidden: settings.hidden,

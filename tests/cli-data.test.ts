@@ -1,0 +1,134 @@
+// `gatlab train` with the data options: --min-rating, --split-mode, --features, and --data on
+// MovieLens files (ml-latest-small's ratings.csv with movies.csv, a 100K u.data with u.item).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
+import { genreVocabulary } from '../src/graph/features';
+import { filterByRating } from '../src/graph/filter';
+import { ML_SMALL_DIR, REPO_DIR } from './helpers/paths';
+
+function gatlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(REPO_DIR, 'bin/gatlab.mjs'), ...args], { cwd: REPO_DIR, encoding: 'utf8', timeout: 300_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(...args: string[]): string {
+  const r = gatlab(...args);
+  if (r.status !== 0) throw new Error(`gatlab ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
+  return r.stdout;
+}
+
+function inputError(...args: string[]): string {
+  const r = gatlab(...args);
+  expect(r.status, `gatlab ${args.join(' ')}: ${r.stderr}`).toBe(2);
+  const text = r.stderr.trim();
+  expect(text.split('\n'), text).toHaveLength(1);
+  expect(text).not.toMatch(/\bat .*:\d+:\d+/);
+  return text;
+}
+
+interface Final {
+  final: true;
+  epochs: number;
+  loss: number;
+  recall: number;
+  k: number;
+  data: { users: number; items: number; ratings: number; loaded: number; train: number; test: number; itemFeatures: number };
+  recommendations: { user: string; items: { item: string; index: number; score: number }[] }[];
+}
+
+const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!) as Final;
+
+describe('gatlab train on ml-latest-small with --min-rating 4 --features genres', () => {
+  let out: Final;
+  let lines: Record<string, unknown>[];
+  beforeAll(() => {
+    const stdout = ok(
+      'train', '--data', `${ML_SMALL_DIR}ratings.csv`, '--min-rating', '4', '--split', '0.8', '--features', 'genres',
+      '--batch-size', 'full', '--epochs', '1', '--k', '10', '--hidden', '12', '--json',
+    );
+    lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    out = lastLine(stdout);
+  }, 600_000);
+
+  it('runs one epoch and reports a finite loss and a Recall@10', () => {
+    expect(lines).toHaveLength(2);
+    expect(lines[0].epoch).toBe(1);
+    expect(out.final).toBe(true);
+    expect(out.epochs).toBe(1);
+    expect(Number.isFinite(out.loss)).toBe(true);
+    expect(out.recall).toBeGreaterThanOrEqual(0);
+    expect(out.recall).toBeLessThanOrEqual(1);
+    expect(out.k).toBe(10);
+  });
+
+  it('reports the kept ratings, users and items, the 80/20 split and 19 genre columns', () => {
+    const movies = parseMovies(readFileSync(`${ML_SMALL_DIR}movies.csv`, 'utf8'), 'movies.csv');
+    const all = parseRatingsCsv(readFileSync(`${ML_SMALL_DIR}ratings.csv`, 'utf8'), 'ratings.csv', movies);
+    const kept = filterByRating(all, 4);
+    expect(out.data).toEqual({
+      users: kept.userNames.length,
+      items: kept.itemNames.length,
+      ratings: 48_580,
+      loaded: 100_836,
+      train: Math.floor(0.8 * 48_580),
+      test: 48_580 - Math.floor(0.8 * 48_580),
+      itemFeatures: genreVocabulary(kept).length,
+    });
+    expect(out.data.itemFeatures).toBe(19);
+    expect(out.data.items).toBeLessThan(9_724);
+  });
+
+  it('recommends titles (from movies.csv) to the test users, by their MovieLens ids', () => {
+    expect(out.recommendations.length).toBeGreaterThan(10);
+    const ids = new Set(Array.from({ length: 610 }, (_, k) => String(k + 1)));
+    for (const r of out.recommendations) {
+      expect(ids.has(r.user)).toBe(true);
+      expect(r.items).toHaveLength(10);
+      for (const i of r.items) {
+        expect(i.item).toMatch(/\(\d{4}\)\s*$|[A-Za-z]/);
+        expect(Number.isFinite(i.score)).toBe(true);
+      }
+    }
+    // Items are named by title, not by movieId.
+    expect(out.recommendations.flatMap((r) => r.items).some((i) => /\(\d{4}\)/.test(i.item))).toBe(true);
+  });
+});
+
+describe('gatlab train on MovieLens 100K u.data', () => {
+  it('reads u.data with u.item beside it, keeps ratings ≥ 3, splits at random and uses genres', () => {
+    const uData = `${REPO_DIR}tests/data/ml-100k/u.data`;
+    const r = gatlab('train', '--data', uData, '--min-rating', '3', '--split-mode', 'random', '--split', '0.75', '--features', 'genres', '--epochs', '2', '--batch-size', 'full', '--k', '2');
+    expect(r.status, r.stderr).toBe(0);
+    // 8 of the 12 ratings are ≥ 3, by 4 users of 6 items.
+    expect(r.stderr).toMatch(/: 4 users, 6 items, 8 ratings at or above 3 of 12 \(6 train, 2 test\)/);
+    expect(r.stderr).toMatch(/epoch 2\/2/);
+    // Items are named by u.item's titles (9999 is not in it and keeps its id).
+    const names = ['Kolya (1996)', 'L.A. Confidential (1997)', 'Toy Story (1995)', 'Four Rooms (1995)', 'Misérables, Les (1995)', '9999'];
+    const listed = r.stdout.trim().split('\n');
+    expect(listed.length).toBeGreaterThanOrEqual(1);
+    for (const line of listed) {
+      expect(line).toMatch(/^(196|186|244|22): /);
+      expect(names.some((n) => line.includes(n))).toBe(true);
+    }
+  });
+});
+
+describe('gatlab train with bad data options', () => {
+  it.each([
+    [['--split-mode', 'sideways'], /--split-mode: the split must be "time" or "random", got "sideways"$/],
+    [['--features', 'tags'], /--features: the item features must be "seed" or "genres", got "tags"$/],
+    [['--min-rating', 'high'], /--min-rating: the minimum rating must be a number/],
+    // (The toy data has no genres for --features genres: tests/features.test.ts.)
+    [['--min-rating', '9'], /no rating is at or above the minimum rating 9 \(the ratings range from 1 to 5\)/],
+  ])('train %j exits with 2 and one line', (args, message) => {
+    expect(inputError('train', ...args)).toMatch(message);
+  });
+
+  it('lists the new options in --help', () => {
+    const text = ok('train', '--help');
+    for (const f of ['--min-rating', '--split-mode', '--features', 'u.data']) expect(text).toContain(f);
+  });
+});

@@ -1,0 +1,75 @@
+// Item features from genres (multi-hot over the sorted genre vocabulary), beside the seed's.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
+import { genreVocabulary, makeFeatures } from '../src/graph/features';
+import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
+import { toyRatings } from '../src/graph/toy';
+import { featureRows } from '../src/train/prepare';
+import { Rng } from '../src/util/rng';
+import { errorOf } from './helpers/errors';
+import { ML_SMALL_DIR, REPO_DIR } from './helpers/paths';
+
+const MOVIES = 'movieId,title,genres\n1,One,Drama|War\n2,Two,Comedy\n3,Three,(no genres listed)\n4,Four,Action|Drama\n';
+const RATINGS = 'userId,movieId,rating\na,2,5\nb,1,4\na,3,1\nc,4,2\nc,9,3\n';
+
+describe('genre features', () => {
+  const ratings = parseRatingsCsv(RATINGS, 'r.csv', parseMovies(MOVIES, 'm.csv'));
+
+  it('make items multi-hot over the sorted genres and users one-hot', () => {
+    expect(genreVocabulary(ratings)).toEqual(['Action', 'Comedy', 'Drama', 'War']);
+    const f = makeFeatures(ratings, 'genres', 12, new Rng(1));
+    expect(f.userDim).toBe(3);
+    expect([...f.user]).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(f.itemDim).toBe(4);
+    // Items by first appearance: 2 (Comedy), 1 (Drama, War), 3 (none), 4 (Action, Drama), 9 (not in movies.csv).
+    expect([...f.item]).toEqual([
+      0, 1, 0, 0,
+      0, 0, 1, 1,
+      0, 0, 0, 0,
+      1, 0, 1, 0,
+      0, 0, 0, 0,
+    ]);
+  });
+
+  it('draw nothing from the rng and ignore the latent dimension', () => {
+    const rng = new Rng(5);
+    expect(makeFeatures(ratings, 'genres', 3, rng)).toEqual(makeFeatures(ratings, 'genres', 64, new Rng(6)));
+    expect(rng.nextU32()).toBe(new Rng(5).nextU32());
+  });
+
+  it('pad to the wider type in featureRows like the seed features', () => {
+    const f = makeFeatures(ratings, 'genres', 12, new Rng(1));
+    const { data, stride } = featureRows(f);
+    expect(stride).toBe(4);
+    expect(data.length).toBe((3 + 5) * 4);
+  });
+
+  it('say clearly when the dataset has no genres', () => {
+    expect(errorOf(() => makeFeatures(toyRatings(), 'genres', 12, new Rng(1))).message).toMatch(/item features from genres need genres, and this dataset has none/);
+    const titlesOnly = parseRatingsCsv(RATINGS, 'r.csv', parseMovies('movieId,title\n1,One\n', 'm.csv'));
+    expect(errorOf(() => makeFeatures(titlesOnly, 'genres', 12, new Rng(1))).message).toMatch(/no item of this dataset has one listed/);
+  });
+
+  it('rejects an unknown kind and keeps the latent dimension check', () => {
+    expect(errorOf(() => makeFeatures(ratings, 'tags' as 'seed', 12, new Rng(1))).message).toMatch(/unknown item features "tags"/);
+    expect(() => makeFeatures(ratings, 'genres', 0, new Rng(1))).toThrow(/latent dimension/);
+  });
+
+  it('on ml-latest-small: 19 genres, Toy Story has 5 of them', () => {
+    const r = parseRatingsCsv(readFileSync(`${ML_SMALL_DIR}ratings.csv`, 'utf8'), 'ratings.csv', parseMovies(readFileSync(`${ML_SMALL_DIR}movies.csv`, 'utf8'), 'movies.csv'));
+    const f = makeFeatures(r, 'genres', 12, new Rng(1));
+    expect(f.itemDim).toBe(19);
+    expect(f.item.length).toBe(9_724 * 19);
+    expect(f.item.subarray(0, 19).reduce((a, b) => a + b, 0)).toBe(5);
+    expect(genreVocabulary(r)).toContain('IMAX');
+  });
+
+  it('on the MovieLens 100K sample', () => {
+    const dir = `${REPO_DIR}tests/data/ml-100k/`;
+    const r = parseU100kData(readFileSync(`${dir}u.data`, 'utf8'), 'u.data', parseU100kItems(readFileSync(`${dir}u.item`, 'latin1'), 'u.item'));
+    const f = makeFeatures(r, 'genres', 12, new Rng(1));
+    expect(f.itemDim).toBe(genreVocabulary(r).length);
+    expect(genreVocabulary(r)).not.toContain('unknown');
+  });
+});

@@ -1,0 +1,114 @@
+// The size check that turns "this dataset does not fit the GPU's buffers" into a clear message
+// before anything is allocated, checked against the engine's own allocations.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createGpu, type Gpu } from '../src/gpu/device';
+import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { parseRatingsCsv } from '../src/graph/csv';
+import { checkFitsGpu, formatBytes, gpuBufferSizes, type GpuSizeCounts } from '../src/graph/gpuSize';
+import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
+import { toyRatings } from '../src/graph/toy';
+import { flatLayout } from '../src/model/params';
+import { gpuCounts, prepare } from '../src/train/prepare';
+import { SEED_SETTINGS } from '../src/train/settings';
+import { Trainer } from '../src/train/trainer';
+import { Rng } from '../src/util/rng';
+import { errorOf } from './helpers/errors';
+import { ML_SMALL_DIR, REPO_DIR } from './helpers/paths';
+
+const MiB = 1024 * 1024;
+/** WebGPU's default limits. */
+const DEFAULT_LIMITS = { maxStorageBufferBindingSize: 128 * MiB, maxBufferSize: 256 * MiB };
+
+describe('gpuBufferSizes', () => {
+  const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, hidden: 12, heads: 2, layers: 3, k: 1 };
+
+  it('sizes the arena as arenaLayout lays it out (per layer N·R + N·2H + E·H + N·C, then the gradients, labels and top-K lists)', () => {
+    const N = 7;
+    const E = 10;
+    const H = 2;
+    const C = 12;
+    const R = 2 * H * C + C;
+    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 3 * 1 * (1 + 2 * 1);
+    expect(gpuBufferSizes(counts).find((b) => b.name === 'arena')!.bytes).toBe(floats * 4);
+  });
+
+  it('sizes Adam’s state as three copies of flatLayout', () => {
+    const params = flatLayout({ layers: 3, hidden: 12, heads: 2, userDim: 3, itemDim: 12 }).size;
+    expect(gpuBufferSizes(counts).find((b) => b.name === 'adam')!.bytes).toBe(params * 12);
+    const wide = flatLayout({ layers: 2, hidden: 5, heads: 3, userDim: 40, itemDim: 19 }).size;
+    expect(gpuBufferSizes({ ...counts, layers: 2, hidden: 5, heads: 3, userDim: 40, itemDim: 19 }).find((b) => b.name === 'adam')!.bytes).toBe(wide * 12);
+  });
+
+  it('lists the largest first', () => {
+    const sizes = gpuBufferSizes(counts).map((b) => b.bytes);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+  });
+});
+
+describe('checkFitsGpu', () => {
+  const ratings = parseRatingsCsv(readFileSync(`${ML_SMALL_DIR}ratings.csv`, 'utf8'), 'ratings.csv');
+  const counts = (hidden: number, heads: number) => {
+    const settings = { ...SEED_SETTINGS, hidden, heads, split: 0.8, batchSize: 'full' as const, k: 20 };
+    return gpuCounts(prepare(ratings, settings, new Rng(1)), settings);
+  };
+
+  it('passes ml-latest-small at hidden 64 within the default limits', () => {
+    const sizes = checkFitsGpu(counts(64, 2), DEFAULT_LIMITS);
+    expect(sizes[0].name).toBe('arena');
+    expect(sizes[0].bytes).toBeLessThan(128 * MiB);
+  });
+
+  it('names the buffer, its size and the limit when the activations do not fit', () => {
+    const message = errorOf(() => checkFitsGpu(counts(256, 8), DEFAULT_LIMITS)).message;
+    expect(message).toMatch(/^the dataset is too large for this GPU: the activations \(3 layers × 10,334 nodes and 161,336 edges at hidden 256, 8 heads\) would be one buffer of [\d.]+ [MG]iB, and this GPU allows at most 128 MiB \(maxStorageBufferBindingSize\)/);
+    expect(message).toMatch(/smaller hidden size/);
+    // The same counts fit a GPU that allows more.
+    expect(() => checkFitsGpu(counts(256, 8), { maxStorageBufferBindingSize: 8192 * MiB, maxBufferSize: 8192 * MiB })).not.toThrow();
+  });
+
+  it('names maxBufferSize when that is the lower limit, and the one-hot user features of a big dataset', () => {
+    const big: GpuSizeCounts = { users: 162_541, items: 59_047, mpPairs: 20_000_000, labels: 20_000_000, userDim: 162_541, itemDim: 12, hidden: 12, heads: 2, layers: 3, k: 20 };
+    const message = errorOf(() => checkFitsGpu(big, { maxStorageBufferBindingSize: 4096 * MiB, maxBufferSize: 1024 * MiB })).message;
+    expect(message).toMatch(/the input features \(221,588 nodes × 162,541 columns, one per user\) would be one buffer of 134 GiB, and this GPU allows at most 1.00 GiB \(maxBufferSize\) \(and arena/);
+  });
+
+  it('formats sizes', () => {
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
+    expect(formatBytes(128 * MiB)).toBe('128 MiB');
+  });
+});
+
+describe('against the engine’s allocations (WebGPU)', () => {
+  let gpu: Gpu;
+  let kernels: Kernels;
+  beforeAll(async () => {
+    gpu = await createGpu();
+    kernels = await createKernels(gpu.device);
+  });
+
+  it('bounds the evaluation arena and the features the trainer allocates, and passes the device’s limits', async () => {
+    const dir = `${REPO_DIR}tests/data/ml-100k/`;
+    const u100k = parseU100kData(readFileSync(`${dir}u.data`, 'utf8'), 'u.data', parseU100kItems(readFileSync(`${dir}u.item`, 'latin1'), 'u.item'));
+    for (const [ratings, extra] of [
+      [toyRatings(), {}],
+      [u100k, { features: 'genres' as const, minRating: 2, splitMode: 'random' as const }],
+    ] as const) {
+      const settings = { ...SEED_SETTINGS, ...extra, batchSize: 'full' as const, k: 2 };
+      const t = Trainer.create(gpu, kernels, ratings, settings);
+      const sizes = gpuBufferSizes(gpuCounts(t.data, settings));
+      const arena = sizes.find((b) => b.name === 'arena')!.bytes;
+      const actual = t.evaluator.workspace.layout.size * 4;
+      expect(arena).toBeGreaterThanOrEqual(actual);
+      // Only the labels and a few slots are extra.
+      expect(arena - actual).toBeLessThanOrEqual((t.data.train.user.length + 64) * 4);
+      expect(t.evaluator.workspace.graph.size).toBeLessThanOrEqual(sizes.find((b) => b.name === 'graph')!.bytes);
+      expect(checkFitsGpu(gpuCounts(t.data, settings), gpu.device.limits)).toEqual(sizes);
+      // Genre features (item width ≠ hidden) train.
+      const m = await t.train(3);
+      expect(m.every((e) => Number.isFinite(e.loss))).toBe(true);
+      t.destroy();
+    }
+  });
+});
