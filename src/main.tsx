@@ -1,0 +1,29 @@
+// The page: one store fed by the engine worker, and the React views bound to it.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { TOY_CSV_PATH } from './graph/toy';
+import { workerLink } from './store/engineLink';
+import { createRunStore } from './store/runStore';
+import { App } from './ui/App';
+import { StoreProvider } from './ui/StoreContext';
+import './ui/styles.css';
+
+const store = createRunStore({
+  link: workerLink(),
+  search: window.location.search,
+  writeSearch: (search) => window.history.replaceState(null, '', `${window.location.pathname}${search}${window.location.hash}`),
+  schedule: (flush) => requestAnimationFrame(() => flush()),
+  loadToy: async () => {
+    const response = await fetch(new URL(TOY_CSV_PATH, document.baseURI));
+    return response.ok ? response.text() : undefined;
+  },
+});
+store.getState().start();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
+  </StrictMode>,
+);

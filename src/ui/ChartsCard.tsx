@@ -1,0 +1,69 @@
+// Training MSE and Recall@K per epoch, live, with the shown epoch marked.
+import { useMemo, useRef } from 'react';
+import { isFast, isSoftwareAdapter, shownEpoch } from '../store/runStore';
+import { fmt } from './format';
+import { MetricChart, type MetricPoint } from './MetricChart';
+import { useRun } from './StoreContext';
+
+/**
+ * While training runs at full speed the charts take in new epochs at most this often: a recharts
+ * redraw costs tens of milliseconds of main thread, and on a software adapter that is CPU the
+ * training needs.
+ */
+const FAST_REDRAW_MS = 250;
+const FAST_REDRAW_MS_SOFTWARE = 2000;
+
+/**
+ * The value as of the last redraw that took it in: at full speed at most one per FAST_REDRAW_MS,
+ * decided while rendering so that it lands in a frame the page draws anyway (no extra paint).
+ */
+function useCadence<T>(value: T, fast: boolean, every: number): T {
+  const held = useRef({ value, at: 0 });
+  const now = Date.now();
+  if (!fast || now - held.current.at >= every) held.current = { value, at: now };
+  return held.current.value;
+}
+
+const RECALL_TICKS = [0, 0.25, 0.5, 0.75, 1];
+const RECALL_DOMAIN: [number, number] = [0, 1];
+const fmtRecall = (x: number) => x.toFixed(2);
+
+/** The loss axis is logarithmic; a zero loss draws at this floor. */
+const LOSS_FLOOR = 1e-4;
+
+export function ChartsCard() {
+  const fast = useRun(isFast);
+  const every = useRun((s) => (isSoftwareAdapter(s.adapterName) ? FAST_REDRAW_MS_SOFTWARE : FAST_REDRAW_MS));
+  const history = useCadence(useRun((s) => s.history), fast, every);
+  const recall0 = useRun((s) => s.recall0);
+  const k = useRun((s) => s.info?.k ?? s.settings.k);
+  const epochs = useRun((s) => s.settings.epochs);
+  const shown = useCadence(useRun(shownEpoch), fast, every);
+  const live = useRun((s) => s.viewEpoch === null);
+
+  const loss = useMemo<MetricPoint[]>(() => {
+    let ema: number | null = null;
+    return history.map((m) => {
+      const v = Math.max(LOSS_FLOOR, m.loss);
+      ema = ema === null ? v : 0.92 * ema + 0.08 * v;
+      return { epoch: m.epoch, value: v, smooth: ema };
+    });
+  }, [history]);
+  const recall = useMemo<MetricPoint[]>(() => {
+    const head = recall0 === null ? [] : [{ epoch: 0, value: recall0 }];
+    return head.concat(history.map((m) => ({ epoch: m.epoch, value: m.recall })));
+  }, [history, recall0]);
+
+  return (
+    <section className="charts card" aria-label="Training curves">
+      <div className="card-head">
+        <div>
+          <h2>Learning curves</h2>
+          <p className="sub">Per epoch. {live ? 'The dashed line is the current epoch.' : `The dashed line marks epoch ${shown}, shown in the graph.`}</p>
+        </div>
+      </div>
+      <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" />
+      <MetricChart testId="recall-chart" title={`Recall@${k} on the held-out ratings`} points={recall} marker={shown} color="#4f46e5" domain={RECALL_DOMAIN} yTicks={RECALL_TICKS} format={fmtRecall} maxEpoch={epochs} />
+    </section>
+  );
+}

@@ -1,0 +1,161 @@
+// The bipartite graph, users left and movies right, drawn with d3's scales and link paths. Each
+// rating is an edge coloured by its stars; its width and opacity are the attention α of the chosen
+// layer, head and direction. The held-out test rating is dashed. A heat strip beside each node is
+// its embedding.
+import { useMemo, useState, type MouseEvent } from 'react';
+import { linkHorizontal } from 'd3-shape';
+import { scaleLinear } from 'd3-scale';
+import type { RunInfo, SnapshotData } from '../worker/protocol';
+import { clip, ratingColor, TEST_EDGE_COLOR } from './format';
+import { EmbeddingStrip, embeddingScale } from './EmbeddingStrip';
+import { GraphTooltip, type HoverTarget } from './GraphTooltip';
+import { alphaOf, embeddingOf, slotFor, type DrawnEdge, type DrawnNode, type GraphModel } from './graphModel';
+import { useActions, useRun } from './StoreContext';
+
+const NODE_R = 15;
+/** α labels drawn at most (the strongest), so that a busy node stays readable. */
+const MAX_LABELS = 6;
+const width = scaleLinear().domain([0, 1]).range([1.2, 9]).clamp(true);
+const opacity = scaleLinear().domain([0, 1]).range([0.22, 0.95]).clamp(true);
+const link = linkHorizontal<{ source: [number, number]; target: [number, number] }, [number, number]>();
+
+/** A point on the link's cubic curve (d3's horizontal link: control points at the middle x). */
+function pointOn(x0: number, y0: number, x1: number, y1: number, t: number): [number, number] {
+  const xm = (x0 + x1) / 2;
+  const u = 1 - t;
+  const x = u * u * u * x0 + 3 * u * u * t * xm + 3 * u * t * t * xm + t * t * t * x1;
+  const y = u * u * u * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t * t * t * y1;
+  return [x, y];
+}
+
+export function GraphView({ model, info, snapshot }: { model: GraphModel; info: RunInfo; snapshot: SnapshotData | null }) {
+  const a = useActions();
+  const view = useRun((s) => s.view);
+  const pair = useRun((s) => s.pair);
+  const [hover, setHover] = useState<HoverTarget | null>(null);
+  const nodes = useMemo(() => [...model.users, ...model.items], [model]);
+  const colour = useMemo(() => embeddingScale(snapshot, nodes), [snapshot, nodes]);
+  const byNode = useMemo(() => new Map(nodes.map((n) => [n.node, n])), [nodes]);
+  // α is written on the edges of one node: the hovered one, else the explained pair's receiving end
+  // (the movie when messages flow into movies, the user otherwise), whose incoming α sum to 1.
+  const receiving = pair ? (view.direction === 'rates' ? byNode.get(info.numUsers + pair.item) : byNode.get(pair.user)) : undefined;
+
+  const alphaFor = (e: DrawnEdge) => alphaOf(snapshot, info.heads, slotFor(e, view), view.layer, view.head);
+  const touches = (e: DrawnEdge, n: DrawnNode) => (n.type === 'user' ? e.user === n.index : e.item === n.index);
+  const hoveredNode = hover?.kind === 'node' ? hover.node : null;
+  const focus = hoveredNode ?? receiving ?? null;
+  const labelled = focus
+    ? model.edges
+        .filter((e) => alphaFor(e) !== null && touches(e, focus))
+        .sort((p, q) => alphaFor(q)! - alphaFor(p)!)
+        .slice(0, MAX_LABELS)
+    : [];
+  const at = (ev: MouseEvent, target: { kind: 'edge'; edge: DrawnEdge } | { kind: 'node'; node: DrawnNode }) => {
+    const box = (ev.currentTarget as SVGElement).ownerSVGElement?.parentElement?.getBoundingClientRect();
+    setHover({ ...target, x: ev.clientX - (box?.left ?? 0), y: ev.clientY - (box?.top ?? 0) });
+  };
+
+  // Draw strong edges last (on top), the test edge above all.
+  const ordered = [...model.edges].sort((p, q) => Number(!p.train) - Number(!q.train) || (alphaFor(p) ?? 0) - (alphaFor(q) ?? 0));
+  const arrow = view.direction === 'rates' ? 'users → movies' : 'movies → users';
+
+  return (
+    <div className="graph-wrap" onMouseLeave={() => setHover(null)}>
+      <svg
+        className="graph"
+        viewBox={`0 0 ${model.width} ${model.height}`}
+        role="img"
+        aria-label={`Bipartite graph: ${model.users.length} users, ${model.items.length} movies, ${model.edges.length} ratings`}
+        data-testid="graph"
+        data-epoch={snapshot?.epoch ?? -1}
+      >
+        <text className="col-head" x={model.xUser} y={26} textAnchor="middle">USERS</text>
+        <text className="col-head" x={model.xItem} y={26} textAnchor="middle">MOVIES</text>
+        <text className="col-sub" x={(model.xUser + model.xItem) / 2} y={26} textAnchor="middle">
+          α conv{view.layer} · {view.head === 'mean' ? 'head mean' : `head ${view.head + 1}`} · {arrow}
+        </text>
+        <g className="edges">
+          {ordered.map((e) => {
+            const u = byNode.get(e.user)!;
+            const it = byNode.get(info.numUsers + e.item)!;
+            const alpha = alphaFor(e);
+            const d = link({ source: [u.x + NODE_R + 2, u.y], target: [it.x - NODE_R - 2, it.y] })!;
+            const dim = hoveredNode !== null && !touches(e, hoveredNode);
+            const hot = hover?.kind === 'edge' && hover.edge === e;
+            const stroke = e.train ? ratingColor(e.value) : TEST_EDGE_COLOR;
+            const w = alpha === null ? 2 : width(alpha);
+            const o = alpha === null ? 0.75 : opacity(alpha);
+            return (
+              <g
+                key={e.rating}
+                className={`edge ${e.train ? 'train' : 'test'} ${hot ? 'hot' : ''}`}
+                data-testid="graph-edge"
+                data-kind={e.train ? 'train' : 'test'}
+                data-user={info.userNames[e.user]}
+                data-item={info.itemNames[e.item]}
+                data-alpha={alpha === null ? '' : alpha.toFixed(4)}
+                onMouseMove={(ev) => at(ev, { kind: 'edge', edge: e })}
+              >
+                <path className="hit" d={d} />
+                <path
+                  className="line"
+                  d={d}
+                  stroke={stroke}
+                  strokeWidth={hot ? w + 2 : w}
+                  strokeOpacity={dim ? 0.08 : hot ? 1 : o}
+                  strokeDasharray={e.train ? undefined : '7 5'}
+                  strokeLinecap="round"
+                />
+              </g>
+            );
+          })}
+        </g>
+        {labelled.length > 0 && (
+          <g className="alpha-labels" aria-hidden="true">
+            {labelled.map((e) => {
+              const alpha = alphaFor(e)!;
+              const u = byNode.get(e.user)!;
+              const it = byNode.get(info.numUsers + e.item)!;
+              const [x, y] = pointOn(u.x + NODE_R, u.y, it.x - NODE_R, it.y, 0.5);
+              return (
+                <g key={e.rating} transform={`translate(${x},${y})`} data-testid="alpha-label">
+                  <rect x={-19} y={-9} width={38} height={18} rx={9} stroke={e.train ? ratingColor(e.value) : TEST_EDGE_COLOR} />
+                  <text textAnchor="middle" dy="0.35em">{alpha.toFixed(2)}</text>
+                </g>
+              );
+            })}
+          </g>
+        )}
+        <g className="nodes">
+          {nodes.map((n) => {
+            const selected = pair !== null && (n.type === 'user' ? pair.user === n.index : pair.item === n.index);
+            const emb = embeddingOf(snapshot, n);
+            const left = n.type === 'user';
+            const labelX = left ? n.x - NODE_R - 12 : n.x + NODE_R + 12;
+            return (
+              <g
+                key={n.node}
+                className={`node ${n.type} ${selected ? 'selected' : ''}`}
+                data-testid="graph-node"
+                data-type={n.type}
+                data-name={n.name}
+                transform={`translate(${n.x},${n.y})`}
+                onMouseMove={(ev) => at(ev, { kind: 'node', node: n })}
+                onClick={() => a.setPair(n.type === 'user' ? { user: n.index } : { item: n.index })}
+              >
+                {selected && (n.type === 'user' ? <circle className="ring" r={NODE_R + 5} /> : <rect className="ring" x={-NODE_R - 5} y={-NODE_R - 5} width={2 * NODE_R + 10} height={2 * NODE_R + 10} rx={9} />)}
+                {n.type === 'user' ? <circle className="shape" r={NODE_R} /> : <rect className="shape" x={-NODE_R} y={-NODE_R} width={2 * NODE_R} height={2 * NODE_R} rx={6} />}
+                <text className="initial" textAnchor="middle" dy="0.35em">{n.name.charAt(0).toUpperCase()}</text>
+                <text className="name" x={labelX - n.x} y={-4} textAnchor={left ? 'end' : 'start'}>
+                  {clip(n.name, left ? 20 : 34)}
+                </text>
+                {emb && <EmbeddingStrip values={emb} colour={colour} x={left ? labelX - n.x : labelX - n.x} y={5} align={left ? 'end' : 'start'} />}
+              </g>
+            );
+          })}
+        </g>
+      </svg>
+      {hover && <GraphTooltip target={hover} info={info} snapshot={snapshot} view={view} />}
+    </div>
+  );
+}

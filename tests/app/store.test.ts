@@ -1,0 +1,166 @@
+// The page's store without a browser: a fake engine link stands in for the worker, so the state
+// machine (runs, progress, time travel, divergence, the URL) is checked message by message.
+import { describe, expect, it } from 'vitest';
+import { createRunStore, shownEpoch, type RunStore } from '../../src/store/runStore';
+import type { EngineLink } from '../../src/store/engineLink';
+import type { FromWorker, RunInfo, SnapshotData, ToWorker } from '../../src/worker/protocol';
+import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
+
+function fakeLink() {
+  const sent: ToWorker[] = [];
+  let deliver: (m: FromWorker) => void = () => undefined;
+  const link: EngineLink = {
+    send: (m) => sent.push(m),
+    listen: (onMessage) => {
+      deliver = onMessage;
+    },
+  };
+  return { link, sent, deliver: (m: FromWorker) => deliver(m) };
+}
+
+function setup(search = '') {
+  const f = fakeLink();
+  const searches: string[] = [];
+  const store = createRunStore({ link: f.link, search, writeSearch: (s) => searches.push(s), schedule: (flush) => flush() });
+  store.getState().start();
+  return { ...f, store, searches };
+}
+
+const snap = (epoch: number): SnapshotData => ({
+  epoch,
+  k: 1,
+  channels: 2,
+  user: new Float32Array(6),
+  item: new Float32Array(6),
+  topk: new Int32Array(3),
+  attention: [new Float32Array(28)],
+});
+
+function info(runId: number, settings: RunSettings = SEED_SETTINGS): RunInfo {
+  return {
+    runId,
+    settings,
+    adapterName: 'test adapter',
+    datasetName: 'toy',
+    userNames: ['Bob', 'Steve', 'Tim'],
+    itemNames: ['WWII', 'The Avengers', 'Guardians'],
+    numUsers: 3,
+    numItems: 3,
+    ratings: {
+      user: Uint32Array.from([0, 0, 0, 1, 1, 1, 2, 2]),
+      item: Uint32Array.from([0, 1, 2, 0, 1, 2, 2, 1]),
+      rating: Float32Array.from([5, 1, 1, 1, 5, 5, 5, 5]),
+      train: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 0]),
+    },
+    graph: { edgeSrc: new Uint32Array(14), edgeDst: new Uint32Array(14) },
+    layers: 1,
+    heads: 2,
+    channels: 2,
+    k: 1,
+    stepsPerEpoch: 7,
+    paramCount: 10,
+    keepEvery: 1,
+    notes: [],
+  };
+}
+
+const metrics = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => ({ epoch: from + k, loss: 1, recall: 0.5, ms: 1 }));
+const lastSent = (sent: ToWorker[], type: ToWorker['type']) => [...sent].reverse().find((m) => m.type === type);
+
+function ready(store: RunStore, deliver: (m: FromWorker) => void) {
+  const runId = store.getState().runId;
+  deliver({ type: 'ready', info: info(runId, store.getState().settings), metrics: [], snapshot: snap(0), recall: 0 });
+  return runId;
+}
+
+describe('the run store', () => {
+  it('starts a run with the settings of the link and explains the held-out pair (Tim, The Avengers)', () => {
+    const { store, sent, deliver } = setup('?lr=0.05&heads=4');
+    const reset = sent[0];
+    expect(reset.type).toBe('reset');
+    if (reset.type !== 'reset') return;
+    expect(reset.settings.lr).toBe(0.05);
+    expect(reset.settings.heads).toBe(4);
+    ready(store, deliver);
+    expect(store.getState().pair).toEqual({ user: 2, item: 1 });
+    expect(lastSent(sent, 'explain')).toMatchObject({ type: 'explain', epoch: 0, user: 2, item: 1, head: 'mean' });
+  });
+
+  it('gathers progress, keeps snapshots for time travel and follows the slider', () => {
+    const { store, sent, deliver } = setup();
+    const runId = ready(store, deliver);
+    // The explanation of epoch 0 is in flight; answer it so the next can go.
+    const first = lastSent(sent, 'explain') as Extract<ToWorker, { type: 'explain' }>;
+    deliver({ type: 'explanation', requestId: first.requestId, runId, explanation: null });
+    store.getState().step(3);
+    expect(lastSent(sent, 'step')).toMatchObject({ epochs: 3 });
+    deliver({ type: 'progress', runId, metrics: metrics(1, 3), snapshots: [snap(1), snap(2), snap(3)], epoch: 3 });
+    deliver({ type: 'stopped', runId, epoch: 3, status: 'idle' });
+    const s = store.getState();
+    expect(s.epoch).toBe(3);
+    expect(s.history.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    expect(s.kept).toEqual([0, 1, 2, 3]);
+    expect(shownEpoch(s)).toBe(3);
+    store.getState().setViewEpoch(1);
+    expect(shownEpoch(store.getState())).toBe(1);
+    expect(lastSent(sent, 'explain')).toMatchObject({ epoch: 3 });
+  });
+
+  it('ignores messages of an earlier run', () => {
+    const { store, deliver } = setup();
+    const old = ready(store, deliver);
+    store.getState().reset();
+    deliver({ type: 'progress', runId: old, metrics: metrics(1, 5), snapshots: [], epoch: 5 });
+    expect(store.getState().history).toEqual([]);
+    expect(store.getState().info).toBeNull();
+  });
+
+  it('after a divergence keeps the last good epoch, says so and will not play', () => {
+    const { store, sent, deliver } = setup();
+    const runId = ready(store, deliver);
+    deliver({ type: 'progress', runId, metrics: metrics(1, 4), snapshots: [1, 2, 3, 4].map(snap), epoch: 4 });
+    deliver({ type: 'stopped', runId, epoch: 2, status: 'diverged', message: 'Training diverged at epoch 3' });
+    const s = store.getState();
+    expect(s.status).toBe('diverged');
+    expect(s.epoch).toBe(2);
+    expect(s.history.map((m) => m.epoch)).toEqual([1, 2]);
+    expect(s.kept).toEqual([0, 1, 2]);
+    expect(s.notice).toContain('diverged');
+    const before = sent.length;
+    store.getState().play();
+    expect(sent.slice(before).some((m) => m.type === 'play')).toBe(false);
+  });
+
+  it('clamps odd settings from the panel with a message, writes them to the link and starts over', () => {
+    const { store, sent, deliver, searches } = setup();
+    ready(store, deliver);
+    store.getState().applySettings({ lr: '1e9', heads: '0' });
+    const s = store.getState();
+    expect(s.settings.lr).toBe(1);
+    expect(s.settings.heads).toBe(1);
+    expect(s.issues.map((i) => i.key).sort()).toEqual(['heads', 'lr']);
+    expect(searches[searches.length - 1]).toBe('?lr=1&heads=1');
+    expect(lastSent(sent, 'reset')).toMatchObject({ runId: 2, settings: { lr: 1, heads: 1 } });
+    expect(s.epoch).toBe(0);
+  });
+
+  it('reports a malformed link instead of failing', () => {
+    const { store } = setup('?epochs=abc&%zz=1&k=1000');
+    const s = store.getState();
+    expect(s.settings.epochs).toBe(1500);
+    expect(s.settings.k).toBe(100);
+    expect(s.issues.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('puts a chosen pair in the link by name, and reads it back', () => {
+    const a = setup();
+    ready(a.store, a.deliver);
+    a.store.getState().setPair({ user: 0, item: 2 });
+    const search = a.searches[a.searches.length - 1];
+    expect(new URLSearchParams(search).get('user')).toBe('Bob');
+    expect(new URLSearchParams(search).get('item')).toBe('Guardians');
+    const b = setup(search);
+    ready(b.store, b.deliver);
+    expect(b.store.getState().pair).toEqual({ user: 0, item: 2 });
+  });
+});
