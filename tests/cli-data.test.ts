@@ -1,33 +1,12 @@
 // `gatlab train` with the data options: --min-rating, --split-mode, --features, and --data on
 // MovieLens files (ml-latest-small's ratings.csv with movies.csv, a 100K u.data with u.item).
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
 import { genreVocabulary } from '../src/graph/features';
 import { filterByRating } from '../src/graph/filter';
+import { gatlab, inputError, ok } from './helpers/gatlab';
 import { ML_SMALL_DIR, REPO_DIR } from './helpers/paths';
-
-function gatlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO_DIR, 'bin/gatlab.mjs'), ...args], { cwd: REPO_DIR, encoding: 'utf8', timeout: 300_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(...args: string[]): string {
-  const r = gatlab(...args);
-  if (r.status !== 0) throw new Error(`gatlab ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
-  return r.stdout;
-}
-
-function inputError(...args: string[]): string {
-  const r = gatlab(...args);
-  expect(r.status, `gatlab ${args.join(' ')}: ${r.stderr}`).toBe(2);
-  const text = r.stderr.trim();
-  expect(text.split('\n'), text).toHaveLength(1);
-  expect(text).not.toMatch(/\bat .*:\d+:\d+/);
-  return text;
-}
 
 interface Final {
   final: true;

@@ -1,42 +1,13 @@
 // The `gatlab` command as a user runs it: a child process on WebGPU, its exit code, what it prints,
 // and a one-line message (no stack trace) for each way the input can be wrong.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_DIR } from './helpers/paths';
+import { gatlab, inputError, ok } from './helpers/gatlab';
 
 const DIR = mkdtempSync(join(tmpdir(), 'gatlab-cli-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
-
-function gatlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO_DIR, 'bin/gatlab.mjs'), ...args], {
-    cwd: REPO_DIR,
-    env: { ...process.env },
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Runs a command that must succeed; its stdout. */
-function ok(...args: string[]): string {
-  const r = gatlab(...args);
-  if (r.status !== 0) throw new Error(`gatlab ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** A command that must fail as bad input: exit code 2 and one line on stderr, no stack trace. */
-function inputError(...args: string[]): string {
-  const r = gatlab(...args);
-  expect(r.status, `gatlab ${args.join(' ')}: ${r.stderr}`).toBe(2);
-  const text = r.stderr.trim();
-  expect(text.split('\n'), text).toHaveLength(1);
-  expect(text).toMatch(/^gatlab \w+: /);
-  expect(text).not.toMatch(/\bat .*:\d+:\d+/);
-  return text;
-}
 
 const jsonLines = (stdout: string) =>
   stdout

@@ -5,6 +5,7 @@ import { InputError } from '../src/util/errors';
 import { Rng } from '../src/util/rng';
 import { ML_SMALL_DIR } from './helpers/paths';
 import { errorOf } from './helpers/errors';
+import { mutator } from './helpers/mutate';
 
 
 describe('parseRatingsCsv', () => {
@@ -294,19 +295,7 @@ describe('fuzz of the new parsers', () => {
   it('throws nothing but InputError on thousands of mutated and random inputs', () => {
     const alphabet = [',', '"', '\n', '\r', ' ', 'a', '1', '.', '-', 'e', '|', '\uFEFF', '', 'stars', 'customer', '(no genres listed)'];
     const rng = new Rng(2024);
-    const mutate = (text: string) => {
-      let t = text;
-      const edits = 1 + rng.int(4);
-      for (let k = 0; k < edits; k++) {
-        const at = rng.int(t.length + 1);
-        const piece = alphabet[rng.int(alphabet.length)];
-        const what = rng.int(3);
-        if (what === 0) t = t.slice(0, at) + piece + t.slice(at);
-        else if (what === 1) t = t.slice(0, at) + t.slice(at + 1 + rng.int(3));
-        else t = t.slice(0, at) + piece + t.slice(at + 1);
-      }
-      return t;
-    };
+    const mutate = mutator(rng, alphabet);
     const mustBeInputError = (f: () => unknown, text: string) => {
       try {
         f();

@@ -8,6 +8,7 @@ import { InputError } from '../src/util/errors';
 import { Rng } from '../src/util/rng';
 import { errorOf } from './helpers/errors';
 import { REPO_DIR } from './helpers/paths';
+import { mutator } from './helpers/mutate';
 
 const DIR = `${REPO_DIR}tests/data/ml-100k/`;
 const dataText = readFileSync(`${DIR}u.data`, 'utf8');
@@ -116,19 +117,7 @@ describe('fuzz', () => {
   it('throws nothing but InputError on thousands of mutated u.data and u.item files', () => {
     const alphabet = ['\t', '|', '\n', '\r', ' ', 'a', '1', '0', '.', '-', 'e', '\uFEFF', '', ',', '"'];
     const rng = new Rng(7);
-    const mutate = (text: string) => {
-      let t = text;
-      const edits = 1 + rng.int(4);
-      for (let k = 0; k < edits; k++) {
-        const at = rng.int(t.length + 1);
-        const piece = alphabet[rng.int(alphabet.length)];
-        const what = rng.int(3);
-        if (what === 0) t = t.slice(0, at) + piece + t.slice(at);
-        else if (what === 1) t = t.slice(0, at) + t.slice(at + 1 + rng.int(3));
-        else t = t.slice(0, at) + piece + t.slice(at + 1);
-      }
-      return t;
-    };
+    const mutate = mutator(rng, alphabet);
     const outcomes = { data: [0, 0], item: [0, 0] };
     const movies = parseU100kItems(itemText, 'u.item');
     for (let trial = 0; trial < 3000; trial++) {
