@@ -68,9 +68,14 @@ export class ModelOnGpu {
 
   /** Replaces the parameters and clears Adam's state (a fresh start from these weights). */
   setParams(flat: Float32Array): void {
-    const q = this.device.queue;
-    q.writeBuffer(this.params, 0, flat.buffer, flat.byteOffset, flat.byteLength);
-    q.writeBuffer(this.opt, 0, new Float32Array(this.size * 3));
+    this.writeParams(flat);
+    this.device.queue.writeBuffer(this.opt, 0, new Float32Array(this.size * 3));
+  }
+
+  /** Replaces the parameters only, Adam's state left as it is (forward passes with other weights). */
+  writeParams(flat: Float32Array): void {
+    if (flat.length !== this.size) throw new Error(`writeParams: ${flat.length} parameters given, the model has ${this.size}`);
+    this.device.queue.writeBuffer(this.params, 0, flat.buffer, flat.byteOffset, flat.byteLength);
   }
 
   readParams(): Promise<Float32Array> {

@@ -296,25 +296,17 @@ export class EngineHost {
       const at = snapshot.epoch === current || this.weights.has(snapshot.epoch) ? snapshot.epoch : nearestAtOrBefore(this.weights, snapshot.epoch);
       const swap = at !== null && at !== current;
       const saved = swap ? await trainer.readParams() : null;
-      if (swap) writeWeights(trainer, this.weights.get(at)!);
+      if (swap) trainer.model.writeParams(this.weights.get(at)!);
       try {
         const explanation = await explainPair(trainer, snapshot, msg.user, msg.item, msg.head, swap ? at! : current, msg.brief);
         reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation });
       } finally {
-        if (saved) writeWeights(trainer, saved);
+        if (saved) trainer.model.writeParams(saved);
       }
     } catch (e) {
       reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation: null, error: (e as Error).message });
     }
   }
-}
-
-/**
- * Puts weights into the model for forward passes, leaving Adam's state alone (ModelOnGpu.setParams
- * would clear it, which would change the run when the weights are put back).
- */
-function writeWeights(trainer: Trainer, flat: Float32Array): void {
-  trainer.gpu.device.queue.writeBuffer(trainer.model.params, 0, flat.buffer, flat.byteOffset, flat.byteLength);
 }
 
 function nearestAtOrBefore(map: Map<number, unknown>, epoch: number): number | null {
