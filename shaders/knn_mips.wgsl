@@ -8,7 +8,8 @@
 //   knn_search:   per user q, R walks from uploaded start items; each of T greedy steps expands
 //                 the current item x (every neighbour of x becomes a candidate) and moves to the
 //                 neighbour with the largest <q, item>. The answer is the top-K of the candidates
-//                 without the user's excluded items.
+//                 without the user's excluded items. A walk stops early where going on could
+//                 only repeat expansions already made (same result, less work).
 //   exact_top_k:  the brute-force answer on the same buffers (the yardstick for recall and time).
 //
 // Every ranking orders by score, larger first, and breaks ties to the lower item index.
@@ -118,6 +119,14 @@ fn build_graph(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   for (var e = 0u; e < E; e++) { knn[i * E + e] = select(-1, listItem[e], e < listFilled); }
 }
 
+// Items this user's walks have expanded, and at which step: a direct-mapped cache (a collision
+// forgets the older item). A walk is a function of its current item, so a walk that reaches an
+// item expanded before at the same or an earlier step can only repeat expansions already made:
+// stopping it changes nothing (the float64 twin walks on and gets the same candidates).
+const SEEN = 128u;
+var<private> seenItem: array<i32, SEEN>;
+var<private> seenStep: array<u32, SEEN>;
+
 @compute @workgroup_size(WG)
 fn knn_search(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let u = flatIndex(gid, nwg);
@@ -128,12 +137,14 @@ fn knn_search(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   let T = P.steps;
   if (u >= P.numUsers) { return; }
   listFilled = 0u;
+  for (var k = 0u; k < SEEN; k++) { seenItem[k] = -1; }
   for (var r = 0u; r < R; r++) {
     var x = i32(starts[u * R + r]);
-    // The item expanded two steps back: the walk is a function of its current item, so once it
-    // returns there it only repeats expansions already made, and stopping changes nothing.
-    var back = -1;
     for (var t = 0u; t < T; t++) {
+      let slot = u32(x) % SEEN;
+      if (seenItem[slot] == x && seenStep[slot] <= t) { break; }
+      seenItem[slot] = x;
+      seenStep[slot] = t;
       var best = -1;
       var bestScore = 0.0;
       for (var e = 0u; e < E; e++) {
@@ -144,10 +155,11 @@ fn knn_search(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
           best = j;
           bestScore = s;
         }
+        // The cheap test first: most candidates do not make the list.
+        if (listFilled == K && !before(s, j, listScore[K - 1u], listItem[K - 1u])) { continue; }
         if (!excluded(u, u32(j))) { offer(s, j, K, true); }
       }
-      if (best < 0 || best == back) { break; }
-      back = x;
+      if (best < 0) { break; }
       x = best;
     }
   }

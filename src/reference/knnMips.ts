@@ -8,7 +8,10 @@
 // ('cosine'). The search, as the deck's pseudocode: for each of R restarts, x_0 is an item drawn
 // uniformly; for t = 1..T the candidates S gain N(x_{t-1}) and x_t is the neighbour in
 // N(x_{t-1}) with the largest <q, x> (ties to the lower index). The answer is the K best
-// candidates by <q, x> without the user's excluded items, as exactTopK ranks them.
+// candidates by <q, x> without the user's excluded items, as exactTopK ranks them. As in the deck,
+// a start x_0 is not itself a candidate, and the walk moves on even when no neighbour beats x.
+// Only items that some item lists as a neighbour can ever be returned; by inner product, items
+// of large norm are everyone's neighbours and many items are nobody's (bench/recall.ts counts them).
 import { Rng } from '../util/rng';
 import type { TopK } from './topk';
 
