@@ -5,9 +5,10 @@
 //
 //   node --import ./bin/register.mjs bench/recall.ts [--epochs 120 --hidden 8 --lr 0.02 --neg-ratio 4 ...]
 //
-// Flags set the run as `gatlab train` spells them (seed, split, batch-size, neighbors, neg-ratio,
-// epochs, lr, hidden, heads, layers, message-passing, features, min-rating); the others are fixed:
-// K = 20, the split by time.
+// Flags set the run as `gatlab train` spells them (seed, split, split-mode, batch-size, neighbors,
+// neg-ratio, epochs, lr, hidden, heads, layers, message-passing, features, min-rating, eval-every);
+// K is fixed at 20. `--knn off` skips the KNN-MIPS part and exits 1 when the model does not beat
+// the most-popular baseline.
 import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
 import { createGpu } from '../src/gpu/device';
@@ -48,21 +49,27 @@ const FLAGS: Record<string, keyof RunSettings> = {
   layers: 'layers',
   'message-passing': 'messagePassing',
   features: 'features',
+  'split-mode': 'splitMode',
+  'eval-every': 'evalEvery',
 };
+
+/** `--knn off` stops after the model-vs-popularity table (the KNN-MIPS part takes minutes here). */
+const knnOff = process.argv.includes('--knn') && process.argv[process.argv.indexOf('--knn') + 1] === 'off';
 
 function settingsFromArgs(argv: string[]): RunSettings {
   const input: Partial<Record<keyof RunSettings, unknown>> = {};
   for (let a = 0; a < argv.length; a += 2) {
+    if (argv[a] === '--knn') continue;
     const key = FLAGS[argv[a].replace(/^--/, '')];
     if (!key || argv[a + 1] === undefined) throw new Error(`unknown flag or missing value: ${argv[a]} (flags: ${Object.keys(FLAGS).map((f) => `--${f}`).join(' ')})`);
     input[key] = argv[a + 1];
   }
   const { settings, issues } = checkSettings(input, { ...SEED_SETTINGS, ...DEFAULTS });
   if (issues.length > 0) throw new Error(issues.map((i) => i.message).join('\n'));
-  return { ...settings, k: 20, splitMode: 'time' };
+  return { ...settings, k: 20 };
 }
 
-const fmt = (x: number, d = 4) => x.toFixed(d);
+const fmt = (x: number | null, d = 4) => (x === null ? '—' : x.toFixed(d));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const columns = (t: TopK, k: number): TopK => ({
   k,
@@ -112,7 +119,7 @@ await trainer.train(s.epochs, (metrics) => {
 });
 const trainSeconds = (performance.now() - t0) / 1000;
 const history = trainer.history;
-const bestEpoch = history.reduce((b, m) => (m.recall > b.recall ? m : b), history[0]);
+const bestEpoch = history.reduce((b, m) => ((m.recall ?? -1) > (b.recall ?? -1) ? m : b), history[0]);
 const every = Math.max(1, Math.round(s.epochs / 12));
 console.log(`Recall@20 after epoch: ${history.filter((m) => m.epoch % every === 0).map((m) => `${m.epoch}: ${fmt(m.recall, 3)}`).join(', ')}`);
 console.log(`training: ${fmt(trainSeconds, 1)} s (${fmt((trainSeconds * 1000) / s.epochs, 0)} ms/epoch incl. the per-epoch evaluation); final loss ${fmt(history.at(-1)!.loss)}; Recall@20 after each epoch peaked at ${fmt(bestEpoch.recall)} (epoch ${bestEpoch.epoch}), ended at ${fmt(history.at(-1)!.recall)}`);
@@ -140,6 +147,7 @@ const p10 = recall(pop10, testPairs);
 const beats = m10 > p10 && m20 > p20;
 console.log(`model vs most popular: Recall@10 ${fmt(m10)} vs ${fmt(p10)} (${m10 > p10 ? 'beats' : 'does not beat'}), Recall@20 ${fmt(m20)} vs ${fmt(p20)} (${m20 > p20 ? 'beats' : 'does not beat'})`);
 console.log(`check: GPU evaluator's Recall@20 ${fmt(history.at(-1)!.recall)} (float32 on the GPU) vs recallAtK of its top-20 ${fmt(m20)}`);
+if (knnOff) process.exit(beats ? 0 : 1);
 
 // KNN-MIPS over the model's item embeddings, against the exact search.
 const C = snap.channels;

@@ -97,7 +97,7 @@ describe('gatlab train on MovieLens 100K u.data', () => {
 
 describe('gatlab train with bad data options', () => {
   it.each([
-    [['--split-mode', 'sideways'], /--split-mode: the split must be "time" or "random", got "sideways"$/],
+    [['--split-mode', 'sideways'], /--split-mode: the split must be "time", "userTime" or "random", got "sideways"$/],
     [['--features', 'tags'], /--features: the item features must be "seed" or "genres", got "tags"$/],
     [['--min-rating', 'high'], /--min-rating: the minimum rating must be a number/],
     // (The toy data has no genres for --features genres: tests/features.test.ts.)

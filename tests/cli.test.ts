@@ -23,7 +23,7 @@ describe('gatlab --help', () => {
 
   it('train --help lists the options', () => {
     const text = ok('train', '--help');
-    for (const f of ['--epochs', '--lr', '--save', '--json', '--data']) expect(text).toContain(f);
+    for (const f of ['--epochs', '--lr', '--save', '--json', '--data', '--eval-every']) expect(text).toContain(f);
   });
 
   it('recommend --help and case --help work too', () => {
@@ -68,10 +68,25 @@ describe('gatlab train --json', () => {
   });
 });
 
+describe('gatlab train --eval-every', () => {
+  it('reports Recall@K every N epochs and after the last, null between, and trains the same', () => {
+    const every = jsonLines(ok('train', '--epochs', '7', '--json'));
+    const third = jsonLines(ok('train', '--epochs', '7', '--eval-every', '3', '--json'));
+    expect(third.slice(0, 7).filter((m) => m.recall !== null).map((m) => m.epoch)).toEqual([3, 6, 7]);
+    third.slice(0, 7).forEach((m, e) => {
+      expect(m.loss).toBe(every[e].loss);
+      expect(m.recall).toBe(m.recall === null ? null : every[e].recall);
+    });
+    const strip = ({ ms: _ms, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(third[7])).toEqual(strip(every[7]));
+  });
+});
+
 describe('gatlab train on bad input', () => {
   it.each([
     [['--lr', 'abc'], /--lr: .*must be a number.*"abc"/],
     [['--heads', '0'], /--heads: .*\[1, 16\].*got 0/],
+    [['--eval-every', '0'], /--eval-every: the evaluation interval .* must be in \[1, 10000\], got 0$/],
     [['--bogus'], /unknown option --bogus/],
     [['--epochs'], /--epochs needs a value/],
     [['--data', '/nonexistent.csv'], /\/nonexistent\.csv: no such file/],

@@ -10,27 +10,7 @@ import { InputError } from '../src/util/errors';
 import { Rng } from '../src/util/rng';
 import { expectValidGraph } from './helpers/graphChecks';
 import { ML_SMALL_DIR } from './helpers/paths';
-
-function randomRatings(seed: number, numUsers: number, numItems: number, n: number): Ratings {
-  const rng = new Rng(seed);
-  const user = new Uint32Array(n);
-  const item = new Uint32Array(n);
-  const rating = new Float32Array(n);
-  // Every user and item appears at least once, as a loaded dataset would have it.
-  for (let k = 0; k < n; k++) {
-    user[k] = k < numUsers ? k : rng.int(numUsers);
-    item[k] = k < numItems ? k : rng.int(numItems);
-    rating[k] = 1 + rng.int(5);
-  }
-  return {
-    userNames: Array.from({ length: numUsers }, (_, u) => `u${u}`),
-    itemNames: Array.from({ length: numItems }, (_, i) => `i${i}`),
-    user,
-    item,
-    rating,
-    time: Float64Array.from(user, (_, k) => k),
-  };
-}
+import { randomRatings } from './helpers/randomRatings';
 
 /** Options for training on the first `fraction` of the ratings, messages over training edges. */
 function optionsFor(r: Ratings, fraction: number, rest: Partial<SamplerOptions>): SamplerOptions {

@@ -1,6 +1,6 @@
 // Run settings: the checks that clamp odd values with a message, and the URL round trip.
 import { describe, expect, it } from 'vitest';
-import { checkSettings, MAX_K, SEED_SETTINGS, settingsFromQuery, settingsToQuery, type RunSettings } from '../src/train/settings';
+import { checkSettings, MAX_K, REAL_DATA_SETTINGS, SEED_SETTINGS, settingsFromQuery, settingsToQuery, type RunSettings } from '../src/train/settings';
 import { Rng } from '../src/util/rng';
 
 const ALL_CHANGED: RunSettings = {
@@ -17,6 +17,7 @@ const ALL_CHANGED: RunSettings = {
   heads: 4,
   layers: 2,
   k: 20,
+  evalEvery: 5,
   messagePassing: 'all',
   features: 'genres',
 };
@@ -64,7 +65,7 @@ describe('settings in the URL', () => {
     const byKey = Object.fromEntries(issues.map((i) => [i.key, i.message]));
     expect(byKey.lr).toMatch(/the learning rate must be a number, got "abc"; using 0\.01/);
     expect(byKey.k).toMatch(/K must be a number, got "%ZZ"/);
-    expect(byKey.splitMode).toBe('the split must be "time" or "random", got "sideways"; using time');
+    expect(byKey.splitMode).toBe('the split must be "time", "userTime" or "random", got "sideways"; using time');
     expect(byKey.features).toBe('the item features must be "seed" or "genres", got "tags"; using seed');
     expect(byKey.minRating).toMatch(/the minimum rating must be a number \(or "none" to keep every rating\), got "high"; using none/);
     expect(issues.filter((i) => /unknown setting/.test(i.message)).map((i) => i.message)).toEqual(['the link has an unknown setting "bogus"; ignored']);
@@ -72,7 +73,7 @@ describe('settings in the URL', () => {
 
   it('never throw on random queries, and what they give passes the checks unchanged', () => {
     const rng = new Rng(11);
-    const pieces = ['lr', 'k', 'minRating', 'splitMode', 'features', 'neighbors', 'batchSize', '=', '&', '%', '%2', 'full', 'random', '-1', '1e9', 'NaN', ',', ' ', '+', 'é', '#', '?'];
+    const pieces = ['lr', 'k', 'evalEvery', 'minRating', 'splitMode', 'features', 'neighbors', 'batchSize', '=', '&', '%', '%2', 'full', 'random', '-1', '1e9', 'NaN', ',', ' ', '+', 'é', '#', '?'];
     for (let t = 0; t < 2000; t++) {
       const q = Array.from({ length: rng.int(12) }, () => pieces[rng.int(pieces.length)]).join('');
       const { settings } = settingsFromQuery(q);
@@ -126,6 +127,25 @@ describe('checkSettings', () => {
     expect(checkSettings({ minRating: 2.5 }).settings.minRating).toBe(2.5);
     expect(issue({ minRating: Infinity }).key).toBe('minRating');
     expect(issue({ minRating: '4 stars' }).settings.minRating).toBeNull();
+  });
+
+  it('takes the evaluation interval as a whole number of epochs in [1, 10000]', () => {
+    expect(checkSettings({ evalEvery: '25' }).settings.evalEvery).toBe(25);
+    expect(settingsFromQuery('evalEvery=10').settings.evalEvery).toBe(10);
+    expect(settingsToQuery({ ...SEED_SETTINGS, evalEvery: 10 })).toBe('evalEvery=10');
+    expect(issue({ evalEvery: 0 })).toMatchObject({ key: 'evalEvery', message: 'the evaluation interval (epochs between Recall@K) must be in [1, 10000], got 0; using 1' });
+    expect(issue({ evalEvery: 20000 }).settings.evalEvery).toBe(10_000);
+    expect(issue({ evalEvery: 2.5 })).toMatchObject({ message: 'the evaluation interval (epochs between Recall@K) must be a whole number; 2.5 rounds to 3' });
+    expect(issue({ evalEvery: 'often' })).toMatchObject({ settings: SEED_SETTINGS, message: 'the evaluation interval (epochs between Recall@K) must be a number, got "often"; using 1' });
+  });
+
+  it('offers real-data defaults that pass the checks as they are', () => {
+    const { settings, issues } = checkSettings(REAL_DATA_SETTINGS);
+    expect(issues).toEqual([]);
+    expect(settings).toEqual({ ...SEED_SETTINGS, ...REAL_DATA_SETTINGS });
+    // The one thing a real dataset cannot do without: a step per rating would take hours.
+    expect(settings.batchSize).toBe('full');
+    expect(settingsFromQuery(settingsToQuery(settings)).settings).toEqual(settings);
   });
 
   it('keeps the base for what is not given, and does not share its arrays', () => {

@@ -7,7 +7,7 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
   data: { value: true, help: 'toy (default), a ratings CSV (userId,movieId,rating[,timestamp]; movies.csv beside it gives titles and genres), or MovieLens 100K u.data (u.item beside it)' },
   seed: { value: true, help: `random seed (default ${SEED_SETTINGS.seed})` },
   split: { value: true, help: 'train fraction (default 0.875)' },
-  'split-mode': { value: true, help: 'time (default: the oldest ratings train) or random (a random draw from --seed)' },
+  'split-mode': { value: true, help: 'time (default: the oldest ratings train), userTime (each user\'s oldest ratings train) or random (a random draw from --seed)' },
   'min-rating': { value: true, help: 'keep only ratings at or above this (implicit feedback; default: keep all)' },
   features: { value: true, help: 'item features: seed (default: random normal, LATENT_DIM wide) or genres (multi-hot; needs movies.csv or u.item)' },
   'batch-size': { value: true, help: `supervision edges per step, or "full" (default ${SEED_SETTINGS.batchSize})` },
@@ -19,6 +19,7 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
   heads: { value: true, help: `attention heads (default ${SEED_SETTINGS.heads})` },
   layers: { value: true, help: `GAT blocks (default ${SEED_SETTINGS.layers})` },
   k: { value: true, help: `K of Recall@K and of recommendations (default ${SEED_SETTINGS.k})` },
+  'eval-every': { value: true, help: `Recall@K every this many epochs, and after the last (default ${SEED_SETTINGS.evalEvery}: every epoch)` },
   'message-passing': { value: true, help: 'train (default: training edges only) or all (the seed run\'s)' },
 };
 
@@ -37,6 +38,7 @@ const FLAG_TO_KEY: Record<string, keyof RunSettings> = {
   heads: 'heads',
   layers: 'layers',
   k: 'k',
+  'eval-every': 'evalEvery',
   'message-passing': 'messagePassing',
 };
 

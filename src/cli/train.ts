@@ -55,7 +55,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
       if (json) process.stdout.write(`${JSON.stringify({ epoch: m.epoch, loss: m.loss, recall: m.recall, ms: round(m.ms) })}\n`);
     }
     const m = ms[ms.length - 1];
-    if (!json) log(`\repoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.loss.toFixed(4)}  recall@${settings.k} ${m.recall.toFixed(3)}  ${m.ms.toFixed(2)} ms/epoch`);
+    // With --eval-every the chunk's last epoch may have no Recall@K: show the chunk's latest one.
+    const r = [...ms].reverse().find((x) => x.recall !== null);
+    const recall = r && r.recall !== null ? `${r.recall.toFixed(3)}${r === m ? '' : ` (epoch ${r.epoch})`}` : '—';
+    if (!json) log(`\repoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.loss.toFixed(4)}  recall@${settings.k} ${recall}  ${m.ms.toFixed(2)} ms/epoch`);
   };
   await trainer.train(total, onChunk);
   if (!json) log('\n');

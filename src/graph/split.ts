@@ -1,4 +1,5 @@
-// Train/test splits: by time, as the seed does (the oldest ratings train, the newest test), or at
+// Train/test splits: by time, as the seed does (the oldest ratings train, the newest test), by time
+// within each user (each user's oldest ratings train, so every tested user has a history), or at
 // random (a seeded shuffle).
 import type { Ratings, Split } from './types';
 import type { Rng } from '../util/rng';
@@ -30,6 +31,31 @@ export function splitByTime(ratings: Ratings, fraction: number): Split {
     train: Uint32Array.from(order.slice(0, numTrain)),
     test: Uint32Array.from(order.slice(numTrain)),
   };
+}
+
+/**
+ * Each user's oldest max(1, floor(fraction·n_u)) ratings train, the rest of that user's test: the
+ * test asks what each user rates next, and no tested user is cold. A user with a single rating
+ * trains on it. Equal times keep the file order; both lists are in file order.
+ */
+export function splitByUserTime(ratings: Ratings, fraction: number): Split {
+  checkFraction(fraction);
+  const { time, user } = ratings;
+  const n = time.length;
+  const order = Array.from({ length: n }, (_, k) => k);
+  order.sort((a, b) => user[a] - user[b] || time[a] - time[b] || a - b);
+  const isTrain = new Uint8Array(n);
+  for (let start = 0; start < n; ) {
+    let end = start;
+    while (end < n && user[order[end]] === user[order[start]]) end++;
+    const keep = Math.max(1, trainCount(fraction, end - start));
+    for (let k = start; k < start + keep; k++) isTrain[order[k]] = 1;
+    start = end;
+  }
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let k = 0; k < n; k++) (isTrain[k] ? train : test).push(k);
+  return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { makeFeatures } from '../graph/features';
 import { filterByRating } from '../graph/filter';
 import type { GpuSizeCounts } from '../graph/gpuSize';
 import { selectPairs, type LabeledPairs, type Pairs } from '../graph/pairs';
-import { splitByTime, splitRandom } from '../graph/split';
+import { splitByTime, splitByUserTime, splitRandom } from '../graph/split';
 import type { Features, Ratings, Split } from '../graph/types';
 import type { Rng } from '../util/rng';
 import type { RunSettings } from './settings';
@@ -32,7 +32,12 @@ export interface Prepared {
  */
 export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng): Prepared {
   const ratings = settings.minRating === null ? loaded : filterByRating(loaded, settings.minRating);
-  const split = settings.splitMode === 'random' ? splitRandom(ratings, settings.split, rng) : splitByTime(ratings, settings.split);
+  const split =
+    settings.splitMode === 'random'
+      ? splitRandom(ratings, settings.split, rng)
+      : settings.splitMode === 'userTime'
+        ? splitByUserTime(ratings, settings.split)
+        : splitByTime(ratings, settings.split);
   const features = makeFeatures(ratings, settings.features, settings.hidden, rng);
   const train = selectPairs(ratings, split.train);
   const test = selectPairs(ratings, split.test);

@@ -4,7 +4,7 @@
 // asked for: one wait per chunk.
 import type { Gpu } from '../gpu/device';
 import { submitPass, type Kernels } from '../gpu/kernels';
-import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
+import { readBack, readFloats, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
@@ -12,7 +12,7 @@ import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
 import { adamFactors, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
 import { initParams, type ModelShape } from '../model/params';
-import { Rng } from '../util/rng';
+import { Rng, type RngState } from '../util/rng';
 import { Evaluator } from './evaluator';
 import { featureRows, gpuCounts, prepare, type Prepared } from './prepare';
 import type { RunSettings } from './settings';
@@ -21,8 +21,11 @@ export interface EpochMetrics {
   epoch: number;
   /** Mean squared error over the epoch's supervision pairs (each step's loss weighted by its pairs). */
   loss: number;
-  /** Recall@K after the epoch. */
-  recall: number;
+  /**
+   * Recall@K after the epoch, or null where it was not evaluated (settings.evalEvery). Epochs at a
+   * multiple of evalEvery, those whose snapshot is kept and the last of each train() call are.
+   */
+  recall: number | null;
   /** Wall time per epoch, averaged over its chunk. */
   ms: number;
 }
@@ -41,6 +44,26 @@ export interface Snapshot {
   topk: Int32Array;
   /** Per layer: the evaluation graph's edges × heads, in its CSR slot order. */
   attention: Float32Array[];
+}
+
+/**
+ * Everything a run needs to go on, bit for bit, in another Trainer (made by Trainer.create from the
+ * same ratings and settings), on this GPU device or another: the weights and Adam's moments, the
+ * counters, and the generator that plans the coming epochs. Plain data: it survives JSON (with the
+ * arrays as lists), structured clone and the loss of the device it was taken on.
+ */
+export interface Checkpoint {
+  /** Epochs done. */
+  epoch: number;
+  /** Optimizer steps done (Adam's t). */
+  step: number;
+  /** The run's generator, so that the next epochs shuffle, sample and draw negatives as they would have. */
+  rng: RngState;
+  /** The flat parameters, model.size of them (PyG names via src/model/params.ts). */
+  params: Float32Array;
+  /** Adam's first moments then its second ones, 2 × model.size. */
+  moments: Float32Array;
+  history: EpochMetrics[];
 }
 
 export interface TrainOptions {
@@ -78,6 +101,8 @@ interface Launched {
   rewind: { rng: Rng; step: number; epoch: number; slot: number };
   keep?: (epoch: number) => boolean;
   kept: number[];
+  /** Per epoch of the chunk: whether Recall@K was computed after it. */
+  evaluated: boolean[];
   stepsPerEpoch: number[];
   /** Supervision pairs of each step, to weight its loss. */
   labels: number[];
@@ -179,9 +204,10 @@ export class Trainer {
     const sizes: number[] = [];
     for (let left = epochs; left > 0; left -= perChunk) sizes.push(Math.min(perChunk, left));
     const out: EpochMetrics[] = [];
-    let inflight = sizes.length > 0 ? this.launch(sizes[0], options.keep) : null;
+    const launch = (i: number) => this.launch(sizes[i], options.keep, i === sizes.length - 1);
+    let inflight = sizes.length > 0 ? launch(0) : null;
     for (let i = 0; inflight; i++) {
-      const next = i + 1 < sizes.length ? this.launch(sizes[i + 1], options.keep) : null;
+      const next = i + 1 < sizes.length ? launch(i + 1) : null;
       const { metrics, snapshots } = await this.land(inflight);
       out.push(...metrics);
       onChunk?.(metrics, snapshots);
@@ -190,8 +216,11 @@ export class Trainer {
     return out;
   }
 
-  /** Plans a chunk on the CPU, uploads it, encodes and submits it, and starts reading its results back. */
-  private launch(epochs: number, keep?: (epoch: number) => boolean): Launched {
+  /**
+   * Plans a chunk on the CPU, uploads it, encodes and submits it, and starts reading its results
+   * back. `ends` says whether the chunk's last epoch ends the train() call (it is then evaluated).
+   */
+  private launch(epochs: number, keep: ((epoch: number) => boolean) | undefined, ends: boolean): Launched {
     const { device } = this.gpu;
     const started = performance.now();
     const slot = this.launches++ % 2;
@@ -203,7 +232,10 @@ export class Trainer {
     const upload = this.ensureUpload(plan.data.length);
     // Queue writes and submits run in order: the previous chunk is done with the upload by then.
     device.queue.writeBuffer(upload, 0, plan.data);
-    const kept = Array.from({ length: epochs }, (_, e) => rewind.epoch + e + 1).filter((n) => keep?.(n) ?? false);
+    const numbers = Array.from({ length: epochs }, (_, e) => rewind.epoch + e + 1);
+    const kept = numbers.filter((n) => keep?.(n) ?? false);
+    // A kept snapshot copies the evaluation's embeddings and top-K, so its epoch is evaluated too.
+    const evaluated = numbers.map((n, e) => n % this.settings.evalEvery === 0 || kept.includes(n) || (ends && e === epochs - 1));
     const capture = this.ensureCapture(kept.length);
 
     const encoder = device.createCommandEncoder({ label: `epochs ${rewind.epoch + 1}..${rewind.epoch + epochs}` });
@@ -228,7 +260,7 @@ export class Trainer {
           pass.end();
         }
       }
-      this.evaluator.encode(encoder, e);
+      if (evaluated[e]) this.evaluator.encode(encoder, e);
       const k = kept.indexOf(rewind.epoch + e + 1);
       if (k >= 0) this.encodeCapture(encoder, capture!, k);
     }
@@ -240,7 +272,7 @@ export class Trainer {
       this.evaluator.readRecall(epochs),
       kept.length > 0 ? readBack(device, capture!, kept.length * this.captureBytes) : Promise.resolve(null),
     ]);
-    return { epochs, started, rewind, keep, kept, stepsPerEpoch: batches.map((b) => b.length), labels: plan.steps.map((st) => st.counts.labels), results };
+    return { epochs, started, rewind, keep, kept, evaluated, stepsPerEpoch: batches.map((b) => b.length), labels: plan.steps.map((st) => st.counts.labels), results };
   }
 
   /** Waits for a launched chunk and turns its readback into metrics and snapshots. */
@@ -257,7 +289,7 @@ export class Trainer {
         sum += loss[s] * chunk.labels[s];
         pairs += chunk.labels[s];
       }
-      const m = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: recall[e], ms };
+      const m = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: chunk.evaluated[e] ? recall[e] : null, ms };
       if (!Number.isFinite(m.loss)) {
         await this.rewind(rewind, e, chunk.keep);
         throw new DivergedError(m.epoch);
@@ -285,7 +317,7 @@ export class Trainer {
     this.step = to.step;
     this.epoch = to.epoch;
     this.plannedEpoch = to.epoch;
-    if (good > 0) await this.land(this.launch(good, keep));
+    if (good > 0) await this.land(this.launch(good, keep, true));
   }
 
   /** Sets step t's fields (its loss slot in the chunk, Adam's bias-corrected factors) in a packed header. */
@@ -480,6 +512,53 @@ export class Trainer {
 
   readParams(): Promise<Float32Array> {
     return this.model.readParams();
+  }
+
+  /** The run as it stands, to go on from later or elsewhere (see Checkpoint). Between train() calls. */
+  async checkpoint(): Promise<Checkpoint> {
+    if (this.plannedEpoch !== this.epoch) throw new Error('checkpoint: a train() call is still running; wait for it first');
+    const { device } = this.gpu;
+    const size = this.model.size;
+    // Adam's buffer holds grads | m | v; the gradients are rewritten by the next step's backward.
+    const [params, moments] = await Promise.all([this.model.readParams(), readFloats(device, this.model.opt, 2 * size, size)]);
+    return { epoch: this.epoch, step: this.step, rng: this.rng.state(), params, moments, history: this.history.map((m) => ({ ...m })) };
+  }
+
+  /**
+   * Puts a checkpoint's state in place: the next train() goes on exactly as the run that took it,
+   * and evaluate() and snapshot() see its weights. The checkpoint must come from a run on the same
+   * ratings with the same settings; one whose sizes do not fit this run is refused with an Error.
+   */
+  restore(c: Checkpoint): void {
+    if (this.plannedEpoch !== this.epoch) throw new Error('restore: a train() call is still running; wait for it first');
+    const size = this.model.size;
+    const { layers, hidden, heads } = this.shape;
+    const model = `${layers} layers, hidden ${hidden}, ${heads} heads, ${size} parameters`;
+    if (c.params.length !== size) {
+      throw new Error(`restore: the checkpoint holds ${c.params.length} parameters, this run's model (${model}) has ${size}; it was taken with other settings or data`);
+    }
+    if (c.moments.length !== 2 * size) {
+      throw new Error(`restore: the checkpoint holds ${c.moments.length} Adam moments, this run's model (${model}) needs ${2 * size} (m then v)`);
+    }
+    if (!Number.isInteger(c.epoch) || c.epoch < 0 || c.step !== c.epoch * this.stepsPerEpoch) {
+      throw new Error(`restore: the checkpoint is at step ${c.step} after epoch ${c.epoch}, but this run takes ${this.stepsPerEpoch} steps per epoch; it was taken with another batch size or data`);
+    }
+    const rng = Rng.fromState(c.rng);
+    const { device } = this.gpu;
+    this.model.writeParams(c.params);
+    // The gradients are cleared as a fresh model's are: the next backward writes them whole.
+    device.queue.writeBuffer(this.model.opt, 0, new Float32Array(size));
+    device.queue.writeBuffer(this.model.opt, size * 4, c.moments.buffer, c.moments.byteOffset, c.moments.byteLength);
+    this.rng = rng;
+    this.epoch = c.epoch;
+    this.plannedEpoch = c.epoch;
+    this.step = c.step;
+    this.history.length = 0;
+    for (const m of c.history) this.history.push({ ...m });
+    // The evaluator's workspace then holds the restored weights' embeddings and top-K, for snapshot().
+    const encoder = device.createCommandEncoder({ label: `restore at epoch ${c.epoch}` });
+    this.evaluator.encode(encoder, 0);
+    device.queue.submit([encoder.finish()]);
   }
 
   destroy(): void {

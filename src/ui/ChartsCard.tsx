@@ -38,6 +38,7 @@ export function ChartsCard() {
   const recall0 = useRun((s) => s.recall0);
   const k = useRun((s) => s.info?.k ?? s.settings.k);
   const epochs = useRun((s) => s.settings.epochs);
+  const evalEvery = useRun((s) => s.settings.evalEvery);
   const shown = useCadence(useRun(shownEpoch), fast, every);
   const live = useRun((s) => s.viewEpoch === null);
 
@@ -51,7 +52,9 @@ export function ChartsCard() {
   }, [history]);
   const recall = useMemo<MetricPoint[]>(() => {
     const head = recall0 === null ? [] : [{ epoch: 0, value: recall0 }];
-    return head.concat(history.map((m) => ({ epoch: m.epoch, value: m.recall })));
+    // Epochs between evaluations (settings.evalEvery) have no Recall@K: the line joins those that do.
+    const evaluated = history.flatMap((m) => (m.recall === null ? [] : [{ epoch: m.epoch, value: m.recall }]));
+    return head.concat(evaluated);
   }, [history, recall0]);
 
   return (
@@ -59,7 +62,7 @@ export function ChartsCard() {
       <div className="card-head">
         <div>
           <h2>Learning curves</h2>
-          <p className="sub">Per epoch. {live ? 'The dashed line is the current epoch.' : `The dashed line marks epoch ${shown}, shown in the graph.`}</p>
+          <p className="sub">Per epoch{evalEvery > 1 ? `; Recall@K every ${evalEvery}` : ''}. {live ? 'The dashed line is the current epoch.' : `The dashed line marks epoch ${shown}, shown in the graph.`}</p>
         </div>
       </div>
       <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" />

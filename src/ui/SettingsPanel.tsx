@@ -21,6 +21,7 @@ const FIELDS: { key: FieldKey; name: string; hint: string; mode?: 'numeric' | 'd
   { key: 'heads', name: 'HEADS', hint: 'Attention heads per layer (averaged).', mode: 'numeric' },
   { key: 'layers', name: 'LAYERS', hint: 'GAT blocks, each relu(GAT(h) + Linear(h)).', mode: 'numeric' },
   { key: 'k', name: 'K', hint: 'Length of each user’s top list, and of Recall@K.', mode: 'numeric' },
+  { key: 'evalEvery', name: 'EVAL_EVERY', hint: 'Recall@K every this many epochs (and at the end); larger trains big datasets faster, the weights stay the same.', mode: 'numeric' },
 ];
 
 const show = (v: RunSettings[keyof RunSettings]) =>
@@ -34,7 +35,7 @@ interface Choice {
 }
 
 const CHOICES: Choice[] = [
-  { key: 'splitMode', name: 'SPLIT BY', hint: 'Which ratings test: the newest (as the seed) or a random draw from the seed.', options: [['time', 'Time: newest ratings test'], ['random', 'Random draw']] },
+  { key: 'splitMode', name: 'SPLIT BY', hint: 'Which ratings test: the newest (as the seed), each user’s newest, or a random draw from the seed.', options: [['time', 'Time: newest ratings test'], ['userTime', 'Time, per user: each user’s newest test'], ['random', 'Random draw']] },
   { key: 'features', name: 'ITEM FEATURES', hint: 'The movies’ input: the seed’s random vectors, or their genres (needs a movies file).', options: [['seed', 'Random normal (the seed’s)'], ['genres', 'Genres, multi-hot']] },
   { key: 'messagePassing', name: 'MESSAGE PASSING', hint: 'Which ratings carry messages between users and movies.', options: [['train', 'Training ratings only (honest)'], ['all', 'All ratings, test too (as the seed’s run)']] },
 ];

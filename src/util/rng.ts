@@ -2,6 +2,14 @@
 // shuffles, neighbour sampling, negatives) draws from it, so a seed fixes the whole run.
 // xoshiro128** (Blackman & Vigna), seeded through splitmix32: fast, 32-bit, the same in every JS engine.
 
+/** A generator's whole state, plain data (JSON, structured clone): a checkpoint carries it. */
+export interface RngState {
+  /** xoshiro128**'s four 32-bit words. */
+  s: number[];
+  /** The second normal of the last Box–Muller pair, not yet drawn. */
+  spareNormal: number | null;
+}
+
 export class Rng {
   private s = new Uint32Array(4);
   private spareNormal: number | null = null;
@@ -23,6 +31,28 @@ export class Rng {
     copy.s.set(this.s);
     copy.spareNormal = this.spareNormal;
     return copy;
+  }
+
+  /** The state now: `Rng.fromState` of it draws what this generator draws next. */
+  state(): RngState {
+    return { s: Array.from(this.s), spareNormal: this.spareNormal };
+  }
+
+  /** A generator in a saved state. Throws on a state no generator can be in (it would draw garbage). */
+  static fromState(state: RngState): Rng {
+    const words = state?.s;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new Error(`Rng.fromState: the state must hold four 32-bit unsigned words, got ${JSON.stringify(words)}`);
+    }
+    if (words.every((w) => w === 0)) throw new Error('Rng.fromState: an all-zero state is not one xoshiro128** can be in');
+    const spare = state.spareNormal;
+    if (spare !== null && !(typeof spare === 'number' && Number.isFinite(spare))) {
+      throw new Error(`Rng.fromState: spareNormal must be a finite number or null, got ${JSON.stringify(spare)}`);
+    }
+    const rng = new Rng(0);
+    rng.s.set(words);
+    rng.spareNormal = spare;
+    return rng;
   }
 
   /** A uniform 32-bit unsigned integer. */
