@@ -15,12 +15,12 @@ export interface NamedNode {
 
 const BARE_ID = /^\d+$/;
 
-export function userLabel(ratings: Ratings, user: number): string {
+export function userLabel(ratings: Pick<Ratings, 'userNames'>, user: number): string {
   const name = ratings.userNames[user];
   return BARE_ID.test(name) ? `user ${name}` : name;
 }
 
-export function itemLabel(ratings: Ratings, item: number): string {
+export function itemLabel(ratings: Pick<Ratings, 'itemNames'>, item: number): string {
   const name = ratings.itemNames[item];
   return BARE_ID.test(name) ? `movie ${name}` : name;
 }

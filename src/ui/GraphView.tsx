@@ -36,14 +36,18 @@ export function GraphView({ model, info, snapshot }: { model: GraphModel; info: 
   const nodes = useMemo(() => [...model.users, ...model.items], [model]);
   const colour = useMemo(() => embeddingScale(snapshot, nodes), [snapshot, nodes]);
   const byNode = useMemo(() => new Map(nodes.map((n) => [n.node, n])), [nodes]);
-  // α is written on the edges of one node: the hovered one, else the explained pair's receiving end
-  // (the movie when messages flow into movies, the user otherwise), whose incoming α sum to 1.
+  // α is written on the edges of one node: the hovered one, else the node a partial view is centred
+  // on (its edges are the strongest), else the explained pair's receiving end (the movie when
+  // messages flow into movies, the user otherwise), whose incoming α sum to 1.
   const receiving = pair ? (view.direction === 'rates' ? byNode.get(info.numUsers + pair.item) : byNode.get(pair.user)) : undefined;
 
   const alphaFor = (e: DrawnEdge) => alphaOf(snapshot, info.heads, slotFor(e, view), view.layer, view.head);
   const touches = (e: DrawnEdge, n: DrawnNode) => (n.type === 'user' ? e.user === n.index : e.item === n.index);
   const hoveredNode = hover?.kind === 'node' ? hover.node : null;
-  const focus = hoveredNode ?? receiving ?? null;
+  const focus = hoveredNode ?? model.focus?.node ?? receiving ?? null;
+  // In a neighbourhood many edges leave the labelled node: their labels sit towards the far ends,
+  // where the edges have spread apart.
+  const labelAt = !model.partial || !focus ? 0.5 : focus.type === 'user' ? 0.72 : 0.28;
   const labelled = focus
     ? model.edges
         .filter((e) => alphaFor(e) !== null && touches(e, focus))
@@ -116,7 +120,7 @@ export function GraphView({ model, info, snapshot }: { model: GraphModel; info: 
               const alpha = alphaFor(e)!;
               const u = byNode.get(e.user)!;
               const it = byNode.get(info.numUsers + e.item)!;
-              const [x, y] = pointOn(u.x + NODE_R, u.y, it.x - NODE_R, it.y, 0.5);
+              const [x, y] = pointOn(u.x + NODE_R, u.y, it.x - NODE_R, it.y, labelAt);
               return (
                 <g key={e.rating} transform={`translate(${x},${y})`} data-testid="alpha-label">
                   <rect x={-19} y={-9} width={38} height={18} rx={9} stroke={e.train ? ratingColor(e.value) : TEST_EDGE_COLOR} />

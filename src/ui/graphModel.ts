@@ -1,12 +1,14 @@
 // What the graph view draws: which users and movies (all of them for a small dataset, the
-// neighbourhood of the explained pair for a large one), where, and each rating edge with the
-// evaluation-graph slots that carry its attention in either direction.
+// neighbourhood of the focused user or movie for a large one), where, and each rating edge with
+// the evaluation-graph slots that carry its attention in either direction.
+import { itemLabel, userLabel } from '../explain/names';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
 import type { AttentionView, Pair } from '../store/runStore';
+import type { GraphIndex } from './graphIndex';
+import { neighbourhood } from './neighbourhood';
 
-/** Beyond this many nodes the view shows the explained pair's neighbourhood only. */
+/** Beyond this many nodes the view shows the focused node's neighbourhood only (which stays under it). */
 export const MAX_DRAWN_NODES = 40;
-const NEIGHBOURS_SHOWN = 9;
 const MAX_DRAWN_EDGES = 160;
 
 export interface DrawnNode {
@@ -34,6 +36,16 @@ export interface DrawnEdge {
   toUser: number;
 }
 
+/** What a partial view is centred on. */
+export interface GraphFocus {
+  node: DrawnNode;
+  /** How many of its strongest ratings are drawn, out of how many it has. */
+  strongest: number;
+  ratings: number;
+  /** The explained pair's other end, drawn though it is not among the strongest. */
+  pinned: DrawnNode | null;
+}
+
 export interface GraphModel {
   width: number;
   height: number;
@@ -42,6 +54,8 @@ export interface GraphModel {
   edges: DrawnEdge[];
   /** True when only a neighbourhood of a larger graph is drawn. */
   partial: boolean;
+  /** The partial view's centre; null when the whole graph is drawn. */
+  focus: GraphFocus | null;
   xUser: number;
   xItem: number;
 }
@@ -51,72 +65,79 @@ const X_USER = 175;
 const X_ITEM = 500;
 const TOP = 40;
 
-export function buildGraphModel(info: RunInfo, pair: Pair | null): GraphModel {
+/** Too many nodes to draw them all. */
+export function isLarge(info: RunInfo): boolean {
+  return info.numUsers + info.numItems > MAX_DRAWN_NODES;
+}
+
+/**
+ * The drawing for the run. A large graph is drawn around the pair's `focus` end, picked by the
+ * attention of `view` in `snapshot`; a small one whole, whatever the pair and the view.
+ */
+export function buildGraphModel(info: RunInfo, index: GraphIndex, pair: Pair | null, focus: 'user' | 'item', view: AttentionView, snapshot: SnapshotData | null): GraphModel {
   const { numUsers, numItems, ratings } = info;
-  const partial = numUsers + numItems > MAX_DRAWN_NODES;
-  let userSet: number[];
-  let itemSet: number[];
-  if (!partial) {
-    userSet = Array.from({ length: numUsers }, (_, u) => u);
-    itemSet = Array.from({ length: numItems }, (_, i) => i);
-  } else {
-    const u0 = pair?.user ?? 0;
-    const i0 = pair?.item ?? 0;
-    const users = new Set([u0]);
-    const items = new Set([i0]);
-    for (let r = 0; r < ratings.user.length; r++) {
-      if (ratings.user[r] === u0 && items.size < NEIGHBOURS_SHOWN + 1) items.add(ratings.item[r]);
-      if (ratings.item[r] === i0 && users.size < NEIGHBOURS_SHOWN + 1) users.add(ratings.user[r]);
-    }
-    userSet = [...users];
-    itemSet = [...items];
-  }
-  const userPos = new Map(userSet.map((u, k) => [u, k]));
-  const itemPos = new Map(itemSet.map((i, k) => [i, k]));
-
-  // Slots of each (src, dst) pair, in slot order, handed out to ratings in order.
-  const slots = new Map<string, number[]>();
-  const { edgeSrc, edgeDst } = info.graph;
-  for (let e = 0; e < edgeSrc.length; e++) {
-    const key = `${edgeSrc[e]}>${edgeDst[e]}`;
-    const list = slots.get(key);
-    if (list) list.push(e);
-    else slots.set(key, [e]);
-  }
-  const take = (src: number, dst: number) => slots.get(`${src}>${dst}`)?.shift() ?? -1;
-
-  const degree = new Map<number, number>();
-  const edges: DrawnEdge[] = [];
-  for (let r = 0; r < ratings.user.length; r++) {
-    const u = ratings.user[r];
-    const i = ratings.item[r];
-    const train = ratings.train[r] === 1;
-    const carries = train || info.settings.messagePassing === 'all';
-    const toItem = carries ? take(u, numUsers + i) : -1;
-    const toUser = carries ? take(numUsers + i, u) : -1;
-    if (train) {
-      degree.set(u, (degree.get(u) ?? 0) + 1);
-      degree.set(numUsers + i, (degree.get(numUsers + i) ?? 0) + 1);
-    }
-    if (!userPos.has(u) || !itemPos.has(i) || edges.length >= MAX_DRAWN_EDGES) continue;
-    edges.push({ rating: r, user: u, item: i, value: ratings.rating[r], train, toItem, toUser });
+  const edgeOf = (r: number): DrawnEdge => ({
+    rating: r,
+    user: ratings.user[r],
+    item: ratings.item[r],
+    value: ratings.rating[r],
+    train: ratings.train[r] === 1,
+    toItem: index.toItem[r],
+    toUser: index.toUser[r],
+  });
+  if (!isLarge(info)) {
+    const userNodes = Array.from({ length: numUsers }, (_, u) => u);
+    const itemNodes = Array.from({ length: numItems }, (_, i) => numUsers + i);
+    const edges = Array.from({ length: Math.min(ratings.user.length, MAX_DRAWN_EDGES) }, (_, r) => edgeOf(r));
+    return layout(info, index, userNodes, itemNodes, edges);
   }
 
-  const rows = Math.max(userSet.length, itemSet.length, 1);
-  const gap = rows <= 4 ? 92 : rows <= 8 ? 64 : 44;
+  const user = pair?.user ?? 0;
+  const item = numUsers + (pair?.item ?? 0);
+  const [centre, pinned] = focus === 'user' ? [user, pair ? item : null] : [item, pair ? user : null];
+  const slotOf = view.direction === 'rates' ? index.toItem : index.toUser;
+  const strength = (r: number) => alphaOf(snapshot, info.heads, slotOf[r], view.layer, view.head);
+  const hood = neighbourhood(info, index, centre, pinned, strength);
+  const [userNodes, itemNodes] = focus === 'user' ? [hood.focusSide, hood.otherSide] : [hood.otherSide, hood.focusSide];
+  const model = layout(info, index, userNodes, itemNodes, hood.edges.map(edgeOf));
+  const drawn = (node: number) => [...model.users, ...model.items].find((n) => n.node === node)!;
+  return { ...model, focus: { node: drawn(centre), strongest: hood.strongest, ratings: hood.ratings, pinned: hood.pinnedAdded ? drawn(pinned!) : null } };
+}
+
+/** Users left and movies right, each column centred; rows tighten as they grow. */
+function layout(info: RunInfo, index: GraphIndex, userNodes: number[], itemNodes: number[], edges: DrawnEdge[]): GraphModel {
+  const rows = Math.max(userNodes.length, itemNodes.length, 1);
+  const gap = rows <= 4 ? 92 : rows <= 8 ? 64 : rows <= 16 ? 44 : 36;
   const height = TOP + rows * gap + 8;
   const place = (count: number, k: number) => TOP + gap / 2 + (k + (rows - count) / 2) * gap;
-  const users = userSet.map((u, k) => ({ node: u, type: 'user' as const, index: u, name: info.userNames[u], x: X_USER, y: place(userSet.length, k), degree: degree.get(u) ?? 0 }));
-  const items = itemSet.map((i, k) => ({
-    node: numUsers + i,
+  const users = userNodes.map((u, k) => ({ node: u, type: 'user' as const, index: u, name: info.userNames[u], x: X_USER, y: place(userNodes.length, k), degree: index.trainDegree[u] }));
+  const items = itemNodes.map((n, k) => ({
+    node: n,
     type: 'item' as const,
-    index: i,
-    name: info.itemNames[i],
+    index: n - info.numUsers,
+    name: info.itemNames[n - info.numUsers],
     x: X_ITEM,
-    y: place(itemSet.length, k),
-    degree: degree.get(numUsers + i) ?? 0,
+    y: place(itemNodes.length, k),
+    degree: index.trainDegree[n],
   }));
-  return { width: GRAPH_WIDTH, height, users, items, edges, partial, xUser: X_USER, xItem: X_ITEM };
+  return { width: GRAPH_WIDTH, height, users, items, edges, partial: isLarge(info), focus: null, xUser: X_USER, xItem: X_ITEM };
+}
+
+/** The partial view in words: "The 12 strongest of user 414’s 230 ratings by conv3 attention (…), …". */
+export function describeFocus(focus: GraphFocus, info: RunInfo, view: AttentionView): string {
+  const name = (n: DrawnNode) => (n.type === 'user' ? userLabel(info, n.index) : itemLabel(info, n.index));
+  const { node, strongest, ratings } = focus;
+  if (ratings === 0) return `${name(node)} has no ratings in this run.`;
+  const head = view.head === 'mean' ? 'mean of the heads' : `head ${view.head + 1}`;
+  const by = `by conv${view.layer} attention (${head}, ${view.direction === 'rates' ? 'users → movies' : 'movies → users'})`;
+  const others = `${node.type === 'user' ? 'each movie’s' : 'each user’s'} strongest other ratings`;
+  const count = ratings.toLocaleString('en-US');
+  const shown =
+    strongest < ratings
+      ? `The ${strongest} strongest of ${name(node)}’s ${count} ratings ${by}, with ${others}.`
+      : `${ratings === 1 ? `The one rating of ${name(node)}` : `All ${count} of ${name(node)}’s ratings`}, with ${others} ${by}.`;
+  const pinned = focus.pinned ? ` The explained ${focus.pinned.type === 'user' ? 'user' : 'movie'}, ${name(focus.pinned)}, is drawn too.` : '';
+  return shown + pinned;
 }
 
 /** The edge's slot for the view's direction. */
