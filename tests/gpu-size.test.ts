@@ -73,6 +73,16 @@ describe('checkFitsGpu', () => {
     expect(message).toMatch(/the input features \(221,588 nodes × 162,541 columns, one per user\) would be one buffer of 134 GiB, and this GPU allows at most 1.00 GiB \(maxBufferSize\) \(and arena/);
   });
 
+  it('turns a dataset with too many users down before its users² one-hot features are built', () => {
+    // 60,000 users, one rating each: the features alone would be 60,000² floats (13 GiB), more than
+    // a Float32Array may hold, so reaching makeFeatures would throw a RangeError, not this message.
+    const n = 60_000;
+    const csv = ['userId,movieId,rating,timestamp', ...Array.from({ length: n }, (_, u) => `${u},${u % 50},4,${u}`)].join('\n');
+    const ratings = parseRatingsCsv(csv, 'many-users.csv');
+    const error = errorOf(() => prepare(ratings, SEED_SETTINGS, new Rng(1), (c) => checkFitsGpu(c, DEFAULT_LIMITS)));
+    expect(error.message).toMatch(/^the dataset is too large for this GPU: the input features \(60,050 nodes × 60,000 columns, one per user\)/);
+  });
+
   it('formats sizes', () => {
     expect(formatBytes(512)).toBe('512 bytes');
     expect(formatBytes(1536)).toBe('1.50 KiB');

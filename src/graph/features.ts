@@ -30,6 +30,11 @@ export function makeFeatures(ratings: Ratings, kind: FeatureKind, latentDim: num
   }
 }
 
+/** The widths makeFeatures will give, without building the matrices (users one-hot is users² floats). */
+export function featureDims(ratings: Ratings, kind: FeatureKind, latentDim: number): { userDim: number; itemDim: number } {
+  return { userDim: ratings.userNames.length, itemDim: kind === 'genres' ? genreVocabulary(ratings).length : latentDim };
+}
+
 /** Every genre of the dataset's items, sorted (by UTF-16 code units, the same in every JS engine). */
 export function genreVocabulary(ratings: Ratings): string[] {
   const set = new Set<string>();

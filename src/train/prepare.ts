@@ -1,6 +1,6 @@
 // From a ratings table and the settings to what a run trains on: the kept ratings, the split, the
 // features, the message-passing edges, the supervision and what evaluation excludes and looks for.
-import { makeFeatures } from '../graph/features';
+import { featureDims, makeFeatures } from '../graph/features';
 import { filterByRating } from '../graph/filter';
 import type { GpuSizeCounts } from '../graph/gpuSize';
 import { selectPairs, type LabeledPairs, type Pairs } from '../graph/pairs';
@@ -29,8 +29,10 @@ export interface Prepared {
  * (from `rng` for the seed's). The seed's default path (all ratings, time split, seed features)
  * draws exactly what it always has: the item features' normals, nothing else. Throws InputError
  * when the filter keeps nothing or the features cannot be made (genres without genres).
+ * `check` sees the run's GPU sizes before the features are built: a dataset too large for the GPU
+ * is turned down before its users² one-hot matrix can exhaust the CPU's memory.
  */
-export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng): Prepared {
+export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?: (counts: GpuSizeCounts) => void): Prepared {
   const ratings = settings.minRating === null ? loaded : filterByRating(loaded, settings.minRating);
   const split =
     settings.splitMode === 'random'
@@ -38,25 +40,32 @@ export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng): Prepa
       : settings.splitMode === 'userTime'
         ? splitByUserTime(ratings, settings.split)
         : splitByTime(ratings, settings.split);
-  const features = makeFeatures(ratings, settings.features, settings.hidden, rng);
   const train = selectPairs(ratings, split.train);
   const test = selectPairs(ratings, split.test);
   const all = { user: ratings.user, item: ratings.item };
+  const mpEdges = settings.messagePassing === 'all' ? all : train;
+  const numUsers = ratings.userNames.length;
+  const numItems = ratings.itemNames.length;
+  check?.(gpuCounts({ numUsers, numItems, train, mpEdges, features: featureDims(ratings, settings.features, settings.hidden) }, settings));
+  const features = makeFeatures(ratings, settings.features, settings.hidden, rng);
   return {
     ratings,
-    numUsers: ratings.userNames.length,
-    numItems: ratings.itemNames.length,
+    numUsers,
+    numItems,
     split,
     features,
     train,
     test,
     all,
-    mpEdges: settings.messagePassing === 'all' ? all : train,
+    mpEdges,
   };
 }
 
 /** What decides the GPU buffers' sizes for this run (for checkFitsGpu in src/graph/gpuSize.ts). */
-export function gpuCounts(p: Prepared, settings: RunSettings): GpuSizeCounts {
+export function gpuCounts(
+  p: Pick<Prepared, 'numUsers' | 'numItems' | 'train' | 'mpEdges'> & { features: Pick<Features, 'userDim' | 'itemDim'> },
+  settings: RunSettings,
+): GpuSizeCounts {
   const trainCount = p.train.user.length;
   const perStep = settings.batchSize === 'full' ? trainCount : Math.min(settings.batchSize, trainCount);
   return {

@@ -14,7 +14,7 @@ import { adamFactors, fusable, ModelOnGpu, Workspace, type Capacity } from '../m
 import { initParams, type ModelShape } from '../model/params';
 import { Rng, type RngState } from '../util/rng';
 import { Evaluator } from './evaluator';
-import { featureRows, gpuCounts, prepare, type Prepared } from './prepare';
+import { featureRows, prepare, type Prepared } from './prepare';
 import type { RunSettings } from './settings';
 
 export interface EpochMetrics {
@@ -157,9 +157,9 @@ export class Trainer {
   /** A fresh run: features and initial weights drawn from the seed (or the given weights). */
   static create(gpu: Gpu, kernels: Kernels, ratings: Ratings, settings: RunSettings, initial?: Float32Array): Trainer {
     const rng = new Rng(settings.seed);
-    const data = prepare(ratings, settings, rng);
-    // Before any buffer is made: a dataset too large for this GPU is the user's to change, not a crash.
-    checkFitsGpu(gpuCounts(data, settings), gpu.device.limits);
+    // Before any buffer (and before the features) is made: a dataset too large for this GPU is the
+    // user's to change, not a crash.
+    const data = prepare(ratings, settings, rng, (counts) => checkFitsGpu(counts, gpu.device.limits));
     const shape: ModelShape = {
       layers: settings.layers,
       hidden: settings.hidden,
@@ -519,9 +519,11 @@ export class Trainer {
     if (this.plannedEpoch !== this.epoch) throw new Error('checkpoint: a train() call is still running; wait for it first');
     const { device } = this.gpu;
     const size = this.model.size;
+    // The counters as of now, with the copies queued now: a train() call may start before the readback lands.
+    const counters = { epoch: this.epoch, step: this.step, rng: this.rng.state(), history: this.history.map((m) => ({ ...m })) };
     // Adam's buffer holds grads | m | v; the gradients are rewritten by the next step's backward.
     const [params, moments] = await Promise.all([this.model.readParams(), readFloats(device, this.model.opt, 2 * size, size)]);
-    return { epoch: this.epoch, step: this.step, rng: this.rng.state(), params, moments, history: this.history.map((m) => ({ ...m })) };
+    return { ...counters, params, moments };
   }
 
   /**
