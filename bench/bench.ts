@@ -4,17 +4,20 @@
 //
 //   1. The seed's toy run (batch size 1: 7 optimizer steps per epoch): ms per epoch, dispatches
 //      and submits per optimizer step, fused against per op.
-//   2. ml-latest-small, full batch (80,668 training ratings, 10,334 nodes), at hidden 12 and 64,
-//      2 heads, 3 layers: median ms per epoch (forward, backward, Adam) split by phase, the
-//      evaluation (exact top-20 for 610 users over 9,724 movies), peak GPU memory, and one epoch
-//      of the float64 reference.
+//   2. ml-latest-small: the time to parse ratings.csv and movies.csv; then full batch (80,668
+//      training ratings, 10,334 nodes), at hidden 12 and 64, 2 heads, 3 layers: median ms per
+//      epoch (forward, backward, Adam) split by phase, the evaluation (exact top-20 for 610 users
+//      over 9,724 movies), peak GPU memory, and one epoch of the float64 reference.
+//   3. KNN-MIPS (the seed's "Learning Stage 5") on the hidden-64 model's embeddings after a few
+//      epochs: its recall against the exact top-20 and both searches' times, on the same buffers.
 import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
 import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, submitPass, type Kernels } from '../src/gpu/kernels';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { storageWith } from '../src/gpu/buffers';
-import { parseRatingsCsv } from '../src/graph/csv';
+import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
+import type { Ratings } from '../src/graph/types';
 import { fullGraph } from '../src/graph/build';
 import { toyRatings } from '../src/graph/toy';
 import { ModelOnGpu, Workspace } from '../src/model/gpuModel';
@@ -24,10 +27,15 @@ import { adamState, adamStep } from '../src/reference/adam';
 import { featureRows, prepare } from '../src/train/prepare';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
+import { buildItemGraph, compareSearch } from '../src/search/compare';
+import { SEARCH_DEFAULTS } from '../src/search/settings';
 import { Rng } from '../src/util/rng';
 
 const ML_SMALL = new URL('../../shared/data/ml-latest-small/ratings.csv', import.meta.url);
+const ML_SMALL_MOVIES = new URL('../../shared/data/ml-latest-small/movies.csv', import.meta.url);
 const REPEATS = 5;
+/** Epochs trained before KNN-MIPS searches the embeddings: enough to move them off the initial ones. */
+const KNN_EPOCHS = 5;
 
 /** Counts dispatches, submits, and live and peak bytes of GPU buffers, by wrapping the API. */
 function instrument(gpu: Gpu) {
@@ -86,8 +94,24 @@ async function submitAndWait(gpu: Gpu, encode: (pass: GPUComputePassEncoder) => 
   return performance.now() - t0;
 }
 
-async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof instrument>, hidden: number, withReference: boolean) {
-  const ratings = parseRatingsCsv(readFileSync(ML_SMALL, 'utf8'), 'ratings.csv');
+/** Parses ratings.csv with movies.csv (titles and genres), as `gatlab --data` and the page do: median ms of each over REPEATS. */
+function parseMlSmall() {
+  const ratingsText = readFileSync(ML_SMALL, 'utf8');
+  const moviesText = readFileSync(ML_SMALL_MOVIES, 'utf8');
+  const times = { movies: [] as number[], ratings: [] as number[] };
+  let ratings: Ratings | null = null;
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    const movies = parseMovies(moviesText, 'movies.csv');
+    const t1 = performance.now();
+    ratings = parseRatingsCsv(ratingsText, 'ratings.csv', movies);
+    times.movies.push(t1 - t0);
+    times.ratings.push(performance.now() - t1);
+  }
+  return { ratings: ratings!, moviesMs: median(times.movies), ratingsMs: median(times.ratings), bytes: ratingsText.length + moviesText.length };
+}
+
+async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof instrument>, ratings: Ratings, hidden: number, withReference: boolean) {
   const settings: RunSettings = { ...SEED_SETTINGS, hidden, heads: 2, layers: 3, split: 0.8, batchSize: 'full', k: 20 };
   const rng = new Rng(settings.seed);
   const data = prepare(ratings, settings, rng);
@@ -176,6 +200,39 @@ async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof i
   };
 }
 
+/**
+ * Trains the hidden-64 full-batch run for KNN_EPOCHS through the Trainer (as the page and the
+ * command line do; one chunk, evaluated after its last epoch only), then KNN-MIPS with the
+ * default R, T, E against the exact top-20 on those embeddings: one warm-up comparison, then the
+ * median of REPEATS_KNN.
+ */
+async function knnMipsRow(gpu: Gpu, kernels: Kernels, ratings: Ratings) {
+  const REPEATS_KNN = 3;
+  const settings: RunSettings = { ...SEED_SETTINGS, hidden: 64, heads: 2, layers: 3, split: 0.8, batchSize: 'full', k: 20, evalEvery: KNN_EPOCHS };
+  const trainer = Trainer.create(gpu, kernels, ratings, settings);
+  await trainer.train(KNN_EPOCHS);
+  const trainMs = trainer.history.at(-1)!.ms;
+  const snap = await trainer.snapshot();
+  const { graph, buildMs } = await buildItemGraph(gpu.device, snap.item, snap.channels, SEARCH_DEFAULTS.expansions);
+  const compare = () => compareSearch(graph, snap.user, { k: snap.k, settings: SEARCH_DEFAULTS, exclude: trainer.data.train, seed: settings.seed });
+  const warm = await compare();
+  const runs = [];
+  for (let r = 0; r < REPEATS_KNN; r++) runs.push(await compare());
+  graph.destroy();
+  trainer.destroy();
+  return {
+    users: warm.numUsers,
+    items: graph.numItems,
+    k: warm.k,
+    trainMs,
+    buildMs,
+    recall: warm.recall,
+    sameAsEvaluator: warm.exact.every((x, j) => x === snap.topk[j]),
+    knnMs: median(runs.map((r) => r.knnMs)),
+    exactMs: median(runs.map((r) => r.exactMs)),
+  };
+}
+
 installNodeWebGPU();
 const gpu = await createGpu();
 const counts = instrument(gpu);
@@ -191,11 +248,21 @@ for (const [name, r] of [['fused (default)', fused], ['per op', perOp]] as const
 console.log(`   fused is ${fmt(perOp.ms / fused.ms, 2)}× faster than per op (dispatches per step include each epoch's evaluation, shared over its steps)\n`);
 
 console.log('2. ml-latest-small, full batch, split 0.8 by time, 2 heads, 3 layers (median of 5 epochs after one warm-up)');
+const parsed = parseMlSmall();
+console.log(`   parse (median of ${REPEATS}): movies.csv ${fmt(parsed.moviesMs, 0)} ms + ratings.csv ${fmt(parsed.ratingsMs, 0)} ms = ${fmt(parsed.moviesMs + parsed.ratingsMs, 0)} ms for ${fmt(parsed.bytes / 2 ** 20, 1)} MiB of text, ${parsed.ratings.rating.length} ratings`);
 for (const hidden of [12, 64]) {
-  const r = await fullBatch(gpu, kernels, counts, hidden, true);
+  const r = await fullBatch(gpu, kernels, counts, parsed.ratings, hidden, true);
   console.log(`   hidden ${hidden}: ${r.nodes} nodes, ${r.edges} edges (both directions), ${r.labels} supervised ratings; first loss ${fmt(r.loss, 3)}`);
   console.log(`     epoch ${fmt(r.total, 0)} ms = forward+loss ${fmt(r.forward, 0)} + backward ${fmt(r.backward, 0)} + Adam ${fmt(r.adam, 1)}; ${r.dispatchesPerStep} dispatches, 3 submits per step as measured (1 in training)`);
   console.log(`     evaluation (forward + exact top-20 + Recall@20) ${fmt(r.evalMs, 0)} ms; peak GPU memory ${fmt(r.peakMiB, 1)} MiB`);
   console.log(`     float64 CPU reference, one epoch: ${fmt(r.referenceMs, 0)} ms = ${fmt(r.referenceMs / r.total, 1)}× the GPU epoch`);
 }
+
+const { restarts: R, steps: T, expansions: E } = SEARCH_DEFAULTS;
+console.log(`\n3. KNN-MIPS (R ${R}, T ${T}, E ${E}) against the exact top-K on ml-latest-small's hidden-64 embeddings after ${KNN_EPOCHS} epochs`);
+const knn = await knnMipsRow(gpu, kernels, parsed.ratings);
+console.log(`   training through the Trainer: ${fmt(knn.trainMs, 0)} ms per epoch (${KNN_EPOCHS} epochs in one chunk, with one evaluation after the last)`);
+console.log(`   item graph of ${knn.items} movies × E ${E} built in ${fmt(knn.buildMs, 0)} ms (once per set of embeddings)`);
+console.log(`   recall of KNN-MIPS against the exact top-${knn.k}: ${fmt(knn.recall, 3)} (mean over ${knn.users} users); the exact lists are the evaluator's: ${knn.sameAsEvaluator}`);
+console.log(`   search for all ${knn.users} users (median of 3 after one warm-up): KNN-MIPS ${fmt(knn.knnMs, 1)} ms vs exact ${fmt(knn.exactMs, 1)} ms = ${fmt(knn.exactMs / knn.knnMs, 2)}× faster`);
 process.exit(0);

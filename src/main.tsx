@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { TOY_CSV_PATH } from './graph/toy';
 import { workerLink } from './store/engineLink';
 import { createRunStore } from './store/runStore';
+import { browserArchive } from './store/savedRun';
 import { App } from './ui/App';
 import { StoreProvider } from './ui/StoreContext';
 import './ui/styles.css';
@@ -13,6 +14,7 @@ const store = createRunStore({
   search: window.location.search,
   writeSearch: (search) => window.history.replaceState(null, '', `${window.location.pathname}${search}${window.location.hash}`),
   schedule: (flush) => requestAnimationFrame(() => flush()),
+  archive: browserArchive(),
   loadToy: async () => {
     const response = await fetch(new URL(TOY_CSV_PATH, document.baseURI));
     return response.ok ? response.text() : undefined;

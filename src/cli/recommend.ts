@@ -1,31 +1,43 @@
 // `gatlab recommend --weights FILE --user NAME`: a user's top-K from saved weights. A weights file
 // holds only parameters, so the dataset, split and seed features are rebuilt from the same run
 // flags `gatlab train` was given; the evaluation (forward pass and exact top-K) runs on the GPU.
+// With `--search knn-mips` the list comes from the seed's greedy graph search instead, measured
+// against the exact one over every user.
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
 import { inferShape, parseWeights, readWeightsJson } from '../model/weightsFile';
 import { prepare } from '../train/prepare';
 import { recommendationsFor } from '../train/recommend';
-import { Trainer } from '../train/trainer';
+import { Trainer, type Snapshot } from '../train/trainer';
+import type { PairList } from '../reference/knnMips';
+import { buildItemGraph, compareSearch, type SearchComparison } from '../search/compare';
+import { checkSearchSettings, SEARCH_DEFAULTS, type SearchSettings } from '../search/settings';
 import { InputError } from '../util/errors';
 import { Rng } from '../util/rng';
-import { parseFlags, usage, type FlagSpec } from './args';
+import { parseFlags, usage, type Flags, type FlagSpec } from './args';
 import { loadRatings, readText } from './data';
 import { RUN_FLAGS, settingsFromFlags } from './runFlags';
 
 const FLAGS: Record<string, FlagSpec> = {
   weights: { value: true, help: 'the weights file (PyG-named JSON, as gatlab train --save writes)' },
   user: { value: true, help: 'the user, by name (toy: Bob, Steve, Tim; a CSV: its userId)' },
+  search: { value: true, help: 'exact (default: every item scored) or knn-mips (greedy walks over an item k-nearest-neighbour graph, the seed\'s Learning Stage 5)' },
+  restarts: { value: true, help: `knn-mips: random restarts R per user (default ${SEARCH_DEFAULTS.restarts})` },
+  steps: { value: true, help: `knn-mips: greedy steps T per restart (default ${SEARCH_DEFAULTS.steps})` },
+  expansions: { value: true, help: `knn-mips: expansions E, the neighbours per item in the graph (default ${SEARCH_DEFAULTS.expansions})` },
   ...RUN_FLAGS,
   json: { value: false, help: 'print one JSON object' },
   help: { value: false, help: 'show this help' },
 };
 
-const SYNOPSIS = `--weights FILE --user NAME [--k N] [run options]
+const SYNOPSIS = `--weights FILE --user NAME [--k N] [--search knn-mips [--restarts R --steps T --expansions E]] [run options]
 
 The weights file has no features or graph: the data, split and the seed's features are rebuilt
 from --data, --seed, --split and --message-passing, so give the ones the weights were trained
-with. Layers, hidden size and heads come from the weights file.`;
+with. Layers, hidden size and heads come from the weights file.
+
+--search knn-mips recommends from KNN-MIPS and prints its recall against the exact top-K over
+every user, with the time of both searches and of building the item graph.`;
 
 export async function recommendCommand(argv: string[]): Promise<void> {
   const { flags, rest } = parseFlags(argv, FLAGS, 'recommend');
@@ -52,6 +64,7 @@ export async function recommendCommand(argv: string[]): Promise<void> {
     }
   }
   const settings = { ...settingsFromFlags(flags), layers: shape.layers, hidden: shape.hidden, heads: shape.heads };
+  const search = searchFromFlags(flags);
 
   const data = typeof flags.data === 'string' ? flags.data : 'toy';
   const dataName = data === 'toy' ? 'the toy data' : data;
@@ -76,18 +89,75 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   const kernels = await createKernels(gpu.device);
   const trainer = Trainer.create(gpu, kernels, loaded, settings, initial);
   await trainer.evaluate();
-  const ranking = await trainer.snapshot();
+  const exact = await trainer.snapshot();
+  const knn = search ? await knnMipsRun(gpu.device, exact, trainer.data.train, search, settings.seed, user) : null;
+  const ranking = knn ? { ...exact, topk: knn.comparison.knn } : exact;
   const items = recommendationsFor(ranking, ratings, user);
   const name = ratings.userNames[user];
   if (flags.json === true) {
-    process.stdout.write(`${JSON.stringify({ user: name, k: ranking.k, adapter: gpu.adapterName, recommendations: items })}\n`);
+    process.stdout.write(`${JSON.stringify({ user: name, k: ranking.k, adapter: gpu.adapterName, recommendations: items, ...(knn && { search: knnReport(knn) }) })}\n`);
   } else {
     const rated = new Set(trainer.data.train.item.filter((_, k) => trainer.data.train.user[k] === user)).size;
-    process.stdout.write(`${name}: top ${ranking.k} of ${trainer.data.numItems} items, leaving out the ${rated} ${name} rated in training\n`);
+    const by = search ? ` by KNN-MIPS (R ${search.restarts}, T ${search.steps}, E ${search.expansions})` : '';
+    process.stdout.write(`${name}: top ${ranking.k} of ${trainer.data.numItems} items${by}, leaving out the ${rated} ${name} rated in training\n`);
     if (items.length === 0) process.stdout.write('  (none: every item is rated in training)\n');
     items.forEach((r, i) => process.stdout.write(`  ${i + 1}. ${r.item} (score ${r.score.toFixed(3)})\n`));
+    if (knn) process.stdout.write(`${knnLine(knn, name)}\n`);
   }
   trainer.destroy();
+}
+
+/** --search and its knobs: null for the exact search; a knob without knn-mips is a mistake. */
+function searchFromFlags(flags: Flags): SearchSettings | null {
+  const method = flags.search ?? 'exact';
+  if (method !== 'exact' && method !== 'knn-mips') throw new InputError(`--search must be exact or knn-mips, got ${JSON.stringify(method)}`);
+  const knobs = ['restarts', 'steps', 'expansions'] as const;
+  if (method === 'exact') {
+    const stray = knobs.find((f) => flags[f] !== undefined);
+    if (stray) throw new InputError(`--${stray} sets KNN-MIPS: add --search knn-mips (the exact search has no ${stray})`);
+    return null;
+  }
+  const { settings, issues } = checkSearchSettings({ restarts: flags.restarts, steps: flags.steps, expansions: flags.expansions });
+  if (issues.length > 0) throw new InputError(issues.map((i) => `--${i.key}: ${i.message.replace(/; using .*$/, '')}`).join('\n'));
+  return settings;
+}
+
+interface KnnRun {
+  settings: SearchSettings;
+  comparison: SearchComparison;
+  buildMs: number;
+  numItems: number;
+  /** How many of the user's exact top-K items KNN-MIPS found, of how many. */
+  user: { found: number; of: number };
+}
+
+/** KNN-MIPS and the exact search for every user on the evaluation's embeddings. */
+async function knnMipsRun(device: GPUDevice, s: Snapshot, exclude: PairList, settings: SearchSettings, seed: number, user: number): Promise<KnnRun> {
+  const { graph, buildMs } = await buildItemGraph(device, s.item, s.channels, settings.expansions);
+  try {
+    const comparison = await compareSearch(graph, s.user, { k: s.k, settings, exclude, seed });
+    const row = (list: Int32Array) => Array.from(list.subarray(user * s.k, (user + 1) * s.k)).filter((i) => i >= 0);
+    const found = new Set(row(comparison.knn));
+    const want = row(comparison.exact);
+    return { settings, comparison, buildMs, numItems: graph.numItems, user: { found: want.filter((i) => found.has(i)).length, of: want.length } };
+  } finally {
+    graph.destroy();
+  }
+}
+
+function knnReport(r: KnnRun) {
+  const c = r.comparison;
+  return { method: 'knn-mips', ...r.settings, users: c.numUsers, recall: c.recall, userFound: r.user.found, userExact: r.user.of, knnMs: c.knnMs, exactMs: c.exactMs, buildMs: r.buildMs };
+}
+
+function knnLine(r: KnnRun, name: string): string {
+  const c = r.comparison;
+  const ratio = c.exactMs / c.knnMs;
+  const speed = ratio >= 1 ? `${ratio.toFixed(2)}× faster than exact` : `${(1 / ratio).toFixed(2)}× slower than exact`;
+  return (
+    `KNN-MIPS recall@${c.k} against the exact top-${c.k}: ${c.recall.toFixed(3)} over ${c.numUsers} users (${name}: ${r.user.found} of ${r.user.of}); ` +
+    `search ${c.knnMs.toFixed(1)} ms, exact ${c.exactMs.toFixed(1)} ms (${speed}); item graph (${r.numItems} items × E ${r.settings.expansions}) built in ${r.buildMs.toFixed(1)} ms`
+  );
 }
 
 /** The user's index by name; a unique case-insensitive match also counts. */

@@ -3,7 +3,7 @@
 // the toy's form, where the ids are the display names). Any other CSV works with a column mapping
 // that says which columns hold the user, item, rating and (optionally) time; its other columns
 // are then skipped. Ids are kept as text, so "Bob" and "17" work alike.
-import { csvError, forEachRecord } from './csvRecords';
+import { csvError, forEachRecord, type ParseProgress } from './csvRecords';
 import { readHeader } from './csvHeader';
 import { RatingsBuilder, readNumber, splitGenres, type Movie, type MovieInfo } from './ratingsBuilder';
 import type { Ratings } from './types';
@@ -54,9 +54,9 @@ const ROLE_WORDS: Record<RatingColumn, string> = {
  *
  * Without `mapping` the header must use the known names (an unknown column is an error, as it is
  * likely a typo). With `mapping` the named columns are read and every other column is skipped.
- * Throws InputError, naming the file and line, on anything malformed.
+ * Throws InputError, naming the file and line, on anything malformed. `progress` follows the parse.
  */
-export function parseRatingsCsv(text: string, fileName: string, movies?: MovieInfo, mapping?: ColumnMapping): Ratings {
+export function parseRatingsCsv(text: string, fileName: string, movies?: MovieInfo, mapping?: ColumnMapping, progress?: ParseProgress): Ratings {
   // trim() also drops a byte order mark.
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
   if (mapping) checkMapping(mapping, fileName);
@@ -96,7 +96,7 @@ export function parseRatingsCsv(text: string, fileName: string, movies?: MovieIn
     const rating = readNumber(ratingText, 'rating', fileName, line);
     const time = timeAt === undefined ? out.count : readNumber(fields[timeAt], 'timestamp', fileName, line);
     out.add(userId, itemId, rating, time);
-  });
+  }, progress && ((fraction) => progress(fraction, out.count)));
 
   if (out.count === 0) throw new InputError(`${fileName}: the file has a header but no ratings`);
   return out.finish();
@@ -107,19 +107,37 @@ export function parseRatingsCsv(text: string, fileName: string, movies?: MovieIn
  * the first record, so a prefix of a large file (its first few KiB) is enough.
  */
 export function csvColumns(text: string, fileName: string): string[] {
+  return csvHead(text, fileName, 1)[0];
+}
+
+/**
+ * The first `count` records (fields trimmed; the header first), for showing a file before it is
+ * parsed. Reads no further than those records. Throws InputError on an empty file.
+ */
+export function csvHead(text: string, fileName: string, count: number): string[][] {
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
-  let columns: string[] | undefined;
-  const stop = new Error('header read');
+  const head: string[][] = [];
+  const stop = new Error('head read');
   try {
     forEachRecord(text, fileName, (fields) => {
-      columns = fields.map((f) => f.trim());
-      throw stop;
+      head.push(fields.map((f) => f.trim()));
+      if (head.length >= count) throw stop;
     });
   } catch (e) {
     if (e !== stop) throw e;
   }
-  if (columns === undefined) throw new InputError(`${fileName}: the file is empty`);
-  return columns;
+  if (head.length === 0) throw new InputError(`${fileName}: the file is empty`);
+  return head;
+}
+
+/**
+ * Whether parseRatingsCsv reads a file with this header without a mapping: every column is one of
+ * the known names (MovieLens or named). A header that is known but wrong (a column twice, one
+ * missing) is still "known": the parser then says what is wrong with it.
+ */
+export function knowsRatingsHeader(columns: readonly string[]): boolean {
+  const known = new Set(Object.keys(RATING_COLUMNS).map((name) => name.toLowerCase()));
+  return columns.every((c) => known.has(c.trim().toLowerCase()));
 }
 
 const GUESSES: Record<RatingColumn, string[]> = {
@@ -188,8 +206,9 @@ function mappedHeader(header: string[], fileName: string, line: number, m: Colum
  * Parses a MovieLens movies.csv (`movieId,title[,genres]`) into movieId → title and genres
  * (`Action|Adventure`; "(no genres listed)" and a missing genres column give []). Other columns
  * are allowed and skipped. An empty title is kept as '' (the item is then named by its id).
+ * `progress` follows the parse.
  */
-export function parseMovies(text: string, fileName: string): Map<string, Movie> {
+export function parseMovies(text: string, fileName: string, progress?: ParseProgress): Map<string, Movie> {
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
   let columns: Map<MovieColumn, number> | undefined;
   let width = 0;
@@ -211,7 +230,7 @@ export function parseMovies(text: string, fileName: string): Map<string, Movie> 
       title: fields[columns.get('title')!].trim(),
       genres: genresAt === undefined ? [] : splitGenres(fields[genresAt]),
     });
-  });
+  }, progress && ((fraction) => progress(fraction, movies.size)));
   return movies;
 }
 

@@ -9,6 +9,15 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BOM = 0xfeff;
 
+/**
+ * How far a parse has come: the fraction of the text read (0 to 1) and the rows taken so far.
+ * Called every few thousand records and once at the end, so a progress bar can follow a large file.
+ */
+export type ParseProgress = (fraction: number, rows: number) => void;
+
+/** Records between two progress reports: a smooth bar for a large file, no cost for a small one. */
+export const PROGRESS_EVERY = 8192;
+
 export function csvError(fileName: string, line: number, reason: string): InputError {
   return new InputError(`${fileName}, line ${line}: ${reason}`);
 }
@@ -18,16 +27,19 @@ export function csvError(fileName: string, line: number, reason: string): InputE
  * RFC 4180 quoting: a quoted field may hold commas, line breaks and doubled quotes. Accepts
  * \n, \r\n and \r line ends and a leading byte order mark. Empty lines are skipped, so a
  * trailing newline is harmless. A quote inside an unquoted field is taken literally, as
- * spreadsheet exports sometimes write them.
+ * spreadsheet exports sometimes write them. `progress`, when given, hears the fraction of the
+ * text read every PROGRESS_EVERY records and 1 at the end.
  */
 export function forEachRecord(
   text: string,
   fileName: string,
   visit: (fields: string[], line: number) => void,
+  progress?: (fraction: number) => void,
 ): void {
   const n = text.length;
   let i = text.charCodeAt(0) === BOM ? 1 : 0;
   let line = 1;
+  let records = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === LF) {
@@ -85,5 +97,7 @@ export function forEachRecord(
       break;
     }
     visit(fields, startLine);
+    if (progress && ++records % PROGRESS_EVERY === 0) progress(i / n);
   }
+  progress?.(1);
 }

@@ -3,7 +3,7 @@
 // line as `movie id | movie title | release date | video release date | IMDb URL | 19 genre
 // flags`. u.item is latin-1 text: read it as such (TextDecoder('latin1'), readFileSync(p, 'latin1')).
 // The split files of the set (u1.base, ua.test, ...) have u.data's format.
-import { csvError } from './csvRecords';
+import { csvError, PROGRESS_EVERY, type ParseProgress } from './csvRecords';
 import { RatingsBuilder, readNumber, type Movie, type MovieInfo } from './ratingsBuilder';
 import type { Ratings } from './types';
 import { InputError } from '../util/errors';
@@ -33,19 +33,27 @@ export const U100K_GENRES = [
 
 const ITEM_FIELDS = 5 + U100K_GENRES.length;
 
-/** Calls `visit` with each non-blank line (BOM and line end removed) and its 1-based number. */
-function forEachLine(text: string, visit: (line: string, number: number) => void): void {
+/**
+ * Calls `visit` with each non-blank line (BOM and line end removed) and its 1-based number;
+ * `progress` hears the fraction of lines read every PROGRESS_EVERY lines and 1 at the end.
+ */
+function forEachLine(text: string, visit: (line: string, number: number) => void, progress?: (fraction: number) => void): void {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = body.split(/\r\n|\n|\r/);
-  for (let k = 0; k < lines.length; k++) if (lines[k].trim() !== '') visit(lines[k], k + 1);
+  for (let k = 0; k < lines.length; k++) {
+    if (lines[k].trim() !== '') visit(lines[k], k + 1);
+    if (progress && (k + 1) % PROGRESS_EVERY === 0) progress((k + 1) / lines.length);
+  }
+  progress?.(1);
 }
 
 /**
  * Parses u.data: users and items numbered by first appearance, items named and given genres by
  * `movies` (parseU100kItems of u.item) where known. Fields are separated by tabs (runs of spaces
- * are accepted too). Throws InputError naming the file and line on anything malformed.
+ * are accepted too). Throws InputError naming the file and line on anything malformed. `progress`
+ * follows the parse.
  */
-export function parseU100kData(text: string, fileName: string, movies?: MovieInfo): Ratings {
+export function parseU100kData(text: string, fileName: string, movies?: MovieInfo, progress?: ParseProgress): Ratings {
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
   const out = new RatingsBuilder(movies);
   forEachLine(text, (line, number) => {
@@ -56,16 +64,16 @@ export function parseU100kData(text: string, fileName: string, movies?: MovieInf
     }
     const [userId, itemId, rating, time] = fields;
     out.add(userId, itemId, readNumber(rating, 'rating', fileName, number), readNumber(time, 'timestamp', fileName, number));
-  });
+  }, progress && ((fraction) => progress(fraction, out.count)));
   return out.finish();
 }
 
 /**
  * Parses u.item into movie id → title and genres (the flagged genres of U100K_GENRES in flag
  * order; "unknown" is no genre, so such a movie has []). Throws InputError naming the line on a
- * wrong field count, a flag other than 0 or 1, an empty or repeated id.
+ * wrong field count, a flag other than 0 or 1, an empty or repeated id. `progress` follows the parse.
  */
-export function parseU100kItems(text: string, fileName: string): Map<string, Movie> {
+export function parseU100kItems(text: string, fileName: string, progress?: ParseProgress): Map<string, Movie> {
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
   const movies = new Map<string, Movie>();
   forEachLine(text, (line, number) => {
@@ -89,7 +97,7 @@ export function parseU100kItems(text: string, fileName: string): Map<string, Mov
       if (flag === '1' && g > 0) genres.push(U100K_GENRES[g]);
     }
     movies.set(id, { title: fields[1].trim(), genres });
-  });
+  }, progress && ((fraction) => progress(fraction, movies.size)));
   return movies;
 }
 

@@ -95,8 +95,8 @@ export function serializeWeights(shape: ModelShape, flat: Float32Array): string 
   return `{\n${lines.join(',\n')}\n}\n`;
 }
 
-// The fewest digits that read back as the same float32: files stay small and lose nothing.
-function float32Text(v: number): string {
+/** The fewest digits that read back as the same float32: files stay small and lose nothing. */
+export function float32Text(v: number): string {
   for (let digits = 1; digits < 9; digits++) {
     const shortest = Number(v.toPrecision(digits));
     if (Math.fround(shortest) === v) return String(shortest);

@@ -8,9 +8,9 @@ import code from '../../shaders/knn_mips.wgsl?raw';
 import { readBack, storageBuffer, storageWith, uniformWith } from '../gpu/buffers';
 import { dispatch } from '../gpu/kernels';
 import { drawStarts, excludeLists, graphRows, type PairList, type Similarity } from '../reference/knnMips';
+import { KNN_MAX_NEIGHBORS } from './settings';
 
-/** Longest neighbour list and top-K the kernels keep (shaders/knn_mips.wgsl MAX_E, MAX_K). */
-export const KNN_MAX_NEIGHBORS = 64;
+/** Longest top-K the kernels keep (shaders/knn_mips.wgsl MAX_K). */
 export const KNN_MAX_K = 100;
 
 export interface KnnMipsOptions {
@@ -114,6 +114,11 @@ export class KnnMips {
     /** The graph, numItems × neighbors. */
     private readonly graph: GPUBuffer,
   ) {}
+
+  /** Compiles the kernels for this device now, so that a timed create() or search() leaves compilation out. */
+  static async compile(device: GPUDevice): Promise<void> {
+    await pipelinesFor(device);
+  }
 
   /**
    * Uploads the items (numItems × dim, row-major) and builds their neighbour graph on the GPU.

@@ -2,10 +2,14 @@
 // from the worker are gathered and applied once per animation frame, so a fast run redraws the
 // page at most at the display's rate, never per GPU dispatch.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { checkSettings, SEED_SETTINGS, type RunSettings, type SettingIssue } from '../train/settings';
-import type { EpochMetrics } from '../train/trainer';
-import type { DatasetSource, ExplanationData, FromWorker, RunInfo, RunStatus, SnapshotData, Speed } from '../worker/protocol';
+import { checkSettings, REAL_DATA_SETTINGS, SEED_SETTINGS, settingsToQuery, type RunSettings, type SettingIssue } from '../train/settings';
+import type { Checkpoint, EpochMetrics } from '../train/trainer';
+import type { ColumnMapping } from '../graph/csv';
+import type { DatasetSource, ExplanationData, FromWorker, LoadPhase, MappingRequest, RunInfo, RunStatus, SnapshotData, Speed } from '../worker/protocol';
 import type { EngineLink } from './engineLink';
+import { createKeeping, type KeepingActions, type KeepingState } from './keeping';
+import type { RunArchive } from './savedRun';
+import { createSearching, type SearchActions, type SearchState } from './searching';
 import { readUrl, urlQuery } from './url';
 
 export type Direction = 'rates' | 'rev_rates';
@@ -43,7 +47,7 @@ export interface Pair {
   item: number;
 }
 
-export interface RunState {
+export interface RunState extends KeepingState, SearchState {
   phase: 'starting' | 'ready' | 'noWebGPU' | 'failed';
   /** Why the page cannot train (no WebGPU, a lost device), in words. */
   fatal: string | null;
@@ -74,14 +78,46 @@ export interface RunState {
   stepSize: number;
   view: AttentionView;
   pair: Pair | null;
+  /** Which end of the pair the graph centres on when the dataset is too large to draw whole: the one picked last. */
+  focus: 'user' | 'item';
   explanation: ExplanationData | null;
   explainError: string | null;
   explaining: boolean;
   /** Something the run did that the user should know (it diverged, ...). */
   notice: string | null;
+  /** Files being loaded while the current run goes on, or null. */
+  loading: LoadState | null;
+  /** Why the last files could not be loaded (file, line, reason); the run is still the one before. */
+  loadError: string | null;
+  /** A CSV whose columns the user is asked to name before it loads. */
+  mappingRequest: MappingRequest | null;
+  /** What loading the current dataset changed in the settings, or null. */
+  loadNotice: string | null;
+  /** How long the current dataset took from the files to its first evaluation, or null (not loaded from files). */
+  loadMs: number | null;
 }
 
-export interface RunActions {
+export interface LoadState {
+  /** The run the files become once ready. */
+  runId: number;
+  files: string[];
+  phase: LoadPhase;
+  /** Of the phase, 0 to 1. */
+  fraction: number;
+  /** Ratings parsed so far. */
+  rows: number;
+  started: number;
+  /** The settings were the seed's toy ones and REAL_DATA_SETTINGS replaced them. */
+  realSettings: boolean;
+}
+
+/** A file picked or dropped (a File in the page). */
+export interface NamedFile {
+  name: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface RunActions extends KeepingActions, SearchActions {
   start(): void;
   play(): void;
   pause(): void;
@@ -96,6 +132,11 @@ export interface RunActions {
   setViewEpoch(epoch: number | null): void;
   setPair(pair: Partial<Pair>): void;
   loadDataset(dataset: DatasetSource, label: string): void;
+  /** Loads files into a new run; the current one stays until it is ready, and stays when they fail. `mapping`: see ToWorker 'load'. */
+  loadFiles(files: readonly NamedFile[], mapping?: ColumnMapping | 'ask'): Promise<void>;
+  /** Loads the files the mapping dialog asked about with the columns chosen. */
+  mapColumns(mapping: ColumnMapping): void;
+  cancelMapping(): void;
   dismissIssues(): void;
   dismissNotice(): void;
 }
@@ -112,6 +153,8 @@ export interface StoreEnv {
   schedule?: (flush: () => void) => void;
   /** The toy CSV's text, fetched from the app's own files (the embedded copy is used otherwise). */
   loadToy?: () => Promise<string | undefined>;
+  /** Where runs are saved (IndexedDB in the page); without one, runs are not kept. */
+  archive?: RunArchive;
 }
 
 /** The shown snapshot: the viewed epoch's, or the latest. */
@@ -136,9 +179,14 @@ export function createRunStore(env: StoreEnv): RunStore {
   let explainTimer: ReturnType<typeof setTimeout> | null = null;
   /** Names from the link, resolved to indices when the run's names arrive. */
   let wantedPair: { user: string | null; item: string | null } = { user: fromUrl.user, item: fromUrl.item };
+  /** Run ids for resets and loads alike, so that a load's run never takes an id a reset used. */
+  let runSeq = 0;
+  /** The files the mapping dialog is about. */
+  let filesToMap: readonly NamedFile[] = [];
 
   const store = createStore<RunState & RunActions>()((set, get) => {
     const send = env.link.send.bind(env.link);
+    const searching = createSearching({ get, set, send });
 
     const writeUrl = () => {
       if (!env.writeSearch) return;
@@ -150,11 +198,11 @@ export function createRunStore(env: StoreEnv): RunStore {
       env.writeSearch(urlQuery(s.settings, pair));
     };
 
-    const newRun = () => {
-      const runId = get().runId + 1;
+    /** A run with nothing of the one before. */
+    const freshRun = (runId: number): Partial<RunState> => {
       pending = null;
       inFlight = null;
-      set({
+      return {
         runId,
         info: null,
         runError: null,
@@ -170,8 +218,47 @@ export function createRunStore(env: StoreEnv): RunStore {
         explainError: null,
         explaining: false,
         notice: null,
+        ...searching.reset(),
+      };
+    };
+
+    /** A run of the store's settings and dataset: fresh, or going on from a saved checkpoint. */
+    const newRun = (resume?: Checkpoint) => {
+      const runId = ++runSeq;
+      // Asked after a load, this run overtakes it (the worker drops the load).
+      set({ ...freshRun(runId), loading: null });
+      send({ type: 'reset', runId, settings: get().settings, dataset: get().dataset, ...(resume && { resume }) });
+      return runId;
+    };
+
+    const keeping = createKeeping({
+      get,
+      set,
+      send,
+      archive: env.archive ?? null,
+      search: env.search,
+      nextRunId: () => ++runSeq,
+      newRun,
+      adoptRun: (runId) => set(freshRun(runId)),
+      rewindTo,
+      shown: () => shownSnapshot(get()),
+      writeUrl,
+    });
+
+    /** A loaded run is ready: it replaces the current one, with its dataset and the settings it was built with. */
+    const adoptLoad = (load: LoadState, dataset: DatasetSource | undefined, info: RunInfo) => {
+      wantedPair = { user: null, item: null };
+      const applied = new URLSearchParams(settingsToQuery(info.settings));
+      set({
+        ...freshRun(load.runId),
+        ...(dataset && { dataset, datasetLabel: info.datasetName }),
+        loading: null,
+        loadError: null,
+        loadMs: Date.now() - load.started,
+        loadNotice: load.realSettings
+          ? `The settings were the seed’s, made for its eight toy ratings; for real data this run uses ${[...applied].map(([k, v]) => `${k} ${v}`).join(', ')}. Change them in the panel.`
+          : null,
       });
-      send({ type: 'reset', runId, settings: get().settings, dataset: get().dataset });
     };
 
     return {
@@ -197,10 +284,20 @@ export function createRunStore(env: StoreEnv): RunStore {
       stepSize: 10,
       view: { layer: fromUrl.settings.layers, head: 'mean', direction: 'rates' },
       pair: null,
+      focus: 'user',
       explanation: null,
       explainError: null,
       explaining: false,
       notice: null,
+      loading: null,
+      loadError: null,
+      mappingRequest: null,
+      loadNotice: null,
+      loadMs: null,
+      ...keeping.initial,
+      ...keeping.actions,
+      ...searching.initial,
+      ...searching.actions,
 
       start() {
         env.link.listen(receive, (message) => set({ phase: 'failed', fatal: `The training engine stopped: ${message}` }));
@@ -208,7 +305,8 @@ export function createRunStore(env: StoreEnv): RunStore {
         if (fromUrl.issues.length > 0) writeUrl();
         const begin = (csv: string | undefined) => {
           set({ dataset: { kind: 'toy', csv } });
-          newRun();
+          // The run saved in this browser, unless the link asks for other settings.
+          void keeping.open(() => newRun());
         };
         if (env.loadToy) env.loadToy().then(begin, () => begin(undefined));
         else begin(undefined);
@@ -271,15 +369,43 @@ export function createRunStore(env: StoreEnv): RunStore {
         const next = { user: pair.user ?? s.pair?.user ?? 0, item: pair.item ?? s.pair?.item ?? 0 };
         if (next.user < 0 || next.user >= s.info.numUsers || next.item < 0 || next.item >= s.info.numItems) return;
         wantedPair = { user: s.info.userNames[next.user], item: s.info.itemNames[next.item] };
-        set({ pair: next });
+        const focus = pair.item === undefined ? 'user' : pair.user === undefined ? 'item' : s.focus;
+        set({ pair: next, focus });
         writeUrl();
         requestExplanation();
       },
       loadDataset(dataset, label) {
         wantedPair = { user: null, item: null };
-        set({ dataset, datasetLabel: label, pair: null });
+        set({ dataset, datasetLabel: label, pair: null, loadError: null, loadNotice: null, loadMs: null });
         writeUrl();
         newRun();
+      },
+      async loadFiles(files, mapping) {
+        const s = get();
+        const runId = ++runSeq;
+        // The seed's settings train one rating per step for 1500 epochs: no way to meet real data.
+        const realSettings = settingsToQuery(s.settings) === '';
+        const settings = realSettings ? checkSettings(REAL_DATA_SETTINGS, s.settings).settings : s.settings;
+        const names = files.map((f) => f.name);
+        set({ loading: { runId, files: names, phase: 'reading', fraction: 0, rows: 0, started: Date.now(), realSettings }, loadError: null, mappingRequest: null });
+        filesToMap = files;
+        let bytes: ArrayBuffer[];
+        try {
+          bytes = await Promise.all(files.map((f) => f.arrayBuffer()));
+        } catch (e) {
+          if (get().loading?.runId === runId) set({ loading: null, loadError: `${names.join(', ')}: the file could not be read (${(e as Error).message})` });
+          return;
+        }
+        if (get().loading?.runId !== runId) return;
+        set({ loading: { ...get().loading!, fraction: 1 } });
+        send({ type: 'load', runId, settings, files: files.map((f, k) => ({ name: f.name, bytes: bytes[k] })), mapping });
+      },
+      mapColumns(mapping) {
+        void get().loadFiles(filesToMap, mapping);
+      },
+      cancelMapping() {
+        filesToMap = [];
+        set({ mappingRequest: null });
       },
       dismissIssues() {
         set({ issues: [] });
@@ -290,37 +416,52 @@ export function createRunStore(env: StoreEnv): RunStore {
     };
 
     function receive(msg: FromWorker): void {
+      if (keeping.receive(msg) || searching.receive(msg)) return;
       const s = get();
       switch (msg.type) {
         case 'noWebGPU':
           set({ phase: 'noWebGPU', fatal: msg.message });
           return;
         case 'error':
-          if (msg.fatal) set({ phase: 'failed', fatal: msg.message, status: 'idle' });
+          if (!msg.fatal && keeping.refused(msg.runId, msg.message)) return;
+          if (!msg.fatal && msg.runId === s.loading?.runId) set({ loading: null, loadError: msg.message });
+          else if (msg.fatal) set({ phase: 'failed', fatal: msg.message, status: 'idle' });
           else if (msg.runId === s.runId) set({ runError: msg.message, status: s.info ? 'idle' : s.status, phase: 'ready' });
           return;
         case 'ready': {
-          if (msg.info.runId !== s.runId) return;
+          const load = s.loading?.runId === msg.info.runId ? s.loading : null;
+          if (msg.info.runId !== s.runId && !load && !keeping.claims(msg.info.runId)) return;
+          if (load) adoptLoad(load, msg.dataset, msg.info);
           const info = msg.info;
-          const snaps = new Map([[0, msg.snapshot]]);
+          // A restored run starts at its checkpoint's epoch, with its history.
+          const at = msg.snapshot.epoch;
+          const snaps = new Map([[at, msg.snapshot]]);
           const pair = resolvePair(info, wantedPair);
           set({
             phase: 'ready',
             adapterName: info.adapterName,
             info,
             settings: info.settings,
-            epoch: 0,
-            history: [],
+            epoch: at,
+            history: msg.metrics,
             recall0: msg.recall,
             snapshots: snaps,
-            kept: [0],
+            kept: [at],
             live: msg.snapshot,
             pair,
             view: { ...s.view, layer: Math.min(Math.max(1, s.view.layer), info.layers), head: s.view.head === 'mean' || s.view.head < info.heads ? s.view.head : 'mean' },
           });
+          if (load) writeUrl();
+          keeping.ready(info.runId);
           requestExplanation();
           return;
         }
+        case 'loading':
+          if (s.loading?.runId === msg.runId) set({ loading: { ...s.loading, phase: msg.phase, fraction: msg.fraction, rows: msg.rows } });
+          return;
+        case 'needsMapping':
+          if (s.loading?.runId === msg.runId) set({ loading: null, mappingRequest: msg.request });
+          return;
         case 'progress': {
           if (msg.runId !== s.runId) return;
           pending ??= { metrics: [], snapshots: [], live: null, epoch: 0 };
@@ -348,19 +489,9 @@ export function createRunStore(env: StoreEnv): RunStore {
           if (msg.runId !== s.runId) return;
           flush();
           set({ status: msg.status, epoch: Math.max(get().epoch, msg.epoch), notice: msg.message ?? get().notice });
-          if (msg.status === 'diverged') {
-            // The run was rewound to the last good epoch: drop what came after it.
-            const keep = (e: number) => e <= msg.epoch;
-            const st = get();
-            const snapshots = new Map([...st.snapshots].filter(([e]) => keep(e)));
-            set({
-              epoch: msg.epoch,
-              history: st.history.filter((m) => keep(m.epoch)),
-              snapshots,
-              kept: st.kept.filter(keep),
-              live: st.live && keep(st.live.epoch) ? st.live : snapshots.get(Math.max(...snapshots.keys())) ?? null,
-            });
-          }
+          // The run was rewound to the last good epoch: drop what came after it.
+          if (msg.status === 'diverged') rewindTo(msg.epoch);
+          keeping.stopped(msg.status);
           requestExplanation();
           return;
         case 'explanation': {
@@ -375,6 +506,20 @@ export function createRunStore(env: StoreEnv): RunStore {
           return;
         }
       }
+    }
+
+    /** Forgets the epochs after `epoch`, where the engine rewound the run. */
+    function rewindTo(epoch: number): void {
+      const keep = (e: number) => e <= epoch;
+      const st = get();
+      const snapshots = new Map([...st.snapshots].filter(([e]) => keep(e)));
+      set({
+        epoch,
+        history: st.history.filter((m) => keep(m.epoch)),
+        snapshots,
+        kept: st.kept.filter(keep),
+        live: st.live && keep(st.live.epoch) ? st.live : snapshots.get(Math.max(...snapshots.keys())) ?? null,
+      });
     }
 
     function flush(): void {

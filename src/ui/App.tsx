@@ -1,11 +1,15 @@
 // The page: header, transport bar, settings, the graph with its time slider, the charts and the
-// explain panel; or, without WebGPU, a plain explanation of what is missing.
+// explain panel, the search card, and data files dropped anywhere on it; or, without WebGPU, a plain explanation of
+// what is missing.
 import { lazy, Suspense, useEffect } from 'react';
+import { DropZone } from './DropZone';
 import { ExplainPanel } from './ExplainPanel';
 import { FatalMessage } from './FatalMessage';
 import { GraphCard } from './GraphCard';
 import { Header } from './Header';
 import { Notices } from './Notices';
+import { KeepNotices, RunFiles } from './RunFiles';
+import { SearchCard } from './SearchCard';
 import { SettingsPanel } from './SettingsPanel';
 import { useActions, useRun } from './StoreContext';
 import { Transport } from './Transport';
@@ -23,10 +27,15 @@ export function App() {
         <FatalMessage />
       ) : (
         <>
+          <DropZone />
           <Transport />
           <Notices />
+          <KeepNotices />
           <main className="layout">
-            <SettingsPanel />
+            <div className="side-col">
+              <SettingsPanel />
+              <RunFiles />
+            </div>
             <div className="main-col">
               <div className="top-row">
                 <GraphCard />
@@ -35,6 +44,7 @@ export function App() {
                 </Suspense>
               </div>
               <ExplainPanel />
+              <SearchCard />
             </div>
           </main>
         </>
@@ -49,11 +59,11 @@ export function App() {
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
 
-/** Space plays and pauses, the right arrow steps one epoch; not while typing in a field. */
+/** Space plays and pauses, the right arrow steps one epoch; not while typing in a field or in a dialog. */
 function useKeyboard(): void {
   const actions = useActions();
   useEffect(() => {
-    const typing = (t: EventTarget | null) => t instanceof HTMLElement && (TYPING.has(t.tagName) || t.isContentEditable);
+    const typing = (t: EventTarget | null) => t instanceof HTMLElement && (TYPING.has(t.tagName) || t.isContentEditable || t.closest('[role=dialog]') !== null);
     const down = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
       if (e.key === ' ') {

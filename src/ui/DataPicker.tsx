@@ -1,60 +1,84 @@
 // Which ratings the run trains on: the seed's toy data, or files from this computer (MovieLens
-// ratings.csv with movies.csv, MovieLens 100K u.data with u.item, or user,item,rating[,timestamp]).
-import { useRef, useState } from 'react';
-import { useActions, useRun } from './StoreContext';
+// ratings.csv with movies.csv, MovieLens 100K u.data with u.item, or any CSV of users, items and
+// ratings with its columns mapped), picked here or dropped anywhere on the page. While files load
+// the current run goes on; if they cannot be used, it stays and the reason is shown here.
+import { useRef } from 'react';
+import { ColumnMappingDialog } from './ColumnMapping';
+import { fmt } from './format';
+import { LoadProgress } from './LoadProgress';
+import { useActions, useRun, useRunShallow } from './StoreContext';
+
+export const FILE_HINT = 'ratings.csv with movies.csv (MovieLens), u.data with u.item (MovieLens 100K), or any CSV of user, item, rating[, timestamp] columns';
 
 export function DataPicker() {
   const a = useActions();
-  const label = useRun((s) => s.datasetLabel);
-  const info = useRun((s) => s.info);
-  const kind = useRun((s) => s.dataset.kind);
+  const s = useRunShallow((s) => ({
+    label: s.datasetLabel,
+    info: s.info,
+    kind: s.dataset.kind,
+    loading: s.loading,
+    error: s.loadError,
+    notice: s.loadNotice,
+    ms: s.loadMs,
+  }));
+  const mapping = useRun((s) => s.mappingRequest);
   const input = useRef<HTMLInputElement>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The next pick opens the column dialog even for a CSV whose header is known.
+  const ask = useRef(false);
 
-  const load = async (files: FileList | null) => {
-    setError(null);
-    if (!files || files.length === 0) return;
-    const list = [...files];
-    const movies = list.find((f) => /(^|[^a-z])(movies\.csv|u\.item)$/i.test(f.name));
-    const ratings = list.find((f) => f !== movies);
-    if (!ratings) {
-      setError('Choose a ratings file too (ratings.csv, u.data, or user,item,rating[,timestamp]); the movies file only adds titles and genres.');
-      return;
-    }
-    try {
-      // MovieLens 100K's u.item is latin-1.
-      const moviesText = movies ? (/u\.item$/i.test(movies.name) ? new TextDecoder('latin1').decode(await movies.arrayBuffer()) : await movies.text()) : undefined;
-      const ratingsText = await ratings.text();
-      a.loadDataset(
-        { kind: 'csv', name: ratings.name, ratings: ratingsText, movies: moviesText, moviesName: movies?.name },
-        movies ? `${ratings.name} + ${movies.name}` : ratings.name,
-      );
-    } catch (e) {
-      setError(`The file could not be read: ${(e as Error).message}`);
-    }
+  const pick = (askColumns: boolean) => {
+    ask.current = askColumns;
+    input.current?.click();
   };
 
   return (
     <div className="data-picker" data-testid="data">
       <div className="data-row">
-        <div>
-          <div className="field-name">DATA</div>
-          <div className="data-label">{label}</div>
-          {info && (
-            <div className="field-hint" data-testid="data-counts">
-              {info.numUsers.toLocaleString('en-US')} users · {info.numItems.toLocaleString('en-US')} movies · {info.ratings.user.length.toLocaleString('en-US')} ratings
-            </div>
-          )}
-        </div>
+        <div className="field-name">DATA</div>
         <div className="data-actions">
-          {kind !== 'toy' && (
+          {s.kind !== 'toy' && (
             <button className="btn small ghost" onClick={() => a.loadDataset({ kind: 'toy' }, 'Toy: the seed’s case study')}>Toy</button>
           )}
-          <button className="btn small" onClick={() => input.current?.click()} title="Choose ratings.csv with movies.csv (MovieLens), u.data with u.item (MovieLens 100K), or a user,item,rating[,timestamp] CSV">Load data…</button>
+          <button className="btn small" data-testid="load-data" disabled={s.loading !== null} onClick={() => pick(false)} title={`Choose ${FILE_HINT}. You can also drop them on the page.`}>
+            Load data…
+          </button>
         </div>
       </div>
-      <input ref={input} type="file" accept=".csv,text/csv,.data,.item" multiple hidden onChange={(e) => void load(e.target.files)} />
-      {error && <div className="field-issue">{error}</div>}
+      <div className="data-label" data-testid="data-label">{s.label}</div>
+      {s.info && (
+        <div className="field-hint" data-testid="data-counts">
+          {fmt.int(s.info.numUsers)} users · {fmt.int(s.info.numItems)} movies · {fmt.int(s.info.ratings.user.length)} ratings
+          {s.ms !== null && (
+            <span data-testid="load-time" data-ms={s.ms}> · loaded in {(s.ms / 1000).toFixed(1)} s</span>
+          )}
+        </div>
+      )}
+      <button className="link-btn" data-testid="load-mapped" disabled={s.loading !== null} onClick={() => pick(true)}>
+        Choose a CSV’s columns myself…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".csv,text/csv,.data,.item,.base,.test,.txt"
+        multiple
+        hidden
+        data-testid="data-input"
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          // Cleared so that picking the same file again (after fixing it) loads it again.
+          e.target.value = '';
+          if (files.length > 0) void a.loadFiles(files, ask.current ? 'ask' : undefined);
+        }}
+      />
+      {s.loading && <LoadProgress load={s.loading} />}
+      {s.error && (
+        <div className="load-error" role="alert" data-testid="load-error">
+          <strong>Not loaded.</strong> {s.error}
+          <div className="load-error-keep">The run and its data are unchanged.</div>
+        </div>
+      )}
+      {s.notice && <div className="load-notice" role="status" data-testid="load-notice">{s.notice}</div>}
+      {mapping && <ColumnMappingDialog request={mapping} onLoad={a.mapColumns} onCancel={a.cancelMapping} />}
     </div>
   );
 }

@@ -3,14 +3,16 @@
 // Every GPU job runs through one queue, so an explanation never interleaves with a chunk.
 import { createGpu, NoWebGPUError, type Gpu } from '../gpu/device';
 import { createKernels, type Kernels } from '../gpu/kernels';
-import { parseMovies, parseRatingsCsv } from '../graph/csv';
-import { looksLikeU100kData, parseU100kData, parseU100kItems } from '../graph/movielens100k';
-import { TOY_CSV } from '../graph/toy';
-import type { Ratings } from '../graph/types';
-import { DivergedError, Trainer, type EpochMetrics, type Snapshot } from '../train/trainer';
+import { predictionChecks, pygScript, SCRIPT_NAME, weightsFileName, type RatedPairs } from '../model/pygScript';
+import { serializeWeights } from '../model/weightsFile';
+import { DivergedError, Trainer, type Checkpoint, type EpochMetrics, type Snapshot } from '../train/trainer';
+import { loadRatings, recogniseFiles } from './datasetLoader';
 import { explainPair } from './explainer';
+import { Searcher } from './searcher';
 import { keeps, keepStride } from './keep';
-import type { DatasetSource, FromWorker, RunInfo, SnapshotData, Speed, ToWorker } from './protocol';
+import type { DatasetSource, FromWorker, LoadPhase, RunInfo, SnapshotData, Speed, ToWorker } from './protocol';
+import { DeviceLosses, LOSS_LIMIT, lostWithin, rebuildRun, trainerLike } from './recovery';
+import { weightsForRun } from './weightsImport';
 
 /** Epochs per train() call at full speed at most: one chunk of the engine, one readback. */
 const CALL_EPOCHS = 64;
@@ -21,17 +23,16 @@ const CALL_EPOCHS = 64;
  */
 const CALL_TARGET_MS = 300;
 
+/** A load's progress reaches the page at most this often within a phase: a large file reports thousands of times. */
+const PROGRESS_MS = 50;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function loadRatings(source: DatasetSource): { ratings: Ratings; name: string } {
-  if (source.kind === 'toy') return { ratings: parseRatingsCsv(source.csv ?? TOY_CSV, 'toy.csv'), name: 'the seed’s toy data' };
-  const moviesName = source.moviesName ?? 'movies.csv';
-  if (source.name === 'u.data' || looksLikeU100kData(source.ratings)) {
-    const items = source.movies ? parseU100kItems(source.movies, moviesName) : undefined;
-    return { ratings: parseU100kData(source.ratings, source.name, items), name: source.name };
-  }
-  const movies = source.movies ? parseMovies(source.movies, moviesName) : undefined;
-  return { ratings: parseRatingsCsv(source.ratings, source.name, movies), name: source.name };
+/** A new trainer's first look at the data: Recall@K, the snapshot and the weights of epoch 0. */
+interface FirstLook {
+  recall: number;
+  snapshot: Snapshot;
+  weights: Float32Array;
 }
 
 export class EngineHost {
@@ -39,12 +40,22 @@ export class EngineHost {
   private kernels: Kernels | null = null;
   private trainer: Trainer | null = null;
   private runId = -1;
+  /** The last run the page asked for (a reset or a load); a load overtaken by a later one is dropped. */
+  private requested = -1;
   private stride = 1;
   private readonly snapshots = new Map<number, Snapshot>();
+  /** The last epoch's snapshot, kept or not: the page explains the live epoch too. */
+  private latest: Snapshot | null = null;
   /** Weights at some kept epochs (where a train() call ended), for counterfactuals in the past. */
   private readonly weights = new Map<number, Float32Array>();
   /** The last weight readback still in flight. */
   private weightsPending: Promise<void> = Promise.resolve();
+  /** The run's state at its last kept epoch (in CPU memory): where it goes on if the GPU device is lost. */
+  private lastKept: Checkpoint | null = null;
+  /** KNN-MIPS against the exact search, on demand (the Search card). */
+  private readonly searcher = new Searcher();
+  /** The current run's data, as the page names it. */
+  private datasetName = '';
   /** The last epoch whose metrics the page has. */
   private posted = 0;
   private jobs: Promise<unknown> = Promise.resolve();
@@ -54,14 +65,24 @@ export class EngineHost {
   private speed: Speed = 'max';
   private looping = false;
 
-  constructor(private readonly post: (message: FromWorker) => void) {}
+  /** `openDevice`: how a GPU device is had, the first time and after one is lost; `losses`: when to stop trying. */
+  constructor(
+    private readonly post: (message: FromWorker) => void,
+    private readonly openDevice: () => Promise<Gpu> = createGpu,
+    private readonly losses = new DeviceLosses(),
+  ) {}
 
   handle(msg: ToWorker): void {
     switch (msg.type) {
       case 'reset':
         this.target = null;
         this.runId = msg.runId;
-        void this.enqueue(() => this.reset(msg.runId, msg.settings, msg.dataset));
+        this.requested = msg.runId;
+        void this.enqueue(() => this.reset(msg.runId, msg.settings, msg.dataset, msg.resume));
+        return;
+      case 'load':
+        this.requested = msg.runId;
+        void this.enqueue(() => this.load(msg));
         return;
       case 'play':
         if (msg.runId !== this.runId) return;
@@ -87,6 +108,18 @@ export class EngineHost {
       case 'explain':
         void this.enqueue(() => this.explain(msg));
         return;
+      case 'checkpoint':
+        void this.enqueue(() => this.checkpoint(msg));
+        return;
+      case 'export':
+        void this.enqueue(() => this.exportFile(msg));
+        return;
+      case 'importWeights':
+        void this.enqueue(() => this.importWeights(msg));
+        return;
+      case 'search':
+        void this.enqueue(() => this.search(msg));
+        return;
     }
   }
 
@@ -97,50 +130,123 @@ export class EngineHost {
     return next;
   }
 
-  private async reset(runId: number, settings: RunInfo['settings'], dataset: DatasetSource): Promise<void> {
+  /** A run the page has already let go of the old one for (new settings, the toy, data loaded before). */
+  private async reset(runId: number, settings: RunInfo['settings'], dataset: DatasetSource, resume?: Checkpoint): Promise<void> {
     if (runId !== this.runId) return;
-    this.trainer?.destroy();
-    this.trainer = null;
-    this.snapshots.clear();
-    this.weights.clear();
-    this.posted = 0;
-    try {
-      if (!this.gpu) {
-        this.gpu = await createGpu();
-        this.kernels = await createKernels(this.gpu.device);
-        const lostRun = () => this.runId;
-        void this.gpu.device.lost.then((info) => {
-          if (info.reason !== 'destroyed') this.post({ type: 'error', runId: lostRun(), message: `The GPU device was lost (${info.message || info.reason}). Reload the page to start again.`, fatal: true });
-        });
-      }
-    } catch (e) {
-      if (e instanceof NoWebGPUError) this.post({ type: 'noWebGPU', message: e.message });
-      else this.post({ type: 'error', runId, message: `WebGPU could not start: ${(e as Error).message}`, fatal: true });
-      return;
-    }
+    // Free the old run's GPU memory before the new one takes its own.
+    this.dropRun();
+    if (!(await this.openGpu(runId))) return;
+    let trainer: Trainer | null = null;
     try {
       const { ratings, name } = loadRatings(dataset);
-      const trainer = Trainer.create(this.gpu, this.kernels!, ratings, settings);
-      this.trainer = trainer;
-      const recall = await trainer.evaluate();
-      const first = await trainer.snapshot();
-      this.snapshots.set(0, first);
-      this.weights.set(0, await trainer.readParams());
-      const info = this.describe(trainer, runId, name);
-      this.stride = info.keepEvery;
-      this.post({ type: 'ready', info, metrics: [], snapshot: toData(first), recall });
+      trainer = Trainer.create(this.gpu!, this.kernels!, ratings, settings);
+      if (resume) resumeFrom(trainer, resume);
+      const look = await firstLook(trainer);
+      if (runId === this.runId) this.install(runId, trainer, name, look);
+      else trainer.destroy();
     } catch (e) {
-      this.trainer?.destroy();
-      this.trainer = null;
-      this.post({ type: 'error', runId, message: (e as Error).message, fatal: false });
+      trainer?.destroy();
+      if (runId === this.runId) this.post({ type: 'error', runId, message: (e as Error).message, fatal: false });
     }
+  }
+
+  /**
+   * A run from the user's files: parsed, built and evaluated beside the current run, which it
+   * replaces only once ready. Whatever fails on the way (the files, the GPU's limits, the
+   * settings) leaves the current run as it was and is reported under the load's runId.
+   */
+  private async load(msg: Extract<ToWorker, { type: 'load' }>): Promise<void> {
+    const { runId } = msg;
+    const superseded = () => runId !== this.requested;
+    if (superseded() || !(await this.openGpu(runId))) return;
+    const progress = this.progressOf(runId);
+    // Messages from the parsers name the file; later ones (too large, nothing left) get the files' names here.
+    let where = '';
+    let trainer: Trainer | null = null;
+    try {
+      const found = recogniseFiles(msg.files, msg.mapping);
+      if ('ask' in found) {
+        this.post({ type: 'needsMapping', runId, request: found.ask });
+        return;
+      }
+      progress('parsing', 0, 0);
+      const { ratings, name } = loadRatings(found.source, (fraction, rows) => progress('parsing', fraction, rows));
+      where = `${name}: `;
+      if (superseded()) return;
+      progress('building', 0, ratings.user.length);
+      trainer = Trainer.create(this.gpu!, this.kernels!, ratings, msg.settings);
+      progress('evaluating', 0, ratings.user.length);
+      const look = await firstLook(trainer);
+      if (superseded()) trainer.destroy();
+      else this.install(runId, trainer, name, look, found.source);
+    } catch (e) {
+      trainer?.destroy();
+      if (!superseded()) this.post({ type: 'error', runId, message: `${where}${(e as Error).message}`, fatal: false });
+    }
+  }
+
+  /** Opens the GPU and compiles the kernels the first time; false (and the page told why) when there is none. */
+  private async openGpu(runId: number): Promise<boolean> {
+    if (this.gpu) return true;
+    try {
+      const gpu = await this.openDevice();
+      this.gpu = gpu;
+      this.kernels = await createKernels(gpu.device);
+      void gpu.device.lost.then((info) => this.deviceLost(gpu, info));
+      return true;
+    } catch (e) {
+      this.gpu = null;
+      if (e instanceof NoWebGPUError) this.post({ type: 'noWebGPU', message: e.message });
+      else this.post({ type: 'error', runId, message: `WebGPU could not start: ${(e as Error).message}`, fatal: true });
+      return false;
+    }
+  }
+
+  /** Ends the current run: its trainer, snapshots and kept weights. */
+  private dropRun(): void {
+    this.trainer?.destroy();
+    this.trainer = null;
+    this.searcher.drop();
+    this.snapshots.clear();
+    this.latest = null;
+    this.weights.clear();
+    this.posted = 0;
+    this.lastKept = null;
+  }
+
+  /** Makes a built and evaluated trainer the run, in place of the current one, and tells the page. */
+  private install(runId: number, trainer: Trainer, name: string, look: FirstLook, dataset?: DatasetSource): void {
+    this.dropRun();
+    this.trainer = trainer;
+    this.runId = runId;
+    this.target = null;
+    this.datasetName = name;
+    // A resumed run starts at its checkpoint's epoch, with its history.
+    this.snapshots.set(trainer.epoch, look.snapshot);
+    this.weights.set(trainer.epoch, look.weights);
+    this.posted = trainer.epoch;
+    const info = this.describe(trainer, runId, name);
+    this.stride = info.keepEvery;
+    this.keepWeights(runId);
+    this.post({ type: 'ready', info, metrics: [...trainer.history], snapshot: toData(look.snapshot), recall: look.recall, dataset });
+  }
+
+  /** Posts a load's progress: each phase's start and end, and at most every PROGRESS_MS between. */
+  private progressOf(runId: number): (phase: LoadPhase, fraction: number, rows: number) => void {
+    let phaseNow: LoadPhase | null = null;
+    let last = 0;
+    return (phase, fraction, rows) => {
+      const now = performance.now();
+      if (phase === phaseNow && fraction < 1 && now - last < PROGRESS_MS) return;
+      phaseNow = phase;
+      last = now;
+      this.post({ type: 'loading', runId, phase, fraction, rows });
+    };
   }
 
   private describe(trainer: Trainer, runId: number, datasetName: string): RunInfo {
     const { data, shape, settings, evaluator } = trainer;
     const g = evaluator.graph;
-    const isTrain = new Uint8Array(data.ratings.user.length);
-    for (const r of data.split.train) isTrain[r] = 1;
     const k = evaluator.k;
     const notes: string[] = [];
     if (settings.k > data.numItems) notes.push(`K is ${settings.k} but the catalogue has ${data.numItems} movies; the run ranks with K = ${k}.`);
@@ -158,7 +264,7 @@ export class EngineHost {
       itemNames: data.ratings.itemNames,
       numUsers: data.numUsers,
       numItems: data.numItems,
-      ratings: { user: data.ratings.user, item: data.ratings.item, rating: data.ratings.rating, train: isTrain },
+      ratings: ratedPairs(trainer),
       graph: { edgeSrc: g.edgeSrc, edgeDst: g.edgeDst },
       layers: shape.layers,
       heads: shape.heads,
@@ -176,6 +282,7 @@ export class EngineHost {
     if (this.looping) return;
     this.looping = true;
     const runId = this.runId;
+    const device = this.gpu?.device;
     this.post({ type: 'status', runId, status: this.mode });
     let stopped: 'idle' | 'done' | 'diverged' = 'idle';
     let message: string | undefined;
@@ -199,14 +306,19 @@ export class EngineHost {
         stopped = 'diverged';
         message = `Training diverged at epoch ${e.epoch}: the loss is no longer a finite number (try a smaller LR). Paused at epoch ${e.epoch - 1}, the last good one.`;
         await this.enqueue(() => this.afterDivergence(runId));
-      } else {
+      } else if (!(device && (await lostWithin(device)))) {
+        // A lost device's failed chunk is no error of the run: deviceLost rebuilds it.
         this.post({ type: 'error', runId, message: (e as Error).message, fatal: false });
       }
     } finally {
       this.looping = false;
     }
-    if (runId !== this.runId || !this.trainer) return;
-    if (runId !== this.runId || !this.trainer) return;
+    // A play or step of a newer run (a load ended this one) that came while this round wound down starts its own.
+    if (runId !== this.runId) {
+      if (this.target !== null) void this.loop();
+      return;
+    }
+    if (!this.trainer) return;
     if (stopped !== 'diverged' && this.trainer.epoch >= this.trainer.settings.epochs) stopped = 'done';
     // A step that ended the round leaves nothing to wait for.
     if (this.mode === 'stepping' && this.target !== null && this.trainer.epoch >= this.target) this.target = null;
@@ -229,27 +341,166 @@ export class EngineHost {
   }
 
   /**
-   * Keeps the current weights when the current epoch is a kept one, for counterfactuals in the past.
-   * Not awaited: the copy is queued before the next chunk's work, so it holds this epoch's weights,
-   * and its readback completes alongside that chunk instead of adding a wait of its own.
+   * Keeps a checkpoint of the current epoch when it is a kept one (or the run has none yet): its
+   * weights serve counterfactuals in the past, and the latest is where the run goes on if the GPU
+   * device is lost. Not awaited: the copies are queued before the next chunk's work, so they hold
+   * this epoch's state, and their readback completes alongside that chunk instead of adding a wait.
    */
   private keepWeights(runId: number): void {
     const trainer = this.trainer;
-    if (!trainer || runId !== this.runId || this.weights.has(trainer.epoch)) return;
+    if (!trainer || runId !== this.runId) return;
     const epoch = trainer.epoch;
-    if (!keeps(this.stride, trainer.settings.epochs)(epoch)) return;
-    this.weightsPending = trainer.readParams().then(
-      (w) => {
-        if (runId === this.runId) this.weights.set(epoch, w);
+    if (this.lastKept !== null && (this.weights.has(epoch) || !keeps(this.stride, trainer.settings.epochs)(epoch))) return;
+    this.weightsPending = trainer.checkpoint().then(
+      (c) => {
+        if (runId !== this.runId) return;
+        this.weights.set(epoch, c.params);
+        this.lastKept = c;
       },
       () => undefined,
     );
+  }
+
+  /** The GPU device is gone: unless that happens too often, the run goes on from its last kept epoch on a new one. */
+  private deviceLost(gpu: Gpu, info: GPUDeviceLostInfo): void {
+    if (info.reason === 'destroyed' || gpu !== this.gpu) return;
+    const why = info.message || info.reason;
+    this.gpu = null;
+    this.kernels = null;
+    this.target = null;
+    if (!this.losses.record()) {
+      this.post({ type: 'error', runId: this.runId, message: `The GPU device was lost ${LOSS_LIMIT} times within a minute (last: ${why}). Reload the page to start again.`, fatal: true });
+      return;
+    }
+    void this.enqueue(() => this.recover(why));
+  }
+
+  /** Rebuilds the run on a new device at its last kept epoch, and tells the page. */
+  private async recover(why: string): Promise<void> {
+    const lost = this.trainer;
+    const runId = this.runId;
+    await this.weightsPending;
+    const kept = this.lastKept;
+    // Without a run there is nothing to restore: the next one opens a new device.
+    if (!lost || !kept || !(await this.openGpu(runId))) return;
+    try {
+      const trainer = rebuildRun(this.gpu!, this.kernels!, lost, kept);
+      lost.destroy();
+      this.trainer = trainer;
+      for (const e of [...this.snapshots.keys()]) if (e > kept.epoch) this.snapshots.delete(e);
+      for (const e of [...this.weights.keys()]) if (e > kept.epoch) this.weights.delete(e);
+      this.posted = kept.epoch;
+      const snapshot = await trainer.snapshot();
+      this.snapshots.set(snapshot.epoch, snapshot);
+      this.latest = snapshot;
+      const message = `The GPU device was lost (${why}); restored epoch ${kept.epoch} on a new device. Press play to go on.`;
+      this.post({ type: 'recovered', runId, epoch: kept.epoch, snapshot: toData(snapshot), message });
+    } catch (e) {
+      this.post({ type: 'error', runId, message: `The GPU device was lost (${why}) and the run could not be rebuilt on a new one: ${(e as Error).message}. Reload the page to start again.`, fatal: true });
+    }
+  }
+
+  /** The run as it stands, for the page to save. */
+  private async checkpoint(msg: Extract<ToWorker, { type: 'checkpoint' }>): Promise<void> {
+    const { requestId, runId } = msg;
+    const trainer = this.trainer;
+    if (!trainer || runId !== this.runId) {
+      this.post({ type: 'checkpoint', requestId, runId, checkpoint: null, error: 'the run has changed' });
+      return;
+    }
+    try {
+      this.post({ type: 'checkpoint', requestId, runId, checkpoint: await trainer.checkpoint() });
+    } catch (e) {
+      this.post({ type: 'checkpoint', requestId, runId, checkpoint: null, error: (e as Error).message });
+    }
+  }
+
+  /** The current weights (PyG-named JSON), or the PyG script of the current epoch. */
+  private async exportFile(msg: Extract<ToWorker, { type: 'export' }>): Promise<void> {
+    const { requestId, runId, what } = msg;
+    const reply = (fileName: string, text: string | null, error?: string) => this.post({ type: 'exported', requestId, runId, what, fileName, text, error });
+    const trainer = this.trainer;
+    if (!trainer || runId !== this.runId) {
+      reply('', null, 'the run has changed');
+      return;
+    }
+    try {
+      if (what === 'weights') {
+        reply(weightsFileName(trainer.epoch), serializeWeights(trainer.shape, await trainer.readParams()));
+        return;
+      }
+      // The check pairs' scores come from the current weights' embeddings.
+      await trainer.evaluate();
+      const snap = await trainer.snapshot();
+      const ratings = ratedPairs(trainer);
+      const { data } = trainer;
+      reply(
+        SCRIPT_NAME,
+        pygScript({
+          settings: trainer.settings,
+          shape: trainer.shape,
+          datasetName: this.datasetName,
+          epoch: trainer.epoch,
+          userNames: data.ratings.userNames,
+          itemNames: data.ratings.itemNames,
+          features: data.features,
+          ratings,
+          checks: predictionChecks(ratings, snap.user, snap.item, snap.channels),
+        }),
+      );
+    } catch (e) {
+      reply('', null, (e as Error).message);
+    }
+  }
+
+  /**
+   * A run from a weights file, built beside the current one (same data and settings) and put in
+   * its place once ready; a file that does not fit leaves the current run as it was.
+   */
+  private async importWeights(msg: Extract<ToWorker, { type: 'importWeights' }>): Promise<void> {
+    const current = this.trainer;
+    if (!current || msg.fromRunId !== this.runId) {
+      this.post({ type: 'error', runId: msg.runId, message: 'the run changed before the weights were read', fatal: false });
+      return;
+    }
+    let trainer: Trainer | null = null;
+    try {
+      const weights = weightsForRun(msg.text, msg.fileName, current.shape);
+      trainer = trainerLike(this.gpu!, this.kernels!, current, weights);
+      const look = await firstLook(trainer);
+      this.install(msg.runId, trainer, this.datasetName, look);
+    } catch (e) {
+      trainer?.destroy();
+      this.post({ type: 'error', runId: msg.runId, message: (e as Error).message, fatal: false });
+    }
+  }
+
+  /** KNN-MIPS beside the exact top-K on the current epoch's embeddings; between chunks, like every GPU job. */
+  private async search(msg: Extract<ToWorker, { type: 'search' }>): Promise<void> {
+    const { requestId, runId } = msg;
+    const trainer = this.trainer;
+    if (!trainer || runId !== this.runId) {
+      this.post({ type: 'searched', requestId, runId, report: null, error: 'the run has changed' });
+      return;
+    }
+    try {
+      // A kept epoch's snapshot is at hand; otherwise the evaluation gives the current embeddings.
+      let snapshot = this.snapshots.get(trainer.epoch);
+      if (!snapshot) {
+        await trainer.evaluate();
+        snapshot = await trainer.snapshot();
+      }
+      this.post({ type: 'searched', requestId, runId, report: await this.searcher.run(trainer, snapshot, msg.settings) });
+    } catch (e) {
+      this.post({ type: 'searched', requestId, runId, report: null, error: (e as Error).message });
+    }
   }
 
   private publish(runId: number, metrics: EpochMetrics[], snapshots: Snapshot[], kept: (e: number) => boolean): void {
     const keptOnes = snapshots.filter((s) => kept(s.epoch));
     for (const s of keptOnes) this.snapshots.set(s.epoch, s);
     const last = snapshots[snapshots.length - 1];
+    if (last) this.latest = last;
     const live = last && !kept(last.epoch) ? toData(last) : undefined;
     if (metrics.length > 0) this.posted = metrics[metrics.length - 1].epoch;
     this.post({
@@ -283,7 +534,8 @@ export class EngineHost {
       reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation: null, error: 'the run has changed' });
       return;
     }
-    const snapshot = this.snapshots.get(msg.epoch) ?? this.snapshots.get(nearestAtOrBefore(this.snapshots, msg.epoch) ?? -1);
+    const live = this.latest?.epoch === msg.epoch ? this.latest : undefined;
+    const snapshot = live ?? this.snapshots.get(msg.epoch) ?? this.snapshots.get(nearestAtOrBefore(this.snapshots, msg.epoch) ?? -1);
     if (!snapshot) {
       reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation: null, error: `no snapshot of epoch ${msg.epoch}` });
       return;
@@ -307,6 +559,29 @@ export class EngineHost {
       reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation: null, error: (e as Error).message });
     }
   }
+}
+
+/** Puts a saved run's checkpoint in a new trainer of its data and settings. */
+function resumeFrom(trainer: Trainer, checkpoint: Checkpoint): void {
+  try {
+    trainer.restore(checkpoint);
+  } catch (e) {
+    throw new Error(`its checkpoint does not fit this data and these settings (${(e as Error).message})`);
+  }
+}
+
+/** Every rating of the run (users and items as indices) and whether it trains. */
+function ratedPairs(trainer: Trainer): RatedPairs {
+  const { ratings, split } = trainer.data;
+  const train = new Uint8Array(ratings.user.length);
+  for (const r of split.train) train[r] = 1;
+  return { user: ratings.user, item: ratings.item, rating: ratings.rating, train };
+}
+
+async function firstLook(trainer: Trainer): Promise<FirstLook> {
+  const recall = await trainer.evaluate();
+  const snapshot = await trainer.snapshot();
+  return { recall, snapshot, weights: await trainer.readParams() };
 }
 
 function nearestAtOrBefore(map: Map<number, unknown>, epoch: number): number | null {

@@ -4,28 +4,73 @@
 import type { RunSettings } from '../train/settings';
 import type { Explanation } from '../explain/explain';
 import type { HeadChoice } from '../explain/attention';
-import type { EpochMetrics } from '../train/trainer';
+import type { Checkpoint, EpochMetrics } from '../train/trainer';
+import type { ColumnMapping } from '../graph/csv';
+import type { SearchSettings } from '../search/settings';
 
 /** Where the ratings come from. The page fetches files itself and hands the worker their text. */
 export type DatasetSource =
   | { kind: 'toy'; csv?: string }
-  /** A ratings file (MovieLens ratings.csv, u.data, or user,item,rating[,timestamp]) and its movies file (movies.csv or u.item) for titles and genres. */
-  | { kind: 'csv'; name: string; ratings: string; movies?: string; moviesName?: string };
+  /**
+   * A ratings file (MovieLens ratings.csv, u.data, or user,item,rating[,timestamp]) and its movies file
+   * (movies.csv or u.item) for titles and genres, as decoded text; `mapping` names the columns of any
+   * other CSV.
+   */
+  | { kind: 'csv'; name: string; ratings: string; movies?: string; moviesName?: string; mapping?: ColumnMapping };
+
+/** A file the user picked or dropped, as bytes: the worker decodes it (u.item is latin-1). */
+export interface DataFile {
+  name: string;
+  bytes: ArrayBuffer;
+}
+
+/** The steps of loading files, in order: the page reads them, the worker parses, builds the run and evaluates it once. */
+export type LoadPhase = 'reading' | 'parsing' | 'building' | 'evaluating';
+export const LOAD_PHASES: readonly LoadPhase[] = ['reading', 'parsing', 'building', 'evaluating'];
+
+/** A CSV whose columns the page must ask about: its header, its first rows, and a first guess. */
+export interface MappingRequest {
+  file: string;
+  /** 'asked': the user wanted to choose; 'unknown': the header names columns the parser does not know. */
+  reason: 'asked' | 'unknown';
+  columns: string[];
+  rows: string[][];
+  guess: { user: string | null; item: string | null; rating: string | null; time: string | null };
+}
 
 /** Speeds of play: epochs per second, or as fast as the GPU goes. */
 export type Speed = 1 | 5 | 20 | 60 | 'max';
 export const SPEEDS: readonly Speed[] = [1, 5, 20, 60, 'max'];
 
 export type ToWorker =
-  /** Builds a fresh run (a new Trainer from the seed); the first one also opens the GPU. */
-  | { type: 'reset'; runId: number; settings: RunSettings; dataset: DatasetSource }
+  /**
+   * Builds a fresh run (a new Trainer from the seed); the first one also opens the GPU. With
+   * `resume` (a saved run's checkpoint) the run goes on from there as if it had never stopped.
+   */
+  | { type: 'reset'; runId: number; settings: RunSettings; dataset: DatasetSource; resume?: Checkpoint }
+  /**
+   * Builds a run from files. The current run goes on until the new one is ready, and stays when
+   * the files cannot be used. `mapping`: the columns of a generic CSV, or 'ask' to show them first.
+   */
+  | { type: 'load'; runId: number; settings: RunSettings; files: DataFile[]; mapping?: ColumnMapping | 'ask' }
   | { type: 'play'; runId: number; speed: Speed }
   | { type: 'speed'; speed: Speed }
   | { type: 'pause' }
   /** Trains `epochs` more epochs at full speed (clipped to the run's end), then stops. */
   | { type: 'step'; runId: number; epochs: number }
   /** `brief`: at most a few counterfactual forward passes (while training runs at full speed). */
-  | { type: 'explain'; requestId: number; runId: number; epoch: number; user: number; item: number; head: HeadChoice; brief?: boolean };
+  | { type: 'explain'; requestId: number; runId: number; epoch: number; user: number; item: number; head: HeadChoice; brief?: boolean }
+  /** The run as it stands (between chunks), to save it. */
+  | { type: 'checkpoint'; requestId: number; runId: number }
+  /** The current weights as PyG-named JSON, or the PyG script of the current epoch. */
+  | { type: 'export'; requestId: number; runId: number; what: 'weights' | 'script' }
+  /**
+   * A run of the same data and settings starting from a weights file (PyG-named JSON), as `runId`.
+   * The run `fromRunId` goes on until the new one is ready, and stays when the file does not fit.
+   */
+  | { type: 'importWeights'; runId: number; fromRunId: number; fileName: string; text: string }
+  /** KNN-MIPS beside the exact top-K on the current epoch's embeddings (queued between chunks). */
+  | { type: 'search'; requestId: number; runId: number; settings: SearchSettings };
 
 /** The run's fixed facts, sent once per reset. */
 export interface RunInfo {
@@ -54,6 +99,21 @@ export interface RunInfo {
   notes: string[];
 }
 
+/** KNN-MIPS against the exact top-K for every user at one epoch: src/search/compare.ts's figures. */
+export interface SearchReport {
+  epoch: number;
+  settings: SearchSettings;
+  k: number;
+  numUsers: number;
+  numItems: number;
+  /** Mean over users of the share of their exact top-K that KNN-MIPS lists. */
+  recall: number;
+  knnMs: number;
+  exactMs: number;
+  /** The item graph's build; 0 when the graph of this epoch and E was built for an earlier search. */
+  buildMs: number;
+}
+
 /** What the page draws for one epoch: the engine's Snapshot, as is. */
 export interface SnapshotData {
   epoch: number;
@@ -77,10 +137,20 @@ export interface ExplanationData extends Explanation {
 
 export type FromWorker =
   | { type: 'noWebGPU'; message: string }
-  | { type: 'ready'; info: RunInfo; metrics: EpochMetrics[]; snapshot: SnapshotData; recall: number }
+  /** `dataset`: for a run built from files, what they held (decoded), for the runs that follow. */
+  | { type: 'ready'; info: RunInfo; metrics: EpochMetrics[]; snapshot: SnapshotData; recall: number; dataset?: DatasetSource }
+  /** How far a load has come: `fraction` of the phase, and the ratings parsed so far. */
+  | { type: 'loading'; runId: number; phase: LoadPhase; fraction: number; rows: number }
+  /** A load that waits for the user to say which columns hold what. */
+  | { type: 'needsMapping'; runId: number; request: MappingRequest }
   /** Metrics of newly trained epochs, the snapshots kept among them, and (when the last epoch is not kept) its snapshot as `live`. */
   | { type: 'progress'; runId: number; metrics: EpochMetrics[]; snapshots: SnapshotData[]; live?: SnapshotData; epoch: number }
   | { type: 'stopped'; runId: number; epoch: number; status: Exclude<RunStatus, 'playing' | 'stepping'>; message?: string }
   | { type: 'status'; runId: number; status: RunStatus }
   | { type: 'explanation'; requestId: number; runId: number; explanation: ExplanationData | null; error?: string }
-  | { type: 'error'; runId: number; message: string; fatal: boolean };
+  | { type: 'error'; runId: number; message: string; fatal: boolean }
+  | { type: 'checkpoint'; requestId: number; runId: number; checkpoint: Checkpoint | null; error?: string }
+  | { type: 'exported'; requestId: number; runId: number; what: 'weights' | 'script'; fileName: string; text: string | null; error?: string }
+  | { type: 'searched'; requestId: number; runId: number; report: SearchReport | null; error?: string }
+  /** The GPU device was lost and the run rebuilt on a new one at `epoch`, its last kept epoch; `message` says so. */
+  | { type: 'recovered'; runId: number; epoch: number; snapshot: SnapshotData; message: string };

@@ -2,31 +2,8 @@
 // protocol as the page drives it: a run, steps, play to the end, explanations at the current and
 // an earlier epoch, and the guarantee that explaining never changes the run.
 import { describe, expect, it } from 'vitest';
-import { EngineHost } from '../../src/worker/host';
-import type { FromWorker, ToWorker } from '../../src/worker/protocol';
 import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
-
-type Msg<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
-
-function harness() {
-  const inbox: FromWorker[] = [];
-  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  const host = new EngineHost((m) => {
-    inbox.push(m);
-    for (const w of [...waiters]) {
-      if (w.test(m)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  });
-  const next = <T extends FromWorker['type']>(type: T, where: (m: Msg<T>) => boolean = () => true) =>
-    new Promise<Msg<T>>((resolve) => {
-      waiters.push({ test: (m) => m.type === type && where(m as Msg<T>), resolve: resolve as (m: FromWorker) => void });
-    });
-  const send = (m: ToWorker) => host.handle(m);
-  return { inbox, next, send };
-}
+import { hostHarness as harness, type Msg } from '../helpers/engineHost';
 
 const settings = (patch: Partial<RunSettings>): RunSettings => ({ ...SEED_SETTINGS, ...patch });
 

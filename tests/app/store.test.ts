@@ -164,3 +164,104 @@ describe('the run store', () => {
     expect(b.store.getState().pair).toEqual({ user: 0, item: 2 });
   });
 });
+
+describe('the run store loading files', () => {
+  const fileOf = (name: string, text: string) => ({ name, arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer });
+  const RATINGS = 'userId,movieId,rating\n1,10,4\n';
+  const MOVIES = 'movieId,title\n10,Heat\n';
+  const lastLoad = (sent: ToWorker[]) => lastSent(sent, 'load') as Extract<ToWorker, { type: 'load' }>;
+
+  it('keeps the run, its label and charts while files load and when they fail, and says why next to the picker', async () => {
+    const { store, sent, deliver } = setup();
+    const runId = ready(store, deliver);
+    deliver({ type: 'progress', runId, metrics: metrics(1, 3), snapshots: [snap(1)], epoch: 3 });
+    const before = store.getState();
+
+    await store.getState().loadFiles([fileOf('ratings.csv', RATINGS), fileOf('movies.csv', MOVIES)]);
+    const load = lastLoad(sent);
+    expect(load.runId).toBeGreaterThan(runId);
+    expect(load.files.map((f) => [f.name, new TextDecoder().decode(f.bytes)])).toEqual([['ratings.csv', RATINGS], ['movies.csv', MOVIES]]);
+    // The settings were the seed's: the load asks for the real-data ones.
+    expect(load.settings).toMatchObject({ batchSize: 'full', k: 20, negRatio: 4, lr: 0.02, epochs: 100, split: 0.8 });
+    expect(store.getState().loading).toMatchObject({ runId: load.runId, files: ['ratings.csv', 'movies.csv'], phase: 'reading', fraction: 1, realSettings: true });
+
+    deliver({ type: 'loading', runId: load.runId, phase: 'parsing', fraction: 0.5, rows: 1234 });
+    deliver({ type: 'loading', runId: load.runId + 7, phase: 'evaluating', fraction: 0, rows: 0 });
+    expect(store.getState().loading).toMatchObject({ phase: 'parsing', fraction: 0.5, rows: 1234 });
+
+    deliver({ type: 'error', runId: load.runId, message: 'ratings.csv, line 2: rating "x" is not a number', fatal: false });
+    const s = store.getState();
+    expect(s.loadError).toBe('ratings.csv, line 2: rating "x" is not a number');
+    expect(s.loading).toBeNull();
+    expect(s.runError).toBeNull();
+    for (const key of ['runId', 'info', 'history', 'snapshots', 'live', 'epoch', 'settings', 'dataset', 'datasetLabel', 'status'] as const) expect(s[key], key).toBe(before[key]);
+    expect(s.history.length).toBe(3);
+    // The old run still plays.
+    store.getState().play();
+    expect(lastSent(sent, 'play')).toMatchObject({ runId });
+  });
+
+  it('takes the loaded run when it is ready: its dataset, label and settings, a notice of what changed, and the link', async () => {
+    const { store, sent, deliver, searches } = setup();
+    const old = ready(store, deliver);
+    await store.getState().loadFiles([fileOf('ratings.csv', RATINGS)]);
+    const load = lastLoad(sent);
+    const dataset = { kind: 'csv' as const, name: 'ratings.csv', ratings: RATINGS };
+    deliver({ type: 'ready', info: { ...info(load.runId, load.settings), datasetName: 'ratings.csv' }, metrics: [], snapshot: snap(0), recall: 0, dataset });
+    const s = store.getState();
+    expect(s.runId).toBe(load.runId);
+    expect(s.dataset).toEqual(dataset);
+    expect(s.datasetLabel).toBe('ratings.csv');
+    expect(s.settings.batchSize).toBe('full');
+    expect(s.loading).toBeNull();
+    expect(s.loadMs).toBeGreaterThanOrEqual(0);
+    expect(s.loadNotice).toMatch(/seed’s.*batchSize full.*k 20/);
+    expect(new URLSearchParams(searches[searches.length - 1]).get('batchSize')).toBe('full');
+    deliver({ type: 'progress', runId: old, metrics: metrics(1, 2), snapshots: [], epoch: 2 });
+    expect(store.getState().history).toEqual([]);
+    // A later settings change rebuilds from the dataset the worker handed back.
+    store.getState().applySettings({ lr: 0.01 });
+    expect(lastSent(sent, 'reset')).toMatchObject({ dataset });
+
+    // Settings that are no longer the seed's are left as they are, and nothing is said.
+    await store.getState().loadFiles([fileOf('ratings.csv', RATINGS)]);
+    const again = lastLoad(sent);
+    expect(again.settings).toEqual(store.getState().settings);
+    deliver({ type: 'ready', info: info(again.runId, again.settings), metrics: [], snapshot: snap(0), recall: 0, dataset });
+    expect(store.getState().loadNotice).toBeNull();
+  });
+
+  it('asks for the columns, loads the same files with the mapping, and lets a later run overtake a load', async () => {
+    const { store, sent, deliver } = setup();
+    ready(store, deliver);
+    const files = [fileOf('shop.csv', 'who,what,stars\na,b,5\n')];
+    await store.getState().loadFiles(files, 'ask');
+    expect(lastLoad(sent).mapping).toBe('ask');
+    const request = { file: 'shop.csv', reason: 'asked' as const, columns: ['who', 'what', 'stars'], rows: [['a', 'b', '5']], guess: { user: null, item: null, rating: 'stars', time: null } };
+    deliver({ type: 'needsMapping', runId: lastLoad(sent).runId, request });
+    expect(store.getState().mappingRequest).toEqual(request);
+    expect(store.getState().loading).toBeNull();
+
+    const mapping = { user: 'who', item: 'what', rating: 'stars' };
+    store.getState().mapColumns(mapping);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const mapped = lastLoad(sent);
+    expect(mapped.mapping).toEqual(mapping);
+    expect(new TextDecoder().decode(mapped.files[0].bytes)).toBe('who,what,stars\na,b,5\n');
+    expect(store.getState().mappingRequest).toBeNull();
+
+    // A settings change while it loads starts a run of its own; the load's late answer is ignored.
+    store.getState().applySettings({ lr: 0.05 });
+    expect(store.getState().loading).toBeNull();
+    const runId = store.getState().runId;
+    expect(runId).toBeGreaterThan(mapped.runId);
+    deliver({ type: 'ready', info: info(mapped.runId), metrics: [], snapshot: snap(0), recall: 0 });
+    expect(store.getState().runId).toBe(runId);
+    expect(store.getState().info).toBeNull();
+
+    // A file that cannot be read is named.
+    const broken = { name: 'gone.csv', arrayBuffer: () => Promise.reject(new Error('NotFoundError')) };
+    await store.getState().loadFiles([broken]);
+    expect(store.getState().loadError).toBe('gone.csv: the file could not be read (NotFoundError)');
+  });
+});

@@ -106,8 +106,12 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** The machine's Chromium with exactly CHROMIUM_FLAGS (or the flags given) and a fresh profile. */
-export async function launchBrowser(flags: string[] = CHROMIUM_FLAGS): Promise<Browser> {
+/**
+ * The machine's Chromium with exactly CHROMIUM_FLAGS (or the flags given) and a fresh profile.
+ * Every page load is a first visit, with no run saved in IndexedDB by an earlier test, unless
+ * `savedRuns` is 'keep' (for the tests of saving and restoring runs).
+ */
+export async function launchBrowser(flags: string[] = CHROMIUM_FLAGS, savedRuns: 'keep' | 'forget' = 'forget'): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'gatlab-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -116,6 +120,8 @@ export async function launchBrowser(flags: string[] = CHROMIUM_FLAGS): Promise<B
     viewport: { width: 1480, height: 1000 },
     deviceScaleFactor: 1,
   });
+  // Runs before the page's own scripts; IndexedDB opens wait for the deletion.
+  if (savedRuns === 'forget') await context.addInitScript(() => indexedDB.deleteDatabase('gat-lab'));
   return {
     context,
     async close() {

@@ -1,0 +1,255 @@
+// The Python script that hands a run on to PyTorch Geometric: the seed's model (GATConv blocks with
+// a Linear skip each, made heterogeneous by to_hetero, an inner-product decoder) for the run's
+// shape, the run's graph (features, ratings, split), a loader for the weights GAT Lab exports,
+// a check of PyG's predictions against GAT Lab's, and the training loop that goes on from there.
+import type { Features } from '../graph/types';
+import type { RunSettings } from '../train/settings';
+import { settingsToQuery } from '../train/settings';
+import { EDGE_TYPES, NODE_TYPES, paramTable, type ModelShape } from './params';
+
+/** The ratings of the run, with its split: what the script's graph is made of. */
+export interface RatedPairs {
+  user: Uint32Array;
+  /** Item index (0-based among items). */
+  item: Uint32Array;
+  rating: Float32Array;
+  /** 1 where the rating trains, 0 where it is held out. */
+  train: Uint8Array;
+}
+
+/** A pair and the score GAT Lab gives it with the exported weights: what the script checks PyG against. */
+export interface PredictionCheck {
+  user: number;
+  item: number;
+  score: number;
+}
+
+export interface PygRun {
+  settings: RunSettings;
+  shape: ModelShape;
+  datasetName: string;
+  /** Epochs the exported weights have trained. */
+  epoch: number;
+  userNames: readonly string[];
+  itemNames: readonly string[];
+  features: Features;
+  ratings: RatedPairs;
+  checks: PredictionCheck[];
+}
+
+/** Pairs the script checks: the held-out ratings first (the interesting ones), then training ones. */
+const CHECKS = 5;
+/** Base64 characters per line of the embedded graph. */
+const LINE = 96;
+
+/** The first few rated pairs, held-out ones first, with their inner-product scores from the embeddings. */
+export function predictionChecks(ratings: RatedPairs, user: Float32Array, item: Float32Array, channels: number): PredictionCheck[] {
+  const order = [...ratings.user.keys()].sort((a, b) => ratings.train[a] - ratings.train[b] || a - b).slice(0, CHECKS);
+  return order.map((r) => {
+    const u = ratings.user[r];
+    const i = ratings.item[r];
+    let score = 0;
+    for (let c = 0; c < channels; c++) score += user[u * channels + c] * item[i * channels + c];
+    return { user: u, item: i, score };
+  });
+}
+
+export function pygScript(run: PygRun): string {
+  const { shape, settings, features } = run;
+  const numUsers = run.userNames.length;
+  const numItems = run.itemNames.length;
+  if (features.userDim !== shape.userDim || features.itemDim !== shape.itemDim) {
+    throw new Error(`pygScript: features of ${features.userDim} and ${features.itemDim} columns, but a model of ${shape.userDim} and ${shape.itemDim} inputs`);
+  }
+  // Users are one-hot in every feature kind: the script makes them with torch.eye instead of carrying U² numbers.
+  if (!isIdentity(features.user, numUsers, features.userDim)) throw new Error('pygScript: the user features are not one-hot');
+  const layers = Array.from({ length: shape.layers }, (_, k) => k + 1);
+  const edgeTypes = EDGE_TYPES.map((e) => `(${py(e.src)}, ${py(e.key.split('__')[1])}, ${py(e.dst)})`);
+  const query = settingsToQuery(settings);
+  const weights = weightsFileName(run.epoch);
+  return `#!/usr/bin/env python3
+# GAT Lab's run, rebuilt in PyTorch Geometric with the weights GAT Lab exported.
+#
+#   pip install torch torch_geometric
+#   python ${SCRIPT_NAME} ${weights}                        # load the weights, check the predictions
+#   python ${SCRIPT_NAME} ${weights} --epochs 100 --save trained.json   # then train on
+#
+# Data: ${comment(run.datasetName)}, ${numUsers} users, ${numItems} items, ${run.ratings.user.length} ratings.
+# Exported at epoch ${run.epoch} of ${settings.epochs}; GAT Lab settings: ${query ? `?${query}` : 'the seed’s'}.
+# The run's graph (input features, ratings and their train/test split) is at the end of this file.
+import argparse
+import base64
+import json
+import sys
+
+import torch
+import torch.nn.functional as F
+from torch_geometric.nn import GATConv, Linear, to_hetero
+
+HIDDEN = ${shape.hidden}  # LATENT_DIM: the channels of every block
+HEADS = ${shape.heads}  # attention heads, averaged (concat=False)
+LR = ${pyNumber(settings.lr)}
+# Which ratings carry messages: 'train' (the training ratings only) or 'all' (test ones too, as the seed's run).
+MESSAGE_PASSING = ${py(settings.messagePassing)}
+
+METADATA = ([${NODE_TYPES.map(py).join(', ')}], [${edgeTypes.join(', ')}])
+
+
+class Encoder(torch.nn.Module):
+    # The seed's encoder: ${shape.layers} block${shape.layers > 1 ? 's' : ''}, each h <- relu(GAT(h) + Linear(h)).
+    def __init__(self, hidden_channels, heads):
+        super().__init__()
+${layers
+  .map(
+    (l) => `        self.conv${l} = GATConv((-1, -1), hidden_channels, heads=heads, concat=False, add_self_loops=False)
+        self.lin${l} = Linear(-1, hidden_channels)`,
+  )
+  .join('\n')}
+
+    def forward(self, x, edge_index):
+${layers.map((l) => `        x = (self.conv${l}(x, edge_index) + self.lin${l}(x)).relu()`).join('\n')}
+        return x
+
+
+class Decoder(torch.nn.Module):
+    # The score of a (user, item) pair: the inner product of their embeddings.
+    def forward(self, x, pairs):
+        return (x['user'][pairs[0]] * x['item'][pairs[1]]).sum(dim=-1)
+
+
+# The names GAT Lab's weights file holds, exactly those of to_hetero's state_dict for this model.
+STATE_DICT_KEYS = [
+${paramTable(shape)
+  .map((e) => `    ${py(e.name)},`)
+  .join('\n')}
+]
+
+
+def load_weights(encoder, path):
+    with open(path) as f:
+        named = json.load(f)
+    missing = [k for k in STATE_DICT_KEYS if k not in named]
+    unknown = [k for k in named if k not in STATE_DICT_KEYS]
+    if missing or unknown:
+        sys.exit(f'{path}: not the weights of this model (missing {missing[:3]}, unknown {unknown[:3]}); '
+                 'export the weights and this script from the same GAT Lab run')
+    encoder.load_state_dict({k: torch.tensor(named[k], dtype=torch.float32) for k in STATE_DICT_KEYS}, strict=True)
+
+
+def array(text, dtype):
+    # The arrays below are the engine's own bytes (little-endian), base64-encoded.
+    data = base64.b64decode(text)
+    return torch.frombuffer(bytearray(data), dtype=dtype).clone() if data else torch.zeros(0, dtype=dtype)
+
+
+def graph():
+    # The run's graph in to_hetero's terms, and its ratings as (users, items, ratings, is-training).
+    g = GRAPH
+    x_user = torch.eye(g['num_users'])  # users are one-hot
+    x_item = array(g['x_item'], torch.float32).view(g['num_items'], g['item_dim'])
+    users = array(g['user'], torch.int32).long()
+    items = array(g['item'], torch.int32).long()
+    ratings = array(g['rating'], torch.float32)
+    train = array(g['train'], torch.uint8).bool()
+    passing = train if MESSAGE_PASSING == 'train' else torch.ones_like(train)
+    rates = torch.stack([users[passing], items[passing]])
+    edge_index = {METADATA[1][0]: rates, METADATA[1][1]: rates.flip(0)}
+    return {'user': x_user, 'item': x_item}, edge_index, (users, items, ratings, train)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="GAT Lab's model in PyTorch Geometric")
+    parser.add_argument('weights', help='the weights file GAT Lab exported (JSON, PyG state_dict names)')
+    parser.add_argument('--epochs', type=int, default=0, help='full-batch Adam epochs to train on after the check')
+    parser.add_argument('--save', help='write the weights here at the end (the same JSON: GAT Lab imports it)')
+    args = parser.parse_args()
+
+    x, edge_index, (users, items, ratings, train) = graph()
+    encoder = to_hetero(Encoder(HIDDEN, HEADS), METADATA, aggr='sum')
+    decoder = Decoder()
+    with torch.no_grad():
+        encoder(x, edge_index)  # PyG's lazy (-1) input sizes are fixed by a first pass over the data
+    load_weights(encoder, args.weights)
+
+    # The check: PyG's scores for a few ratings (held-out ones first) against GAT Lab's, from the same weights.
+    with torch.no_grad():
+        h = encoder(x, edge_index)
+    worst = 0.0
+    for user, item, gatlab, who, what in CHECKS:
+        pyg = decoder(h, torch.tensor([[user], [item]])).item()
+        worst = max(worst, abs(pyg - gatlab) / max(1.0, abs(gatlab)))
+        print(f'{who} -> {what}: PyG {pyg:.5f}, GAT Lab {gatlab:.5f}')
+    if worst > 1e-4:
+        sys.exit(f'PyG and GAT Lab differ by {worst:.1e}: {args.weights} is not the epoch this script was exported with')
+    print(f"PyG gives GAT Lab's predictions (largest relative difference {worst:.1e}).")
+
+    # Training goes on here: full batch, every training rating each step, Adam with fresh moments.
+    # For PyG's distributed setup, keep the encoder and decoder as they are, wrap the encoder in
+    # torch.nn.parallel.DistributedDataParallel, and feed it LinkNeighborLoader batches of
+    # (user, rates, item) edges (torch_geometric.distributed when the graph is split over machines).
+    optimizer = torch.optim.Adam(encoder.parameters(), lr=LR)
+    pairs = torch.stack([users[train], items[train]])
+    for epoch in range(1, args.epochs + 1):
+        optimizer.zero_grad()
+        loss = F.mse_loss(decoder(encoder(x, edge_index), pairs), ratings[train])
+        loss.backward()
+        optimizer.step()
+        print(f'epoch {epoch}: MSE {loss.item():.4f}')
+    if args.save:
+        with open(args.save, 'w') as f:
+            json.dump({k: v.tolist() for k, v in encoder.state_dict().items()}, f)
+        print(f'wrote {args.save}')
+
+
+# (user, item, GAT Lab's score at epoch ${run.epoch}, user name, item name)
+CHECKS = [
+${run.checks.map((c) => `    (${c.user}, ${c.item}, ${pyNumber(c.score)}, ${py(run.userNames[c.user])}, ${py(run.itemNames[c.item])}),`).join('\n')}
+]
+
+GRAPH = {
+    'num_users': ${numUsers},
+    'num_items': ${numItems},
+    'item_dim': ${features.itemDim},
+    'x_item': ${blob(features.item)},
+    'user': ${blob(Int32Array.from(run.ratings.user))},
+    'item': ${blob(Int32Array.from(run.ratings.item))},
+    'rating': ${blob(run.ratings.rating)},
+    'train': ${blob(run.ratings.train)},
+}
+
+if __name__ == '__main__':
+    main()
+`;
+}
+
+/** The file name the page gives the script. */
+export const SCRIPT_NAME = 'gatlab_pyg.py';
+
+/** The name the page gives the weights of an epoch (the script names it in its usage). */
+export const weightsFileName = (epoch: number) => `gatlab-weights-epoch${epoch}.json`;
+
+/** A Python string literal: JSON's escapes are Python's too. */
+const py = (text: string) => JSON.stringify(text);
+
+const comment = (text: string) => text.replace(/[\r\n]+/g, ' ');
+
+/** A Python float literal (a score can be anything a float32 holds). */
+const pyNumber = (x: number) => (Number.isFinite(x) ? String(x) : `float('${x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan'}')`);
+
+function isIdentity(values: Float32Array, rows: number, cols: number): boolean {
+  if (rows !== cols) return false;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (values[r * cols + c] !== (r === c ? 1 : 0)) return false;
+  return true;
+}
+
+/** An array's bytes as a Python string literal of base64, split over lines. */
+function blob(values: Float32Array | Int32Array | Uint8Array): string {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  let binary = '';
+  for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  const text = btoa(binary);
+  if (text.length <= LINE) return `'${text}'`;
+  const lines: string[] = [];
+  for (let at = 0; at < text.length; at += LINE) lines.push(`        '${text.slice(at, at + LINE)}'`);
+  return `(\n${lines.join('\n')}\n    )`;
+}

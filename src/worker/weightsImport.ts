@@ -1,0 +1,35 @@
+// Weights a user imports into the page's run: read from a PyG-named JSON file and checked against
+// the run's model, with messages that say which setting to change when they belong to another.
+import type { ModelShape } from '../model/params';
+import { inferShape, parseWeights, readWeightsJson } from '../model/weightsFile';
+import { InputError } from '../util/errors';
+
+/** How the settings panel names what fixes each dimension. */
+const SOURCE: Record<keyof ModelShape, string> = {
+  layers: 'LAYERS',
+  hidden: 'LATENT_DIM',
+  heads: 'HEADS',
+  userDim: 'the users of the data (one input per user)',
+  itemDim: 'the item features (LATENT_DIM with the seed’s random features, one per genre with genres)',
+};
+
+const WHAT: Record<keyof ModelShape, string> = {
+  layers: 'layers',
+  hidden: 'hidden channels',
+  heads: 'heads',
+  userDim: 'user inputs',
+  itemDim: 'item inputs',
+};
+
+/** The flat weights of `text` for a model of `shape`; an InputError naming the file and what differs otherwise. */
+export function weightsForRun(text: string, fileName: string, shape: ModelShape): Float32Array {
+  const theirs = inferShape(readWeightsJson(text, fileName), fileName);
+  const differs = (Object.keys(SOURCE) as (keyof ModelShape)[]).filter((k) => theirs[k] !== shape[k]);
+  if (differs.length > 0) {
+    const list = (s: ModelShape) => differs.map((k) => `${s[k]} ${WHAT[k]}`).join(', ');
+    throw new InputError(
+      `${fileName} is a model with ${list(theirs)}, this run's has ${list(shape)}: set ${differs.map((k) => SOURCE[k]).join(' and ')} as the weights were trained, then import them again`,
+    );
+  }
+  return parseWeights(text, shape, fileName);
+}
