@@ -20,6 +20,7 @@ import { drawStarts, knnMipsSearch, overlapRecall, type Similarity } from '../sr
 import { popularityTopK } from '../src/train/popularity';
 import { checkSettings, SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
+import { FLAG_TO_KEY } from '../src/cli/runFlags';
 
 const RATINGS = new URL('../../shared/data/ml-latest-small/ratings.csv', import.meta.url);
 const DEFAULTS: Partial<RunSettings> = {
@@ -35,23 +36,6 @@ const DEFAULTS: Partial<RunSettings> = {
   layers: 3,
   k: 20,
 };
-const FLAGS: Record<string, keyof RunSettings> = {
-  seed: 'seed',
-  split: 'split',
-  'min-rating': 'minRating',
-  'batch-size': 'batchSize',
-  neighbors: 'neighbors',
-  'neg-ratio': 'negRatio',
-  epochs: 'epochs',
-  lr: 'lr',
-  hidden: 'hidden',
-  heads: 'heads',
-  layers: 'layers',
-  'message-passing': 'messagePassing',
-  features: 'features',
-  'split-mode': 'splitMode',
-  'eval-every': 'evalEvery',
-};
 
 /** `--knn off` stops after the model-vs-popularity table (the KNN-MIPS part takes minutes here). */
 const knnOff = process.argv.includes('--knn') && process.argv[process.argv.indexOf('--knn') + 1] === 'off';
@@ -60,8 +44,8 @@ function settingsFromArgs(argv: string[]): RunSettings {
   const input: Partial<Record<keyof RunSettings, unknown>> = {};
   for (let a = 0; a < argv.length; a += 2) {
     if (argv[a] === '--knn') continue;
-    const key = FLAGS[argv[a].replace(/^--/, '')];
-    if (!key || argv[a + 1] === undefined) throw new Error(`unknown flag or missing value: ${argv[a]} (flags: ${Object.keys(FLAGS).map((f) => `--${f}`).join(' ')})`);
+    const key = FLAG_TO_KEY[argv[a].replace(/^--/, '')];
+    if (!key || argv[a + 1] === undefined) throw new Error(`unknown flag or missing value: ${argv[a]} (flags: ${Object.keys(FLAG_TO_KEY).map((f) => `--${f}`).join(' ')})`);
     input[key] = argv[a + 1];
   }
   const { settings, issues } = checkSettings(input, { ...SEED_SETTINGS, ...DEFAULTS });
@@ -147,6 +131,8 @@ const p10 = recall(pop10, testPairs);
 const beats = m10 > p10 && m20 > p20;
 console.log(`model vs most popular: Recall@10 ${fmt(m10)} vs ${fmt(p10)} (${m10 > p10 ? 'beats' : 'does not beat'}), Recall@20 ${fmt(m20)} vs ${fmt(p20)} (${m20 > p20 ? 'beats' : 'does not beat'})`);
 console.log(`check: GPU evaluator's Recall@20 ${fmt(history.at(-1)!.recall)} (float32 on the GPU) vs recallAtK of its top-20 ${fmt(m20)}`);
+const flags = Object.entries(FLAG_TO_KEY).filter(([flag]) => flag !== 'k').map(([flag, key]) => `--${flag} ${Array.isArray(s[key]) ? (s[key] as number[]).join(',') : String(s[key])}`);
+console.log(`reproduce: node --import ./bin/register.mjs bench/recall.ts ${flags.join(' ')}`);
 if (knnOff) process.exit(beats ? 0 : 1);
 
 // KNN-MIPS over the model's item embeddings, against the exact search.
@@ -190,7 +176,5 @@ for (const { similarity, E, runs } of configs) {
 }
 
 console.log(`verdict: the model ${beats ? 'beats' : 'does NOT beat'} the most-popular baseline at both K`);
-const flags = Object.entries(FLAGS).map(([flag, key]) => `--${flag} ${Array.isArray(s[key]) ? (s[key] as number[]).join(',') : String(s[key])}`);
-console.log(`reproduce: node --import ./bin/register.mjs bench/recall.ts ${flags.join(' ')}`);
 trainer.destroy();
 process.exit(0);

@@ -23,7 +23,8 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
   'message-passing': { value: true, help: 'train (default: training edges only) or all (the seed run\'s)' },
 };
 
-const FLAG_TO_KEY: Record<string, keyof RunSettings> = {
+/** Each run flag and the setting it sets (bench/recall.ts reads the same flags). */
+export const FLAG_TO_KEY: Record<string, keyof RunSettings> = {
   seed: 'seed',
   split: 'split',
   'split-mode': 'splitMode',

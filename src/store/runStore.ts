@@ -143,6 +143,13 @@ export interface RunActions extends KeepingActions, SearchActions {
 
 export type RunStore = StoreApi<RunState & RunActions>;
 
+/** What a new run starts from, whatever came before. */
+type FreshRun = Pick<
+  RunState,
+  'runId' | 'info' | 'runError' | 'status' | 'epoch' | 'history' | 'recall0' | 'snapshots' | 'kept' | 'live' | 'viewEpoch' | 'explanation' | 'explainError' | 'explaining' | 'notice'
+> &
+  Partial<SearchState>;
+
 export interface StoreEnv {
   link: EngineLink;
   /** The page's query string at start. */
@@ -199,7 +206,7 @@ export function createRunStore(env: StoreEnv): RunStore {
     };
 
     /** A run with nothing of the one before. */
-    const freshRun = (runId: number): Partial<RunState> => {
+    const freshRun = (runId: number): FreshRun => {
       pending = null;
       inFlight = null;
       return {
@@ -269,26 +276,12 @@ export function createRunStore(env: StoreEnv): RunStore {
       issues: fromUrl.issues,
       dataset: { kind: 'toy' },
       datasetLabel: 'Toy: the seed’s case study',
-      runId: 0,
-      info: null,
-      runError: null,
-      status: 'idle',
-      epoch: 0,
-      history: [],
-      recall0: null,
-      snapshots: new Map(),
-      kept: [],
-      live: null,
-      viewEpoch: null,
+      ...freshRun(0),
       speed: 60,
       stepSize: 10,
       view: { layer: fromUrl.settings.layers, head: 'mean', direction: 'rates' },
       pair: null,
       focus: 'user',
-      explanation: null,
-      explainError: null,
-      explaining: false,
-      notice: null,
       loading: null,
       loadError: null,
       mappingRequest: null,
