@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadRatings, recogniseFiles, type Recognised } from '../../src/worker/datasetLoader';
 import type { DataFile, DatasetSource, MappingRequest } from '../../src/worker/protocol';
 import { errorOf } from '../helpers/errors';
+import { mutator } from '../helpers/mutate';
+import { Rng } from '../../src/util/rng';
 
 const ML = '/work/shared/data/ml-latest-small/';
 const ML100K = new URL('../data/ml-100k/', import.meta.url);
@@ -143,5 +145,60 @@ describe('parsing with progress', () => {
     const { ratings } = loadRatings(s, (fraction, rows) => seen.push([fraction, rows]));
     expect(seen[seen.length - 1]).toEqual([1, ratings.user.length]);
     expect(ratings.itemGenres).toBeDefined();
+  });
+});
+
+describe('fuzz: whatever bytes a user drops', () => {
+  // The worker's whole path (recognise, decode, parse) on mutated valid files and on random bytes:
+  // it may load, ask for the columns, or refuse with an InputError that names a file; nothing else.
+  const U_ITEM = '10|Heat (1995)|01-Jan-1995||http://x|0|1|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0|0|0\n20|Alien (1979)|01-Jan-1979||http://x|0|0|0|0|0|0|0|0|0|0|0|1|0|0|0|1|0|0|0\n';
+  const U_DATA = '1\t10\t4\t100\n2\t10\t3\t101\n2\t20\t5\t102\n';
+  const valid: [string, string][][] = [
+    [['ratings.csv', RATINGS], ['movies.csv', MOVIES]],
+    [['u.data', U_DATA], ['u.item', U_ITEM]],
+    [['mine.csv', 'who;what;stars\nann;x;4\nbob;y;2\n']],
+  ];
+  const alphabet = [',', '\n', '"', '|', '\t', ';', '\r', ' ', 'x', '-', '.', '1', '9', 'é', '\u0000', '\uFFFD', 'userId', 'NaN', '1e999'];
+
+  const outcome = (files: DataFile[]): 'loaded' | 'ask' | 'refused' => {
+    try {
+      const r = recogniseFiles(files);
+      if ('ask' in r) return 'ask';
+      const { ratings } = loadRatings(r.source);
+      // A loaded dataset is a consistent one.
+      const n = ratings.rating.length;
+      expect(n).toBeGreaterThan(0);
+      expect(ratings.user.length).toBe(n);
+      for (let k = 0; k < n; k++) {
+        expect(ratings.user[k]).toBeLessThan(ratings.userNames.length);
+        expect(ratings.item[k]).toBeLessThan(ratings.itemNames.length);
+        expect(Number.isFinite(ratings.rating[k])).toBe(true);
+      }
+      return 'loaded';
+    } catch (e) {
+      if ((e as Error).name !== 'InputError') throw new Error(`threw ${(e as Error).name}: ${(e as Error).message} on ${JSON.stringify(files.map((f) => [f.name, new TextDecoder().decode(f.bytes)]))}`);
+      expect((e as Error).message).toMatch(/\S/);
+      return 'refused';
+    }
+  };
+
+  it('3,000 mutated files and 1,000 random byte strings: loads, a mapping request or a clear refusal', () => {
+    const rng = new Rng(2026);
+    const mutate = mutator(rng, alphabet);
+    const seen = { loaded: 0, ask: 0, refused: 0 };
+    for (let trial = 0; trial < 3000; trial++) {
+      const set = valid[trial % valid.length];
+      const which = rng.int(set.length);
+      seen[outcome(set.map(([name, text], k) => file(name, k === which ? mutate(text) : text)))]++;
+    }
+    for (let trial = 0; trial < 1000; trial++) {
+      const bytes = new Uint8Array(rng.int(200));
+      for (let k = 0; k < bytes.length; k++) bytes[k] = rng.int(256);
+      seen[outcome([file(trial % 2 ? 'ratings.csv' : 'u.data', bytes)])]++;
+    }
+    // The fuzz must reach every outcome, or it tests less than it seems to.
+    expect(seen.loaded).toBeGreaterThan(100);
+    expect(seen.refused).toBeGreaterThan(100);
+    expect(seen.ask).toBeGreaterThan(0);
   });
 });
