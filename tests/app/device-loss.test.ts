@@ -5,13 +5,13 @@
 // many losses in a minute end in a clear fatal message.
 import { describe, expect, it } from 'vitest';
 import { createGpu, type Gpu } from '../../src/gpu/device';
-import { createRunStore } from '../../src/store/runStore';
 import { SEED_SETTINGS } from '../../src/train/settings';
-import { EngineHost } from '../../src/worker/host';
 import { DeviceLosses, LOSS_WINDOW_MS } from '../../src/worker/recovery';
-import type { FromWorker, RunInfo, SnapshotData, ToWorker } from '../../src/worker/protocol';
+import type { RunInfo, SnapshotData, ToWorker } from '../../src/worker/protocol';
+import { hostHarness, type Msg } from '../helpers/engineHost';
+import { startedStore } from '../helpers/runStore';
 
-type Msg<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
+type Host = ReturnType<typeof hostHarness>;
 
 /** Real devices whose loss the test decides: lose() destroys the device, then reports it lost for `message`. */
 function losableDevices() {
@@ -39,32 +39,11 @@ function clock() {
   return { now: () => t, advance: (ms: number) => (t += ms) };
 }
 
-function harness(open?: () => Promise<Gpu>, losses?: DeviceLosses) {
-  const inbox: FromWorker[] = [];
-  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  const host = new EngineHost((m) => {
-    inbox.push(m);
-    for (const w of [...waiters]) {
-      if (w.test(m)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  }, open, losses);
-  const next = <T extends FromWorker['type']>(type: T, where: (m: Msg<T>) => boolean = () => true) =>
-    new Promise<Msg<T>>((resolve) => {
-      waiters.push({ test: (m) => m.type === type && where(m as Msg<T>), resolve: resolve as (m: FromWorker) => void });
-    });
-  const send = (m: ToWorker) => host.handle(m);
-  const all = <T extends FromWorker['type']>(type: T) => inbox.filter((m): m is Msg<T> => m.type === type);
-  return { inbox, next, send, all };
-}
-
 const settings = { ...SEED_SETTINGS, epochs: 120 };
 const RUN = 1;
 
 /** Every epoch's loss and each kept snapshot a host posted for run RUN. */
-function posted(h: ReturnType<typeof harness>, from = 0) {
+function posted(h: Host, from = 0) {
   const progress = h.inbox.slice(from).filter((m): m is Msg<'progress'> => m.type === 'progress' && m.runId === RUN);
   const losses = new Map(progress.flatMap((p) => p.metrics.map((m) => [m.epoch, m.loss] as const)));
   const snapshots = new Map(progress.flatMap((p) => p.snapshots.map((s) => [s.epoch, s] as const)));
@@ -78,7 +57,7 @@ function sameSnapshot(a: SnapshotData, b: SnapshotData): void {
   expect(Array.from(a.topk)).toEqual(Array.from(b.topk));
 }
 
-async function ready(h: ReturnType<typeof harness>) {
+async function ready(h: Host) {
   const r = h.next('ready');
   h.send({ type: 'reset', runId: RUN, settings, dataset: { kind: 'toy' } });
   return r;
@@ -87,7 +66,7 @@ async function ready(h: ReturnType<typeof harness>) {
 describe('a lost GPU device', () => {
   it('mid-run: a new device, the last kept epoch restored, and training goes on as if nothing happened', async () => {
     // The run that never loses its device.
-    const reference = harness();
+    const reference = hostHarness();
     await ready(reference);
     const finished = reference.next('stopped', (m) => m.status === 'done');
     reference.send({ type: 'play', runId: RUN, speed: 'max' });
@@ -96,7 +75,7 @@ describe('a lost GPU device', () => {
     expect(expected.size).toBe(settings.epochs);
 
     const devices = losableDevices();
-    const h = harness(devices.open);
+    const h = hostHarness(devices.open);
     const first = await ready(h);
     // Lose the device as soon as the run is under way: the next chunk is in flight by then.
     const underway = h.next('progress');
@@ -139,7 +118,7 @@ describe('a lost GPU device', () => {
   it('while paused: restores the epoch it stood at; three losses within a minute end in a fatal message', async () => {
     const devices = losableDevices();
     const time = clock();
-    const h = harness(devices.open, new DeviceLosses(time.now));
+    const h = hostHarness(devices.open, new DeviceLosses(time.now));
     await ready(h);
     const stopped = h.next('stopped');
     h.send({ type: 'step', runId: RUN, epochs: 3 });
@@ -183,10 +162,7 @@ describe('DeviceLosses', () => {
 
 describe('the page after a recovered device', () => {
   it('goes back to the restored epoch, forgets what came after, and says what happened', () => {
-    const sent: ToWorker[] = [];
-    let deliver: (m: FromWorker) => void = () => undefined;
-    const store = createRunStore({ link: { send: (m) => sent.push(m), listen: (on) => (deliver = on) }, search: '', schedule: (f) => f() });
-    store.getState().start();
+    const { store, sent, deliver } = startedStore();
     const { runId } = sent[0] as Extract<ToWorker, { type: 'reset' }>;
     const snap = (epoch: number): SnapshotData => ({ epoch, k: 1, channels: 1, user: Float32Array.of(epoch), item: new Float32Array(3), topk: new Int32Array(3), attention: [] });
     const info = { runId, settings: SEED_SETTINGS, adapterName: 'a', datasetName: 'toy', userNames: ['u'], itemNames: ['i'], numUsers: 1, numItems: 1, ratings: { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0) }, graph: { edgeSrc: new Uint32Array(0), edgeDst: new Uint32Array(0) }, layers: 3, heads: 2, channels: 1, k: 1, stepsPerEpoch: 7, paramCount: 1, keepEvery: 1, notes: [] } satisfies RunInfo;

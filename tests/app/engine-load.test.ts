@@ -24,6 +24,15 @@ function smallDataset(): { ratings: string; movies: string } {
 
 type Host = ReturnType<typeof hostHarness>;
 
+/** A host whose run 1, the toy for `epochs` epochs, is ready. */
+async function toyRun(epochs: number): Promise<Host> {
+  const h = hostHarness();
+  const ready = h.next('ready');
+  h.send({ type: 'reset', runId: 1, settings: settings({ epochs }), dataset: { kind: 'toy' } });
+  await ready;
+  return h;
+}
+
 /** Steps a run `epochs` epochs (one message) and gives back its losses. */
 async function train(h: Host, runId: number, epochs: number): Promise<number[]> {
   const from = h.inbox.length;
@@ -35,10 +44,7 @@ async function train(h: Host, runId: number, epochs: number): Promise<number[]> 
 
 describe('loading files into the engine', () => {
   it('keeps the current run exactly as it was when the files cannot be used, and says what is wrong and where', async () => {
-    const h = hostHarness();
-    const ready = h.next('ready');
-    h.send({ type: 'reset', runId: 1, settings: settings({ epochs: 10 }), dataset: { kind: 'toy' } });
-    await ready;
+    const h = await toyRun(10);
     const before = await train(h, 1, 2);
 
     // 1,500 users and 500 movies fit easily at the seed's size; at hidden 512, 16 heads and 8
@@ -87,10 +93,7 @@ describe('loading files into the engine', () => {
   }, 240_000);
 
   it('replaces the run only when the new one is ready, through its phases, and hands back a dataset that rebuilds it bit for bit', async () => {
-    const h = hostHarness();
-    const ready = h.next('ready');
-    h.send({ type: 'reset', runId: 1, settings: settings({ epochs: 1500 }), dataset: { kind: 'toy' } });
-    await ready;
+    const h = await toyRun(1500);
     // The toy run is playing when the files come.
     h.send({ type: 'play', runId: 1, speed: 'max' });
     await h.next('progress', (m) => m.runId === 1);
@@ -130,10 +133,7 @@ describe('loading files into the engine', () => {
   }, 240_000);
 
   it('asks for the columns of an unknown CSV, keeps the mapping in the dataset, drops a load a later request overtook, and explains the live epoch', async () => {
-    const h = hostHarness();
-    const ready = h.next('ready');
-    h.send({ type: 'reset', runId: 1, settings: settings({ epochs: 10 }), dataset: { kind: 'toy' } });
-    await ready;
+    const h = await toyRun(10);
 
     const csv = ['who,what,stars,when,comment', ...Array.from({ length: 60 }, (_, k) => `p${k % 12},thing ${k % 9},${(k % 5) + 1},${k},"ok, fine"`)].join('\n');
     const asked = h.next('needsMapping', (m) => m.runId === 2);

@@ -5,33 +5,16 @@
 // with the run kept. In the store: what the page opens with (the saved run, or the link's settings
 // with the saved run offered), saving when a run pauses, and storage that fails.
 import { describe, expect, it } from 'vitest';
-import { createRunStore } from '../../src/store/runStore';
-import type { EngineLink } from '../../src/store/engineLink';
 import { checkSavedRun, openingChoice, StorageError, summaryOf, type RunArchive, type SavedRun, type SavedRunSummary } from '../../src/store/savedRun';
 import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
 import type { Checkpoint } from '../../src/train/trainer';
-import { EngineHost } from '../../src/worker/host';
-import type { FromWorker, RunInfo, SnapshotData, ToWorker } from '../../src/worker/protocol';
+import type { SnapshotData, ToWorker } from '../../src/worker/protocol';
+import { hostHarness } from '../helpers/engineHost';
+import { startedStore, toyInfo } from '../helpers/runStore';
 
-type Msg<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
-
+/** The engine host with `step` (the losses of the epochs trained) and `exported` (an export's reply). */
 function harness() {
-  const inbox: FromWorker[] = [];
-  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  const host = new EngineHost((m) => {
-    inbox.push(m);
-    for (const w of [...waiters]) {
-      if (w.test(m)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  });
-  const next = <T extends FromWorker['type']>(type: T, where: (m: Msg<T>) => boolean = () => true) =>
-    new Promise<Msg<T>>((resolve) => {
-      waiters.push({ test: (m) => m.type === type && where(m as Msg<T>), resolve: resolve as (m: FromWorker) => void });
-    });
-  const send = (m: ToWorker) => host.handle(m);
+  const { inbox, next, send } = hostHarness();
   /** Steps `epochs` and gives the losses of the epochs trained. */
   const step = async (runId: number, epochs: number) => {
     const from = inbox.length;
@@ -212,37 +195,10 @@ function memoryArchive(runs: SavedRun[] = []) {
   return { archive, kept, failWith: (e: Error) => (fail = e) };
 }
 
-function fakeLink() {
-  const sent: ToWorker[] = [];
-  let deliver: (m: FromWorker) => void = () => undefined;
-  const link: EngineLink = { send: (m) => sent.push(m), listen: (onMessage) => (deliver = onMessage) };
-  return { link, sent, deliver: (m: FromWorker) => deliver(m) };
-}
-
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-function info(runId: number, s: RunSettings): RunInfo {
-  return {
-    runId,
-    settings: s,
-    adapterName: 'test adapter',
-    datasetName: 'toy',
-    userNames: ['Bob', 'Steve', 'Tim'],
-    itemNames: ['WWII', 'The Avengers', 'Guardians'],
-    numUsers: 3,
-    numItems: 3,
-    ratings: { user: Uint32Array.of(0, 2), item: Uint32Array.of(0, 1), rating: Float32Array.of(5, 5), train: Uint8Array.of(1, 0) },
-    graph: { edgeSrc: new Uint32Array(2), edgeDst: new Uint32Array(2) },
-    layers: 3,
-    heads: 2,
-    channels: 2,
-    k: 1,
-    stepsPerEpoch: 7,
-    paramCount: 2,
-    keepEvery: 1,
-    notes: [],
-  };
-}
+/** The toy run of SEED_SETTINGS' three layers, with the checkpoint's two parameters. */
+const info = (runId: number, s: RunSettings) => toyInfo(runId, s, { layers: 3, paramCount: 2 });
 
 const snap = (epoch: number): SnapshotData => ({ epoch, k: 1, channels: 2, user: new Float32Array(6), item: new Float32Array(6), topk: new Int32Array(3), attention: [] });
 
@@ -259,10 +215,7 @@ describe('the store keeping a run', () => {
 
   it('opens the saved run: its settings in the link, its epoch, history and first Recall@K, and says so', async () => {
     const { archive } = memoryArchive([saved]);
-    const f = fakeLink();
-    const searches: string[] = [];
-    const store = createRunStore({ link: f.link, search: '', writeSearch: (s) => searches.push(s), schedule: (x) => x(), archive });
-    store.getState().start();
+    const { store, searches, ...f } = startedStore('', archive);
     await settle();
     const reset = f.sent.find((m) => m.type === 'reset') as Extract<ToWorker, { type: 'reset' }>;
     expect(reset.settings.seed).toBe(7);
@@ -285,9 +238,7 @@ describe('the store keeping a run', () => {
 
   it('lets a link with other settings win, and offers the saved run; a saved run that fails to restore gives way to a fresh one', async () => {
     const { archive } = memoryArchive([saved]);
-    const f = fakeLink();
-    const store = createRunStore({ link: f.link, search: '?heads=4', schedule: (x) => x(), archive });
-    store.getState().start();
+    const { store, ...f } = startedStore('?heads=4', archive);
     await settle();
     const reset = f.sent.find((m) => m.type === 'reset') as Extract<ToWorker, { type: 'reset' }>;
     expect(reset.settings.heads).toBe(4);
@@ -309,9 +260,7 @@ describe('the store keeping a run', () => {
 
   it('starts a fresh run, saying why, when the saved run is damaged', async () => {
     const { archive } = memoryArchive([{ ...saved, version: 2 as 1 }]);
-    const f = fakeLink();
-    const store = createRunStore({ link: f.link, search: '', schedule: (x) => x(), archive });
-    store.getState().start();
+    const { store, ...f } = startedStore('', archive);
     await settle();
     const reset = f.sent.find((m) => m.type === 'reset') as Extract<ToWorker, { type: 'reset' }>;
     expect([reset.resume, reset.settings.seed]).toEqual([undefined, 123]);
@@ -324,9 +273,7 @@ describe('the store keeping a run', () => {
   it('goes on when storage fails: a notice says so, the run starts and trains', async () => {
     const memory = memoryArchive([saved]);
     memory.failWith(new StorageError('the browser does not let this page store data (private browsing or blocked storage: SecurityError)'));
-    const f = fakeLink();
-    const store = createRunStore({ link: f.link, search: '', schedule: (x) => x(), archive: memory.archive });
-    store.getState().start();
+    const { store, ...f } = startedStore('', memory.archive);
     await settle();
     const reset = f.sent.find((m) => m.type === 'reset') as Extract<ToWorker, { type: 'reset' }>;
     expect(reset.resume).toBeUndefined();

@@ -2,12 +2,11 @@
 // on real WebGPU (Dawn in Node, SwiftShader) between training chunks without changing the run, and
 // the store checks R, T, E, keeps one comparison in flight and drops replies of an earlier run.
 import { describe, expect, it } from 'vitest';
-import { createRunStore } from '../../src/store/runStore';
-import type { EngineLink } from '../../src/store/engineLink';
 import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
 import { Rng } from '../../src/util/rng';
-import type { FromWorker, SearchReport, ToWorker } from '../../src/worker/protocol';
+import type { SearchReport, ToWorker } from '../../src/worker/protocol';
 import { hostHarness, type Msg } from '../helpers/engineHost';
+import { startedStore } from '../helpers/runStore';
 
 // 40 users, 65 movies: E = 64 links every movie to every other one.
 function ratingsCsv(): string {
@@ -81,18 +80,6 @@ describe('the engine host compares KNN-MIPS with the exact top-K', () => {
   });
 });
 
-function fakeLink() {
-  const sent: ToWorker[] = [];
-  let deliver: (m: FromWorker) => void = () => undefined;
-  const link: EngineLink = {
-    send: (m) => sent.push(m),
-    listen: (onMessage) => {
-      deliver = onMessage;
-    },
-  };
-  return { link, sent, deliver: (m: FromWorker) => deliver(m) };
-}
-
 const report = (epoch: number, recall: number): SearchReport => ({
   epoch,
   settings: { restarts: 8, steps: 8, expansions: 16 },
@@ -107,9 +94,7 @@ const report = (epoch: number, recall: number): SearchReport => ({
 
 describe('the store’s search', () => {
   function setup() {
-    const f = fakeLink();
-    const store = createRunStore({ link: f.link, search: '', schedule: (flush) => flush() });
-    store.getState().start();
+    const f = startedStore();
     const reset = f.sent.find((m) => m.type === 'reset') as Extract<ToWorker, { type: 'reset' }>;
     const info = { runId: reset.runId, settings: reset.settings, adapterName: 'test', datasetName: 'toy', userNames: ['a'], itemNames: ['x'], numUsers: 1, numItems: 1 };
     const snapshot = { epoch: 0, k: 1, channels: 1, user: new Float32Array(1), item: new Float32Array(1), topk: new Int32Array(1), attention: [] };
@@ -121,7 +106,7 @@ describe('the store’s search', () => {
       snapshot,
       recall: 0,
     });
-    return { ...f, store, runId: reset.runId };
+    return { ...f, runId: reset.runId };
   }
   const searches = (sent: ToWorker[]) => sent.filter((m): m is Extract<ToWorker, { type: 'search' }> => m.type === 'search');
 

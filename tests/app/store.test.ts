@@ -1,30 +1,9 @@
 // The page's store without a browser: a fake engine link stands in for the worker, so the state
 // machine (runs, progress, time travel, divergence, the URL) is checked message by message.
 import { describe, expect, it } from 'vitest';
-import { createRunStore, shownEpoch, type RunStore } from '../../src/store/runStore';
-import type { EngineLink } from '../../src/store/engineLink';
-import type { FromWorker, RunInfo, SnapshotData, ToWorker } from '../../src/worker/protocol';
-import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
-
-function fakeLink() {
-  const sent: ToWorker[] = [];
-  let deliver: (m: FromWorker) => void = () => undefined;
-  const link: EngineLink = {
-    send: (m) => sent.push(m),
-    listen: (onMessage) => {
-      deliver = onMessage;
-    },
-  };
-  return { link, sent, deliver: (m: FromWorker) => deliver(m) };
-}
-
-function setup(search = '') {
-  const f = fakeLink();
-  const searches: string[] = [];
-  const store = createRunStore({ link: f.link, search, writeSearch: (s) => searches.push(s), schedule: (flush) => flush() });
-  store.getState().start();
-  return { ...f, store, searches };
-}
+import { shownEpoch, type RunStore } from '../../src/store/runStore';
+import type { FromWorker, SnapshotData, ToWorker } from '../../src/worker/protocol';
+import { startedStore, toyInfo } from '../helpers/runStore';
 
 const snap = (epoch: number): SnapshotData => ({
   epoch,
@@ -36,46 +15,18 @@ const snap = (epoch: number): SnapshotData => ({
   attention: [new Float32Array(28)],
 });
 
-function info(runId: number, settings: RunSettings = SEED_SETTINGS): RunInfo {
-  return {
-    runId,
-    settings,
-    adapterName: 'test adapter',
-    datasetName: 'toy',
-    userNames: ['Bob', 'Steve', 'Tim'],
-    itemNames: ['WWII', 'The Avengers', 'Guardians'],
-    numUsers: 3,
-    numItems: 3,
-    ratings: {
-      user: Uint32Array.from([0, 0, 0, 1, 1, 1, 2, 2]),
-      item: Uint32Array.from([0, 1, 2, 0, 1, 2, 2, 1]),
-      rating: Float32Array.from([5, 1, 1, 1, 5, 5, 5, 5]),
-      train: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 0]),
-    },
-    graph: { edgeSrc: new Uint32Array(14), edgeDst: new Uint32Array(14) },
-    layers: 1,
-    heads: 2,
-    channels: 2,
-    k: 1,
-    stepsPerEpoch: 7,
-    paramCount: 10,
-    keepEvery: 1,
-    notes: [],
-  };
-}
-
 const metrics = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => ({ epoch: from + k, loss: 1, recall: 0.5, ms: 1 }));
 const lastSent = (sent: ToWorker[], type: ToWorker['type']) => [...sent].reverse().find((m) => m.type === type);
 
 function ready(store: RunStore, deliver: (m: FromWorker) => void) {
   const runId = store.getState().runId;
-  deliver({ type: 'ready', info: info(runId, store.getState().settings), metrics: [], snapshot: snap(0), recall: 0 });
+  deliver({ type: 'ready', info: toyInfo(runId, store.getState().settings), metrics: [], snapshot: snap(0), recall: 0 });
   return runId;
 }
 
 describe('the run store', () => {
   it('starts a run with the settings of the link and explains the held-out pair (Tim, The Avengers)', () => {
-    const { store, sent, deliver } = setup('?lr=0.05&heads=4');
+    const { store, sent, deliver } = startedStore('?lr=0.05&heads=4');
     const reset = sent[0];
     expect(reset.type).toBe('reset');
     if (reset.type !== 'reset') return;
@@ -87,7 +38,7 @@ describe('the run store', () => {
   });
 
   it('gathers progress, keeps snapshots for time travel and follows the slider', () => {
-    const { store, sent, deliver } = setup();
+    const { store, sent, deliver } = startedStore();
     const runId = ready(store, deliver);
     // The explanation of epoch 0 is in flight; answer it so the next can go.
     const first = lastSent(sent, 'explain') as Extract<ToWorker, { type: 'explain' }>;
@@ -107,7 +58,7 @@ describe('the run store', () => {
   });
 
   it('ignores messages of an earlier run', () => {
-    const { store, deliver } = setup();
+    const { store, deliver } = startedStore();
     const old = ready(store, deliver);
     store.getState().reset();
     deliver({ type: 'progress', runId: old, metrics: metrics(1, 5), snapshots: [], epoch: 5 });
@@ -116,7 +67,7 @@ describe('the run store', () => {
   });
 
   it('after a divergence keeps the last good epoch, says so and will not play', () => {
-    const { store, sent, deliver } = setup();
+    const { store, sent, deliver } = startedStore();
     const runId = ready(store, deliver);
     deliver({ type: 'progress', runId, metrics: metrics(1, 4), snapshots: [1, 2, 3, 4].map(snap), epoch: 4 });
     deliver({ type: 'stopped', runId, epoch: 2, status: 'diverged', message: 'Training diverged at epoch 3' });
@@ -132,7 +83,7 @@ describe('the run store', () => {
   });
 
   it('clamps odd settings from the panel with a message, writes them to the link and starts over', () => {
-    const { store, sent, deliver, searches } = setup();
+    const { store, sent, deliver, searches } = startedStore();
     ready(store, deliver);
     store.getState().applySettings({ lr: '1e9', heads: '0' });
     const s = store.getState();
@@ -145,7 +96,7 @@ describe('the run store', () => {
   });
 
   it('reports a malformed link instead of failing', () => {
-    const { store } = setup('?epochs=abc&%zz=1&k=1000');
+    const { store } = startedStore('?epochs=abc&%zz=1&k=1000');
     const s = store.getState();
     expect(s.settings.epochs).toBe(1500);
     expect(s.settings.k).toBe(100);
@@ -153,13 +104,13 @@ describe('the run store', () => {
   });
 
   it('puts a chosen pair in the link by name, and reads it back', () => {
-    const a = setup();
+    const a = startedStore();
     ready(a.store, a.deliver);
     a.store.getState().setPair({ user: 0, item: 2 });
     const search = a.searches[a.searches.length - 1];
     expect(new URLSearchParams(search).get('user')).toBe('Bob');
     expect(new URLSearchParams(search).get('item')).toBe('Guardians');
-    const b = setup(search);
+    const b = startedStore(search);
     ready(b.store, b.deliver);
     expect(b.store.getState().pair).toEqual({ user: 0, item: 2 });
   });
@@ -172,7 +123,7 @@ describe('the run store loading files', () => {
   const lastLoad = (sent: ToWorker[]) => lastSent(sent, 'load') as Extract<ToWorker, { type: 'load' }>;
 
   it('keeps the run, its label and charts while files load and when they fail, and says why next to the picker', async () => {
-    const { store, sent, deliver } = setup();
+    const { store, sent, deliver } = startedStore();
     const runId = ready(store, deliver);
     deliver({ type: 'progress', runId, metrics: metrics(1, 3), snapshots: [snap(1)], epoch: 3 });
     const before = store.getState();
@@ -202,12 +153,12 @@ describe('the run store loading files', () => {
   });
 
   it('takes the loaded run when it is ready: its dataset, label and settings, a notice of what changed, and the link', async () => {
-    const { store, sent, deliver, searches } = setup();
+    const { store, sent, deliver, searches } = startedStore();
     const old = ready(store, deliver);
     await store.getState().loadFiles([fileOf('ratings.csv', RATINGS)]);
     const load = lastLoad(sent);
     const dataset = { kind: 'csv' as const, name: 'ratings.csv', ratings: RATINGS };
-    deliver({ type: 'ready', info: { ...info(load.runId, load.settings), datasetName: 'ratings.csv' }, metrics: [], snapshot: snap(0), recall: 0, dataset });
+    deliver({ type: 'ready', info: toyInfo(load.runId, load.settings, { datasetName: 'ratings.csv' }), metrics: [], snapshot: snap(0), recall: 0, dataset });
     const s = store.getState();
     expect(s.runId).toBe(load.runId);
     expect(s.dataset).toEqual(dataset);
@@ -227,12 +178,12 @@ describe('the run store loading files', () => {
     await store.getState().loadFiles([fileOf('ratings.csv', RATINGS)]);
     const again = lastLoad(sent);
     expect(again.settings).toEqual(store.getState().settings);
-    deliver({ type: 'ready', info: info(again.runId, again.settings), metrics: [], snapshot: snap(0), recall: 0, dataset });
+    deliver({ type: 'ready', info: toyInfo(again.runId, again.settings), metrics: [], snapshot: snap(0), recall: 0, dataset });
     expect(store.getState().loadNotice).toBeNull();
   });
 
   it('asks for the columns, loads the same files with the mapping, and lets a later run overtake a load', async () => {
-    const { store, sent, deliver } = setup();
+    const { store, sent, deliver } = startedStore();
     ready(store, deliver);
     const files = [fileOf('shop.csv', 'who,what,stars\na,b,5\n')];
     await store.getState().loadFiles(files, 'ask');
@@ -255,7 +206,7 @@ describe('the run store loading files', () => {
     expect(store.getState().loading).toBeNull();
     const runId = store.getState().runId;
     expect(runId).toBeGreaterThan(mapped.runId);
-    deliver({ type: 'ready', info: info(mapped.runId), metrics: [], snapshot: snap(0), recall: 0 });
+    deliver({ type: 'ready', info: toyInfo(mapped.runId), metrics: [], snapshot: snap(0), recall: 0 });
     expect(store.getState().runId).toBe(runId);
     expect(store.getState().info).toBeNull();
 

@@ -2,41 +2,20 @@
 // the toy graph, stepping and the charts, a run to the end with its explanation, settings from
 // the link, odd settings, a diverging run, and the adapter the page trains on. Screenshots go to
 // test-results/ (gitignored).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { buildAndServe, CHROMIUM_FLAGS, launchBrowser, REPO, type Browser, type Served } from './harness';
+import { CHROMIUM_FLAGS, launchBrowser } from './harness';
+import { appSession, SHOTS } from './session';
 
-const SHOTS = join(REPO, 'test-results');
 /** Generous: the machine has two cores, and other test runs may share them. */
 const READY_MS = 90_000;
 /** Per test, and for the full seed run: the machine's load from other work decides most of it. */
 const TEST_MS = 240_000;
 const PLAY_MS = 420_000;
 
-let served: Served;
-let browser: Browser;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  served = await buildAndServe();
-  browser = await launchBrowser();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
-
-async function open(query = ''): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${query}: ${e.message}`));
-  await page.goto(`${served.url}${query}`);
-  await page.locator('[data-testid=status][data-status=idle]').waitFor({ timeout: READY_MS });
-  return page;
-}
+const session = appSession({ readyMs: READY_MS });
+const { open, pageErrors } = session;
 
 const epochOf = async (page: Page) => Number(await page.getByTestId('epoch').getAttribute('data-epoch'));
 const pointsOf = async (page: Page, chart: string) => Number(await page.getByTestId(chart).getAttribute('data-points'));
@@ -252,8 +231,8 @@ describe('GAT Lab in the browser', () => {
     await page.close();
 
     // Settings the data cannot meet: a plain message, and the page recovers when they change.
-    const genres = await browser.context.newPage();
-    await genres.goto(`${served.url}?features=genres`);
+    const genres = await session.browser.context.newPage();
+    await genres.goto(`${session.served.url}?features=genres`);
     await genres.getByTestId('run-error').waitFor({ timeout: READY_MS });
     expect(await genres.getByTestId('run-error').innerText()).toMatch(/genres/);
     await genres.getByTestId('setting-features').selectOption('seed');
@@ -305,7 +284,7 @@ describe('GAT Lab in the browser', () => {
     const plain = await launchBrowser(CHROMIUM_FLAGS.filter((f) => f !== '--enable-unsafe-webgpu'));
     try {
       const page = await plain.context.newPage();
-      await page.goto(served.url);
+      await page.goto(session.served.url);
       const note = page.getByTestId('no-webgpu');
       await note.waitFor({ timeout: READY_MS });
       const text = await note.innerText();

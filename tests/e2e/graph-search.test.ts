@@ -3,14 +3,12 @@
 // the neighbourhood of one user or movie, found with the search box by id or title (keyboard and
 // pointer), with the card saying what is drawn and the explanation following. The toy is drawn
 // whole, without a search box. Screenshots go to test-results/ (gitignored).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Rng } from '../../src/util/rng';
-import { buildAndServe, launchBrowser, REPO, type Browser, type Served } from './harness';
+import { appSession, SHOTS } from './session';
 
-const SHOTS = join(REPO, 'test-results');
 /** Generous: the machine has two cores, and other test runs may share them. */
 const READY_MS = 120_000;
 const TEST_MS = 400_000;
@@ -40,20 +38,7 @@ function dataset(): { ratings: string; movies: string } {
   return { ratings: `${rows.join('\n')}\n`, movies: `${movies.join('\n')}\n` };
 }
 
-let served: Served;
-let browser: Browser;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  served = await buildAndServe();
-  browser = await launchBrowser();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+const { open, pageErrors } = appSession({ readyMs: READY_MS });
 
 /** The graph card alone (with any open suggestions), and the whole page. */
 async function shot(page: Page, name: string): Promise<void> {
@@ -68,10 +53,7 @@ async function drawnCounts(page: Page): Promise<{ nodes: number; edges: number }
 
 describe('the graph view at scale', () => {
   it('draws the toy whole, then a 670-node dataset as a searchable neighbourhood that the explanation follows', async () => {
-    const page = await browser.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(served.url);
-    await page.locator('[data-testid=status][data-status=idle]').waitFor({ timeout: READY_MS });
+    const page = await open();
     // The toy: every node, no search box, no caption.
     expect(await drawnCounts(page)).toEqual({ nodes: 6, edges: 8 });
     expect(await page.getByTestId('graph-search').count()).toBe(0);

@@ -5,39 +5,17 @@
 // file is refused with the run kept; embeddings and the PyG script download; a link with other
 // settings wins over the saved run, which is offered instead. Screenshots go to test-results/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { buildAndServe, launchBrowser, REPO, type Browser, type Served } from './harness';
+import { appSession, SHOTS } from './session';
 
-const SHOTS = join(REPO, 'test-results');
 /** Generous: the machine has two cores, and other test runs may share them. */
 const READY_MS = 90_000;
 const TEST_MS = 420_000;
 
-let served: Served;
-let browser: Browser;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  served = await buildAndServe();
-  browser = await launchBrowser(undefined, 'keep');
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
-
-async function open(query = ''): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${query}: ${e.message}`));
-  await page.goto(`${served.url}${query}`);
-  await idle(page);
-  return page;
-}
+const { open, pageErrors } = appSession({ readyMs: READY_MS, savedRuns: 'keep' });
 
 const idle = (page: Page) => page.locator('[data-testid=status][data-status=idle]').waitFor({ timeout: READY_MS });
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `e2e-keeping-${name}.png`), fullPage: true });

@@ -4,13 +4,12 @@
 // explanation of a recommendation for a user who rated Guardians of the Galaxy; a bad file that
 // leaves the run as it was; a CSV of unknown columns mapped in the dialog; files dropped on the
 // page. Screenshots go to test-results/ (gitignored).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { buildAndServe, launchBrowser, REPO, type Browser, type Served } from './harness';
+import { appSession, SHOTS } from './session';
 
-const SHOTS = join(REPO, 'test-results');
 const ML = '/work/shared/data/ml-latest-small';
 const GUARDIANS = 'Guardians of the Galaxy (2014)';
 /** Generous: the machine has two cores, and other test runs may share them. */
@@ -21,28 +20,7 @@ const REAL_MS = 600_000;
 /** One explanation of ml-latest-small on SwiftShader (its counterfactuals are full forward passes), queued behind another. */
 const EXPLAIN_MS = 240_000;
 
-let served: Served;
-let browser: Browser;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  served = await buildAndServe();
-  browser = await launchBrowser();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
-
-async function open(): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(served.url);
-  await page.locator('[data-testid=status][data-status=idle]').waitFor({ timeout: READY_MS });
-  return page;
-}
+const { open, pageErrors } = appSession({ readyMs: READY_MS });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `e2e-real-${name}.png`), fullPage: true });
 const epochOf = async (page: Page) => Number(await page.getByTestId('epoch').getAttribute('data-epoch'));

@@ -1,35 +1,14 @@
 // The Search card in the built app (headless Chromium, WebGPU on SwiftShader): R, T, E checked as
 // typed, a comparison of KNN-MIPS with the exact top-K run in the engine worker on the current
 // epoch, and its report on the page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { buildAndServe, launchBrowser, type Browser, type Served } from './harness';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './session';
 
 /** Generous: the machine has two cores, and other test runs may share them. */
 const READY_MS = 90_000;
 const TEST_MS = 240_000;
 
-let served: Served;
-let browser: Browser;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  served = await buildAndServe();
-  browser = await launchBrowser();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
-
-async function open(): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(served.url);
-  await page.locator('[data-testid=status][data-status=idle]').waitFor({ timeout: READY_MS });
-  return page;
-}
+const { open, pageErrors } = appSession({ readyMs: READY_MS });
 
 describe('the Search card', () => {
   it(
