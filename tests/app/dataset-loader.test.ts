@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { loadRatings, recogniseFiles, type Recognised } from '../../src/worker/datasetLoader';
 import type { DataFile, DatasetSource, MappingRequest } from '../../src/worker/protocol';
 import { errorOf } from '../helpers/errors';
+import { ML_SMALL_DIR } from '../helpers/paths';
 import { mutator } from '../helpers/mutate';
 import { Rng } from '../../src/util/rng';
 
-const ML = '/work/shared/data/ml-latest-small/';
 const ML100K = new URL('../data/ml-100k/', import.meta.url);
 
 const file = (name: string, text: string | Uint8Array): DataFile => {
@@ -113,8 +113,8 @@ describe('recognising the files a user picks', () => {
 
 describe('parsing with progress', () => {
   it('reports ml-latest-small in steps that only grow, ending at 1 with every rating, movies first', () => {
-    const ratingsText = readFileSync(`${ML}ratings.csv`, 'utf8');
-    const moviesText = readFileSync(`${ML}movies.csv`, 'utf8');
+    const ratingsText = readFileSync(`${ML_SMALL_DIR}ratings.csv`, 'utf8');
+    const moviesText = readFileSync(`${ML_SMALL_DIR}movies.csv`, 'utf8');
     const s = sourceOf(recogniseFiles([file('ratings.csv', ratingsText), file('movies.csv', moviesText)]));
     const seen: [number, number][] = [];
     const { ratings, name } = loadRatings(s, (fraction, rows) => seen.push([fraction, rows]));

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { appSession, SHOTS } from './session';
+import { ML_SMALL_DIR } from '../helpers/paths';
 
-const ML = '/work/shared/data/ml-latest-small';
 const GUARDIANS = 'Guardians of the Galaxy (2014)';
 /** Generous: the machine has two cores, and other test runs may share them. */
 const READY_MS = 120_000;
@@ -42,8 +42,8 @@ async function watchPhases(page: Page): Promise<void> {
 
 /** The users who rated a movie, in file order, from ml-latest-small itself. */
 function usersWhoRated(movieTitle: string): string[] {
-  const movieId = readFileSync(`${ML}/movies.csv`, 'utf8').split('\n').find((l) => l.includes(`,${movieTitle},`))!.split(',')[0];
-  return readFileSync(`${ML}/ratings.csv`, 'utf8')
+  const movieId = readFileSync(`${ML_SMALL_DIR}movies.csv`, 'utf8').split('\n').find((l) => l.includes(`,${movieTitle},`))!.split(',')[0];
+  return readFileSync(`${ML_SMALL_DIR}ratings.csv`, 'utf8')
     .split('\n')
     .filter((l) => l.split(',')[1] === movieId)
     .map((l) => l.split(',')[0]);
@@ -54,7 +54,7 @@ describe('real data in the browser', () => {
     const page = await open();
     await watchPhases(page);
     const started = Date.now();
-    await page.getByTestId('data-input').setInputFiles([`${ML}/ratings.csv`, `${ML}/movies.csv`]);
+    await page.getByTestId('data-input').setInputFiles([`${ML_SMALL_DIR}ratings.csv`, `${ML_SMALL_DIR}movies.csv`]);
     const counts = page.getByTestId('data-counts');
     await counts.filter({ hasText: '610 users' }).waitFor({ timeout: READY_MS });
     const wall = Date.now() - started;
