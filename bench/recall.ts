@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
 import { createGpu } from '../src/gpu/device';
 import { createKernels } from '../src/gpu/kernels';
-import { parseRatingsCsv } from '../src/graph/csv';
+import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
 import { KnnMips } from '../src/search/knnMips';
 import { exactTopK, recallAtK, type TopK } from '../src/reference/topk';
 import { drawStarts, knnMipsSearch, overlapRecall, type Similarity } from '../src/reference/knnMips';
@@ -23,6 +23,7 @@ import { Trainer } from '../src/train/trainer';
 import { FLAG_TO_KEY } from '../src/cli/runFlags';
 
 const RATINGS = new URL('../../shared/data/ml-latest-small/ratings.csv', import.meta.url);
+const MOVIES = new URL('../../shared/data/ml-latest-small/movies.csv', import.meta.url);
 const DEFAULTS: Partial<RunSettings> = {
   minRating: 4,
   split: 0.8,
@@ -75,7 +76,8 @@ const settings = settingsFromArgs(process.argv.slice(2));
 installNodeWebGPU();
 const gpu = await createGpu();
 const kernels = await createKernels(gpu.device);
-const loaded = parseRatingsCsv(readFileSync(RATINGS, 'utf8'), 'ratings.csv');
+// movies.csv gives the genres that `--features genres` makes the items' input of.
+const loaded = parseRatingsCsv(readFileSync(RATINGS, 'utf8'), 'ratings.csv', parseMovies(readFileSync(MOVIES, 'utf8'), 'movies.csv'));
 
 const trainer = Trainer.create(gpu, kernels, loaded, settings);
 const data = trainer.data;
