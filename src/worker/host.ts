@@ -10,7 +10,7 @@ import { loadRatings, recogniseFiles } from './datasetLoader';
 import { explainPair } from './explainer';
 import { Searcher } from './searcher';
 import { keeps, keepStride } from './keep';
-import type { DatasetSource, FromWorker, LoadPhase, RunInfo, SnapshotData, Speed, ToWorker } from './protocol';
+import type { DatasetSource, FromWorker, LoadPhase, RunInfo, Speed, ToWorker } from './protocol';
 import { DeviceLosses, LOSS_LIMIT, lostWithin, rebuildRun, trainerLike } from './recovery';
 import { weightsForRun } from './weightsImport';
 
@@ -228,7 +228,7 @@ export class EngineHost {
     const info = this.describe(trainer, runId, name);
     this.stride = info.keepEvery;
     this.keepWeights(runId);
-    this.post({ type: 'ready', info, metrics: [...trainer.history], snapshot: toData(look.snapshot), recall: look.recall, dataset });
+    this.post({ type: 'ready', info, metrics: [...trainer.history], snapshot: look.snapshot, recall: look.recall, dataset });
   }
 
   /** Posts a load's progress: each phase's start and end, and at most every PROGRESS_MS between. */
@@ -394,7 +394,7 @@ export class EngineHost {
       this.snapshots.set(snapshot.epoch, snapshot);
       this.latest = snapshot;
       const message = `The GPU device was lost (${why}); restored epoch ${kept.epoch} on a new device. Press play to go on.`;
-      this.post({ type: 'recovered', runId, epoch: kept.epoch, snapshot: toData(snapshot), message });
+      this.post({ type: 'recovered', runId, epoch: kept.epoch, snapshot: snapshot, message });
     } catch (e) {
       this.post({ type: 'error', runId, message: `The GPU device was lost (${why}) and the run could not be rebuilt on a new one: ${(e as Error).message}. Reload the page to start again.`, fatal: true });
     }
@@ -501,13 +501,13 @@ export class EngineHost {
     for (const s of keptOnes) this.snapshots.set(s.epoch, s);
     const last = snapshots[snapshots.length - 1];
     if (last) this.latest = last;
-    const live = last && !kept(last.epoch) ? toData(last) : undefined;
+    const live = last && !kept(last.epoch) ? last : undefined;
     if (metrics.length > 0) this.posted = metrics[metrics.length - 1].epoch;
     this.post({
       type: 'progress',
       runId,
       metrics,
-      snapshots: keptOnes.map(toData),
+      snapshots: keptOnes,
       live,
       epoch: this.trainer?.epoch ?? 0,
     });
@@ -588,8 +588,4 @@ function nearestAtOrBefore(map: Map<number, unknown>, epoch: number): number | n
   let best: number | null = null;
   for (const e of map.keys()) if (e <= epoch && (best === null || e > best)) best = e;
   return best;
-}
-
-function toData(s: Snapshot): SnapshotData {
-  return { epoch: s.epoch, k: s.k, channels: s.channels, user: s.user, item: s.item, topk: s.topk, attention: s.attention };
 }

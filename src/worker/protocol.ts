@@ -4,7 +4,7 @@
 import type { RunSettings } from '../train/settings';
 import type { Explanation } from '../explain/explain';
 import type { HeadChoice } from '../explain/attention';
-import type { Checkpoint, EpochMetrics } from '../train/trainer';
+import type { Checkpoint, EpochMetrics, Snapshot } from '../train/trainer';
 import type { ColumnMapping } from '../graph/csv';
 import type { SearchSettings } from '../search/settings';
 
@@ -115,15 +115,7 @@ export interface SearchReport {
 }
 
 /** What the page draws for one epoch: the engine's Snapshot, as is. */
-export interface SnapshotData {
-  epoch: number;
-  k: number;
-  channels: number;
-  user: Float32Array;
-  item: Float32Array;
-  topk: Int32Array;
-  attention: Float32Array[];
-}
+export type SnapshotData = Snapshot;
 
 export type RunStatus = 'idle' | 'playing' | 'stepping' | 'done' | 'diverged';
 
