@@ -197,7 +197,7 @@ describe('Sampler', () => {
     const batches = planEpoch(opts, new Rng(12));
     for (const g of batches) {
       expectValidGraph(g);
-      const positives = g.labelValue.findIndex((v) => v === 0);
+      const positives = g.labelValue.indexOf(0);
       const b = positives < 0 ? g.labelValue.length : positives;
       expect(g.labelValue.length - b).toBe(Math.round(0.5 * b));
       for (let l = b; l < g.labelValue.length; l++) {

@@ -390,7 +390,7 @@ export class Trainer {
       need.words = Math.max(need.words, c.words);
     }
     const ws = this.workspace;
-    if (ws && ws.fits(need)) return ws;
+    if (ws?.fits(need)) return ws;
     ws?.destroy();
     // Grow with headroom so that the next chunk's slightly larger batches fit too.
     const grow = (a: number, b: number) => Math.max(a, Math.ceil(b * 1.25));
@@ -497,7 +497,7 @@ export class Trainer {
     }
     const c = countsOf(graph);
     const need: Capacity = { ...c, lossSlots: 1 };
-    if (!this.probe || !this.probe.fits(need)) {
+    if (!this.probe?.fits(need)) {
       this.probe?.destroy();
       this.probe = new Workspace(this.model, this.features, need);
     }

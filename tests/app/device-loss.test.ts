@@ -152,7 +152,10 @@ describe('DeviceLosses', () => {
   it('gives up at the third loss within a minute, not when losses are further apart', () => {
     const time = clock();
     const losses = new DeviceLosses(time.now);
-    const spaced = [0, 0.6, 0.6, 0.6, 0.6].map((f) => (time.advance(f * LOSS_WINDOW_MS), losses.record()));
+    const spaced = [0, 0.6, 0.6, 0.6, 0.6].map((f) => {
+      time.advance(f * LOSS_WINDOW_MS);
+      return losses.record();
+    });
     expect(spaced).toEqual([true, true, true, true, true]);
     time.advance(0.3 * LOSS_WINDOW_MS);
     // The losses at 1.8 and 2.4 minutes and this one at 2.7: three within a minute.
