@@ -1,22 +1,15 @@
 // Checkpoints on real WebGPU: a run stopped, saved and restored in a new Trainer (on the same
 // device or on a new one, as after a lost device) goes on bit for bit as the run that never stopped.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { describe, expect, it } from 'vitest';
 import { toyRatings } from '../src/graph/toy';
 import type { Ratings } from '../src/graph/types';
 import { fusable } from '../src/model/gpuModel';
 import { Trainer, type Checkpoint, type EpochMetrics } from '../src/train/trainer';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
+import { openGpu } from './helpers/gpu';
 import { randomRatings } from './helpers/randomRatings';
 
-let gpu: Gpu;
-let kernels: Kernels;
-
-beforeAll(async () => {
-  gpu = await createGpu();
-  kernels = await createKernels(gpu.device);
-});
+const { gpu, kernels } = await openGpu();
 
 interface Continued {
   /** The metrics of the epochs after the checkpoint. */
@@ -122,20 +115,20 @@ describe('Trainer.checkpoint and restore', () => {
   it('restores on a new GPU device after the first one is lost, and goes on bit for bit', async () => {
     const [, ratings, overrides] = miniBatch;
     const settings = { ...SEED_SETTINGS, ...overrides };
-    const first = await createGpu();
-    const a = Trainer.create(first, await createKernels(first.device), ratings(), settings);
+    const first = await openGpu();
+    const a = Trainer.create(first.gpu, first.kernels, ratings(), settings);
     await a.train(5);
     const checkpoint = await a.checkpoint();
     const straight = await finish(a, 5);
-    first.device.destroy();
-    expect((await first.device.lost).reason).toBe('destroyed');
+    first.gpu.device.destroy();
+    expect((await first.gpu.device.lost).reason).toBe('destroyed');
 
-    const second = await createGpu();
-    const b = Trainer.create(second, await createKernels(second.device), ratings(), settings);
+    const second = await openGpu();
+    const b = Trainer.create(second.gpu, second.kernels, ratings(), settings);
     b.restore(checkpoint);
     const resumed = await finish(b, 5);
     b.destroy();
-    second.device.destroy();
+    second.gpu.device.destroy();
     expectSameRun(straight, resumed);
   });
 });

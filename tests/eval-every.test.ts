@@ -1,21 +1,14 @@
 // Evaluation every N epochs on real WebGPU: the epochs evaluated report the very Recall@K of a run
 // evaluated every epoch, the others none, and training is the same bit for bit either way.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { describe, expect, it, vi } from 'vitest';
 import { toyRatings } from '../src/graph/toy';
 import type { Ratings } from '../src/graph/types';
 import { Trainer, type EpochMetrics } from '../src/train/trainer';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
+import { openGpu } from './helpers/gpu';
 import { randomRatings } from './helpers/randomRatings';
 
-let gpu: Gpu;
-let kernels: Kernels;
-
-beforeAll(async () => {
-  gpu = await createGpu();
-  kernels = await createKernels(gpu.device);
-});
+const { gpu, kernels } = await openGpu();
 
 /** Two train() calls (the first longer than one chunk of 64 epochs), the snapshot of epoch 7 kept. */
 async function run(ratings: Ratings, settings: RunSettings, calls: [number, number]) {

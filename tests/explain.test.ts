@@ -9,11 +9,10 @@ import { graphWithout } from '../src/explain/counterfactuals';
 import { explain, type Explanation } from '../src/explain/explain';
 import { dot, row } from '../src/explain/scoreSplit';
 import { formatScore } from '../src/explain/sentence';
-import { createGpu } from '../src/gpu/device';
-import { createKernels } from '../src/gpu/kernels';
 import { toyRatings } from '../src/graph/toy';
 import { SEED_SETTINGS } from '../src/train/settings';
 import { Trainer, type Snapshot } from '../src/train/trainer';
+import { openGpu } from './helpers/gpu';
 
 const TIM = 2;
 const AVENGERS = 1;
@@ -25,8 +24,8 @@ let snapshot: Snapshot;
 let ex: Explanation;
 
 beforeAll(async () => {
-  const gpu = await createGpu();
-  trainer = Trainer.create(gpu, await createKernels(gpu.device), toyRatings(), { ...SEED_SETTINGS, batchSize: 'full', epochs: 300 });
+  const { gpu, kernels } = await openGpu();
+  trainer = Trainer.create(gpu, kernels, toyRatings(), { ...SEED_SETTINGS, batchSize: 'full', epochs: 300 });
   await trainer.train(300);
   snapshot = await trainer.snapshot();
   ex = await explain(trainer, snapshot, TIM, AVENGERS, { paths: 50 });

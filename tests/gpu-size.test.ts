@@ -1,9 +1,7 @@
 // The size check that turns "this dataset does not fit the GPU's buffers" into a clear message
 // before anything is allocated, checked against the engine's own allocations.
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { describe, expect, it } from 'vitest';
 import { parseRatingsCsv } from '../src/graph/csv';
 import { checkFitsGpu, formatBytes, gpuBufferSizes, type GpuSizeCounts } from '../src/graph/gpuSize';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
@@ -14,11 +12,14 @@ import { SEED_SETTINGS } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
 import { Rng } from '../src/util/rng';
 import { errorOf } from './helpers/errors';
+import { openGpu } from './helpers/gpu';
 import { ML_SMALL_DIR, REPO_DIR } from './helpers/paths';
 
 const MiB = 1024 * 1024;
 /** WebGPU's default limits. */
 const DEFAULT_LIMITS = { maxStorageBufferBindingSize: 128 * MiB, maxBufferSize: 256 * MiB };
+
+const { gpu, kernels } = await openGpu();
 
 describe('gpuBufferSizes', () => {
   const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, hidden: 12, heads: 2, layers: 3, k: 1 };
@@ -91,13 +92,6 @@ describe('checkFitsGpu', () => {
 });
 
 describe('against the engine’s allocations (WebGPU)', () => {
-  let gpu: Gpu;
-  let kernels: Kernels;
-  beforeAll(async () => {
-    gpu = await createGpu();
-    kernels = await createKernels(gpu.device);
-  });
-
   it('bounds the evaluation arena and the features the trainer allocates, and passes the device’s limits', async () => {
     const dir = `${REPO_DIR}tests/data/ml-100k/`;
     const u100k = parseU100kData(readFileSync(`${dir}u.data`, 'utf8'), 'u.data', parseU100kItems(readFileSync(`${dir}u.item`, 'latin1'), 'u.item'));

@@ -1,9 +1,8 @@
 // Every WGSL kernel, run on a real WebGPU implementation (Dawn on SwiftShader here), against its
 // float64 twin in src/reference/kernels.ts. Each kernel is dispatched alone on inputs read back
 // from the GPU, so a mismatch points at that kernel and not at an earlier one.
-import { describe, expect, it, beforeAll } from 'vitest';
-import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, dispatchOne, submitPass, type Kernels } from '../src/gpu/kernels';
+import { describe, expect, it } from 'vitest';
+import { dispatchOne, submitPass } from '../src/gpu/kernels';
 import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
@@ -11,15 +10,10 @@ import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/p
 import * as ref from '../src/reference/kernels';
 import { adamStep } from '../src/reference/adam';
 import { Rng } from '../src/util/rng';
+import { openGpu } from './helpers/gpu';
 import { randomGraph } from './helpers/randomGraph';
 
-let gpu: Gpu;
-let kernels: Kernels;
-
-beforeAll(async () => {
-  gpu = await createGpu();
-  kernels = await createKernels(gpu.device);
-});
+const { gpu, kernels } = await openGpu();
 
 /**
  * Worst absolute error over `scale`, the largest |want| unless given: a sum whose terms cancel

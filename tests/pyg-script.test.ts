@@ -8,8 +8,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, type Kernels } from '../src/gpu/kernels';
 import { toyRatings } from '../src/graph/toy';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
 import type { Ratings } from '../src/graph/types';
@@ -18,6 +16,7 @@ import { predictionChecks, pygScript, type RatedPairs } from '../src/model/pygSc
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
 import { caseShape, loadCase } from './helpers/fixtures';
+import { openGpu } from './helpers/gpu';
 import { REPO_DIR } from './helpers/paths';
 
 // The script is Python: without python3 there is nothing to compile or parse it with.
@@ -71,13 +70,10 @@ for node in ast.walk(tree):
 print(json.dumps(out))
 `;
 
-let gpu: Gpu;
-let kernels: Kernels;
+const { gpu, kernels } = await openGpu();
 let dir: string;
 
-beforeAll(async () => {
-  gpu = await createGpu();
-  kernels = await createKernels(gpu.device);
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gatlab-pyg-'));
 });
 

@@ -1,19 +1,12 @@
 // The training loop on WebGPU: determinism, the fused and per-op paths agreeing, divergence
 // handling, snapshots, and the seed's toy run learning what the slides say it learns.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { describe, expect, it } from 'vitest';
 import { toyRatings } from '../src/graph/toy';
 import { DivergedError, Trainer } from '../src/train/trainer';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
+import { openGpu } from './helpers/gpu';
 
-let gpu: Gpu;
-let kernels: Kernels;
-
-beforeAll(async () => {
-  gpu = await createGpu();
-  kernels = await createKernels(gpu.device);
-});
+const { gpu, kernels } = await openGpu();
 
 async function run(settings: Partial<RunSettings>, epochs: number, fuse: 'auto' | 'never' = 'auto') {
   const t = Trainer.create(gpu, kernels, toyRatings(), { ...SEED_SETTINGS, ...settings });
