@@ -30,9 +30,10 @@ import { Trainer } from '../src/train/trainer';
 import { buildItemGraph, compareSearch } from '../src/search/compare';
 import { SEARCH_DEFAULTS } from '../src/search/settings';
 import { Rng } from '../src/util/rng';
+import { ML_SMALL_DIR } from '../tests/helpers/paths';
 
-const ML_SMALL = new URL('../../shared/data/ml-latest-small/ratings.csv', import.meta.url);
-const ML_SMALL_MOVIES = new URL('../../shared/data/ml-latest-small/movies.csv', import.meta.url);
+const ML_SMALL = `${ML_SMALL_DIR}ratings.csv`;
+const ML_SMALL_MOVIES = `${ML_SMALL_DIR}movies.csv`;
 const REPEATS = 5;
 /** Epochs trained before KNN-MIPS searches the embeddings: enough to move them off the initial ones. */
 const KNN_EPOCHS = 5;

@@ -21,9 +21,10 @@ import { popularityTopK } from '../src/train/popularity';
 import { checkSettings, SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
 import { FLAG_TO_KEY } from '../src/cli/runFlags';
+import { ML_SMALL_DIR } from '../tests/helpers/paths';
 
-const RATINGS = new URL('../../shared/data/ml-latest-small/ratings.csv', import.meta.url);
-const MOVIES = new URL('../../shared/data/ml-latest-small/movies.csv', import.meta.url);
+const RATINGS = `${ML_SMALL_DIR}ratings.csv`;
+const MOVIES = `${ML_SMALL_DIR}movies.csv`;
 /** The run that beats the most-popular baseline here (README, Benchmarks); flags override each. */
 const DEFAULTS: Partial<RunSettings> = {
   minRating: 4,
