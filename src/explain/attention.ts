@@ -27,7 +27,7 @@ export interface AttentionEdge {
   heads: number[];
 }
 
-export function checkHead(head: HeadChoice, heads: number): void {
+function checkHead(head: HeadChoice, heads: number): void {
   if (head !== 'mean' && !(Number.isInteger(head) && head >= 0 && head < heads)) {
     throw new RangeError(`head must be 'mean' or an integer in [0, ${heads}), got ${head}`);
   }

@@ -57,7 +57,7 @@ export function graphWithout(numUsers: number, numItems: number, mpEdges: Pairs,
  * lists are exactly those that touch a target or a target's neighbour (a one-layer model sees
  * only the targets' own). Keyed user · numItems + item.
  */
-export function ratingFlow(g: LayeredAttention, numUsers: number, numItems: number, targets: number[]): Map<number, number> {
+function ratingFlow(g: LayeredAttention, numUsers: number, numItems: number, targets: number[]): Map<number, number> {
   const L = g.alpha.length;
   const flow = new Map<number, number>();
   const add = (a: number, b: number, w: number) => {

@@ -24,7 +24,7 @@ export interface SentenceInput {
 }
 
 export const formatScore = (x: number): string => x.toFixed(2);
-export const formatRating = (r: number): string => String(Math.round(r * 10) / 10);
+const formatRating = (r: number): string => String(Math.round(r * 10) / 10);
 const formatCount = (n: number): string => n.toLocaleString('en-US');
 
 /** Moves smaller than this print as 0.00, so they are not worth a clause. */

@@ -10,8 +10,6 @@ import { InputError } from '../util/errors';
  */
 export type FeatureKind = 'seed' | 'genres';
 
-export const FEATURE_KINDS: readonly FeatureKind[] = ['seed', 'genres'];
-
 /**
  * The features of `kind`. Only 'seed' draws from `rng` (numItems·latentDim normals); 'genres'
  * draws nothing and ignores latentDim (which must still be a positive integer).

@@ -23,7 +23,7 @@ export const EDGE_TYPES = [
   { key: 'item__rev_rates__user', src: 'item', dst: 'user' },
 ] as const satisfies readonly { key: string; src: NodeType; dst: NodeType }[];
 
-export function checkShape(shape: ModelShape): void {
+function checkShape(shape: ModelShape): void {
   for (const k of ['layers', 'hidden', 'heads', 'userDim', 'itemDim'] as const) {
     const v = shape[k];
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`ModelShape.${k} must be a positive integer, got ${v}`);
@@ -31,7 +31,7 @@ export function checkShape(shape: ModelShape): void {
 }
 
 /** F_t: the width of a node type's input to a layer (1-based). */
-export function inputDim(shape: ModelShape, layer: number, t: NodeType): number {
+function inputDim(shape: ModelShape, layer: number, t: NodeType): number {
   if (layer > 1) return shape.hidden;
   return t === 'user' ? shape.userDim : shape.itemDim;
 }

@@ -9,7 +9,7 @@ import type { DatasetSource } from '../worker/protocol';
 
 export const SAVED_RUN_VERSION = 1;
 /** Runs kept at most; saving one more forgets the oldest. */
-export const MAX_SAVED_RUNS = 6;
+const MAX_SAVED_RUNS = 6;
 
 export interface SavedRun {
   version: typeof SAVED_RUN_VERSION;

@@ -26,8 +26,6 @@ export const ratingColor = scaleLinear<string>()
   .clamp(true);
 
 export const TEST_EDGE_COLOR = '#7c3aed';
-export const USER_COLOR = '#4f46e5';
-export const ITEM_COLOR = '#d97706';
 
 /** Shortens a long name for a label (the full one is in the tooltip). */
 export function clip(name: string, max = 28): string {

@@ -60,7 +60,7 @@ export interface GraphModel {
   xItem: number;
 }
 
-export const GRAPH_WIDTH = 790;
+const GRAPH_WIDTH = 790;
 const X_USER = 175;
 const X_ITEM = 500;
 const TOP = 40;

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { GraphArrays } from '../../src/graph/types';
 
-export function expectPtr(ptr: Uint32Array, numNodes: number, total: number): void {
+function expectPtr(ptr: Uint32Array, numNodes: number, total: number): void {
   expect(ptr.length).toBe(numNodes + 1);
   expect(ptr[0]).toBe(0);
   expect(ptr[numNodes]).toBe(total);

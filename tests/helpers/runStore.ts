@@ -7,7 +7,7 @@ import type { RunArchive } from '../../src/store/savedRun';
 import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
 import type { FromWorker, RunInfo, ToWorker } from '../../src/worker/protocol';
 
-export function fakeLink() {
+function fakeLink() {
   const sent: ToWorker[] = [];
   let deliver: (m: FromWorker) => void = () => undefined;
   const link: EngineLink = {
