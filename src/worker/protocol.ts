@@ -1,6 +1,7 @@
 // The messages between the page (the store) and the engine worker. Everything here is structured-
-// cloneable; typed arrays travel as transfers where they are large. The worker owns the GPU, the
-// kernels and the Trainer; the page owns what is shown.
+// cloneable and is copied, typed arrays included: the worker keeps the snapshots it posts (it
+// explains and exports them later), so it cannot hand their buffers over as transfers. The worker
+// owns the GPU, the kernels and the Trainer; the page owns what is shown.
 import type { RunSettings } from '../train/settings';
 import type { Explanation } from '../explain/explain';
 import type { HeadChoice } from '../explain/attention';
