@@ -10,7 +10,8 @@ process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 // browser: plain TypeScript on the CPU, run side by side. They get no WebGPU globals, so one that
 // comes to need the GPU fails here rather than competing with the GPU tests for the cores. They
 // mock nothing and set no globals, so the files of one worker share its loaded modules (isolate:
-// false), which saves a third of their time.
+// false), which saves a third of their time; a test that mocks a module does not belong here.
+// A new test file runs with the GPU tests until it is listed.
 const PURE = [
   'tests/build.test.ts',
   'tests/csv.test.ts',
