@@ -132,7 +132,7 @@ export const SETTINGS = {
     hint: 'The movies’ input: the seed’s random vectors, or their genres (needs a movies file).',
     default: 'seed',
     choices: [
-      { value: 'seed', label: 'Random normal (the seed’s)' },
+      { value: 'seed', label: 'Random normal, as the seed' },
       { value: 'genres', label: 'Genres, multi-hot' },
     ],
   }),
