@@ -40,7 +40,7 @@ export function SettingField({ settingKey, value, seed, issue, onCommit }: Setti
       <span className="field-head">
         <span className="field-title">
           <span className="field-label">{row.label}</span>
-          {row.seedName && <span className="field-name" title="The seed’s name for it">{row.seedName}</span>}
+          {row.seedName && <span className="field-seed-name" title="The seed’s name for it">{row.seedName}</span>}
         </span>
         {value !== seed && <span className="changed" title={`The seed uses ${seed}`}>seed {seed}</span>}
       </span>
