@@ -3,7 +3,7 @@
 // when it loses focus. A typed value its rule does not take as it is (not a number, out of range,
 // not whole) is marked and explained here and changes nothing, not even by a clamp, until it is
 // fixed; the run goes on with the last good value.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { settingProblem, settingRow, type SettingKey } from '../train/settings';
 
 export interface SettingFieldProps {
@@ -22,10 +22,13 @@ export function SettingField({ settingKey, value, seed, issue, onCommit }: Setti
   const [draft, setDraft] = useState(value);
   /** A commit was asked for with the draft as it is now, and refused. */
   const [refused, setRefused] = useState(false);
-  useEffect(() => {
+  // A new value in force (applied, reset, from the link) replaces whatever was typed.
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
     setDraft(value);
     setRefused(false);
-  }, [value]);
+  }
   const text = draft.trim();
   const problem = refused && text !== value ? settingProblem(settingKey, text) : undefined;
   const commit = () => {
