@@ -18,9 +18,10 @@ import { KnnMips } from '../src/search/knnMips';
 import { exactTopK, recallAtK, type TopK } from '../src/reference/topk';
 import { drawStarts, knnMipsSearch, overlapRecall, type Similarity } from '../src/reference/knnMips';
 import { popularityTopK } from '../src/train/popularity';
-import { checkSettings, SEED_SETTINGS, type RunSettings } from '../src/train/settings';
+import { SEED_SETTINGS, SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
-import { FLAG_TO_KEY } from '../src/cli/runFlags';
+import { parseFlags } from '../src/cli/args';
+import { SETTING_FLAGS, settingsAsFlags, settingsFromFlags } from '../src/cli/runFlags';
 import { ML_SMALL_DIR } from '../tests/helpers/paths';
 
 const RATINGS = `${ML_SMALL_DIR}ratings.csv`;
@@ -42,21 +43,12 @@ const DEFAULTS: Partial<RunSettings> = {
   evalEvery: 50,
 };
 
-/** `--knn off` stops after the model-vs-popularity table (the KNN-MIPS part takes minutes here). */
-const knnOff = process.argv.includes('--knn') && process.argv[process.argv.indexOf('--knn') + 1] === 'off';
-
-function settingsFromArgs(argv: string[]): RunSettings {
-  const input: Partial<Record<keyof RunSettings, unknown>> = {};
-  for (let a = 0; a < argv.length; a += 2) {
-    if (argv[a] === '--knn') continue;
-    const key = FLAG_TO_KEY[argv[a].replace(/^--/, '')];
-    if (!key || argv[a + 1] === undefined) throw new Error(`unknown flag or missing value: ${argv[a]} (flags: ${Object.keys(FLAG_TO_KEY).map((f) => `--${f}`).join(' ')})`);
-    input[key] = argv[a + 1];
-  }
-  const { settings, issues } = checkSettings(input, { ...SEED_SETTINGS, ...DEFAULTS });
-  if (issues.length > 0) throw new Error(issues.map((i) => i.message).join('\n'));
-  return { ...settings, k: 20 };
-}
+// K is the bench's own (20), so it takes every setting's flag but --k; `--knn off` stops after the
+// model-vs-popularity table (the KNN-MIPS part takes minutes here).
+const benchFlags = Object.fromEntries(Object.entries(SETTING_FLAGS).filter(([flag]) => flag !== SETTINGS.k.flag));
+const { flags } = parseFlags(process.argv.slice(2), { ...benchFlags, knn: { value: true, help: 'off skips the KNN-MIPS part' } }, 'train');
+const knnOff = flags.knn === 'off';
+const settings: RunSettings = { ...settingsFromFlags(flags, { ...SEED_SETTINGS, ...DEFAULTS }), k: 20 };
 
 const fmt = (x: number | null, d = 4) => (x === null ? '—' : x.toFixed(d));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -76,7 +68,6 @@ async function timed<T>(f: () => Promise<T>, repeats = 3): Promise<{ value: T; m
   return { value, ms: median(ms) };
 }
 
-const settings = settingsFromArgs(process.argv.slice(2));
 installNodeWebGPU();
 const gpu = await createGpu();
 const kernels = await createKernels(gpu.device);
@@ -137,8 +128,7 @@ const p10 = recall(pop10, testPairs);
 const beats = m10 > p10 && m20 > p20;
 console.log(`model vs most popular: Recall@10 ${fmt(m10)} vs ${fmt(p10)} (${m10 > p10 ? 'beats' : 'does not beat'}), Recall@20 ${fmt(m20)} vs ${fmt(p20)} (${m20 > p20 ? 'beats' : 'does not beat'})`);
 console.log(`check: GPU evaluator's Recall@20 ${fmt(history.at(-1)!.recall)} (float32 on the GPU) vs recallAtK of its top-20 ${fmt(m20)}`);
-const flags = Object.entries(FLAG_TO_KEY).filter(([flag]) => flag !== 'k').map(([flag, key]) => `--${flag} ${Array.isArray(s[key]) ? (s[key] as number[]).join(',') : String(s[key])}`);
-console.log(`reproduce: node --import ./bin/register.mjs bench/recall.ts ${flags.join(' ')}`);
+console.log(`reproduce: node --import ./bin/register.mjs bench/recall.ts ${settingsAsFlags(s, ['k'])}`);
 if (knnOff) process.exit(beats ? 0 : 1);
 
 // KNN-MIPS over the model's item embeddings, against the exact search.

@@ -1,6 +1,20 @@
-// Run settings: the checks that clamp odd values with a message, and the URL round trip.
+// Run settings: the table they are drawn from, the checks that clamp odd values with a message,
+// the per-setting check that refuses them instead, and the URL round trip.
 import { describe, expect, it } from 'vitest';
-import { checkSettings, MAX_K, REAL_DATA_SETTINGS, SEED_SETTINGS, settingsFromQuery, settingsToQuery, type RunSettings } from '../src/train/settings';
+import {
+  checkSettings,
+  MAX_K,
+  REAL_DATA_SETTINGS,
+  requireSettings,
+  SEED_SETTINGS,
+  SETTING_KEYS,
+  SETTINGS,
+  settingProblem,
+  settingRow,
+  settingsFromQuery,
+  settingsToQuery,
+  type RunSettings,
+} from '../src/train/settings';
 import { Rng } from '../src/util/rng';
 
 const ALL_CHANGED: RunSettings = {
@@ -153,5 +167,66 @@ describe('checkSettings', () => {
     const { settings } = checkSettings({}, base);
     expect(settings).toEqual(base);
     expect(settings.neighbors).not.toBe(base.neighbors);
+  });
+});
+
+describe('the settings table', () => {
+  it('gives each setting its own flag and link key, a label and a hint, and the seed’s value as the default', () => {
+    const rows = SETTING_KEYS.map((key) => SETTINGS[key]);
+    expect(new Set(rows.map((r) => r.flag)).size).toBe(rows.length);
+    expect(new Set(rows.map((r) => r.url)).size).toBe(rows.length);
+    for (const row of rows) {
+      expect(row.flag).toMatch(/^[a-z][a-z-]*$/);
+      expect(row.label.length).toBeGreaterThan(0);
+      expect(row.hint).toMatch(/\.$/);
+    }
+    expect(Object.keys(SEED_SETTINGS)).toEqual(SETTING_KEYS);
+    for (const key of SETTING_KEYS) expect(SEED_SETTINGS[key], key).toEqual(SETTINGS[key].default);
+    // The seed's own names, as its slides write them.
+    expect(SETTINGS.hidden.seedName).toBe('LATENT_DIM');
+    expect(SETTINGS.negRatio.seedName).toBe('NEG_SAMPLING');
+  });
+
+  it('reads back what it writes, for the seed’s values and every choice', () => {
+    for (const key of SETTING_KEYS) {
+      const row = settingRow(key);
+      expect(settingProblem(key, row.format(row.default)), key).toBeUndefined();
+      for (const c of row.choices ?? []) expect(checkSettings({ [key]: row.format(c.value) }).settings[key], key).toBe(c.value);
+    }
+  });
+});
+
+describe('settingProblem (a typed value, refused rather than clamped)', () => {
+  it('says what is wrong with a value its rule does not take as it is, without a substitute', () => {
+    expect(settingProblem('lr', 'abc')).toBe('the learning rate must be a number, got "abc"');
+    expect(settingProblem('lr', '1e9')).toBe('the learning rate must be in [0.000001, 1], got 1000000000');
+    expect(settingProblem('lr', '')).toBe('the learning rate must be a number, got ""');
+    expect(settingProblem('heads', '2.5')).toBe('the number of heads must be a whole number; 2.5 rounds to 3');
+    expect(settingProblem('heads', '20.5')).toBe('the number of heads must be a whole number; 20.5 rounds to 21; the number of heads must be in [1, 16], got 20.5');
+    expect(settingProblem('split', '0')).toBe('the train fraction must be in (0, 1], got 0');
+    expect(settingProblem('batchSize', '0')).toBe('the batch size must be a positive whole number or "full", got "0"');
+    expect(settingProblem('neighbors', '10,0')).toMatch(/^neighbours per hop must be 1 to 8 whole numbers/);
+    expect(settingProblem('minRating', 'high')).toBe('the minimum rating must be a number (or "none" to keep every rating), got "high"');
+    expect(settingProblem('splitMode', 'sideways')).toBe('the split must be "time", "userTime" or "random", got "sideways"');
+  });
+
+  it('takes good values as they are', () => {
+    for (const [key, raw] of [['lr', '0.02'], ['lr', '1e-6'], ['heads', '16'], ['split', '1'], ['batchSize', 'full'], ['batchSize', '64'], ['neighbors', '10,5'], ['neighbors', '-1'], ['minRating', 'none'], ['minRating', '3.5'], ['splitMode', 'userTime']] as const) {
+      expect(settingProblem(key, raw), `${key}=${raw}`).toBeUndefined();
+    }
+  });
+
+  it('refuses exactly what checkSettings fixes, and says the same but for the substitute', () => {
+    const odd = { lr: 'abc', heads: '0', hidden: '12.4', split: '0', k: '1000', neighbors: 'x', features: 'tags', minRating: 'high' };
+    const lenient = checkSettings(odd);
+    const strict = requireSettings(odd);
+    expect(strict.settings).toEqual(lenient.settings);
+    expect(strict.problems.map((p) => p.key)).toEqual(lenient.issues.map((i) => i.key));
+    strict.problems.forEach((p, j) => {
+      const said = lenient.issues[j].message;
+      expect(said === p.message || said.startsWith(`${p.message}; using `), said).toBe(true);
+      expect(p.message).not.toMatch(/using/);
+    });
+    expect(requireSettings({ lr: '0.02', splitMode: 'random' })).toEqual({ settings: { ...SEED_SETTINGS, lr: 0.02, splitMode: 'random' }, problems: [] });
   });
 });

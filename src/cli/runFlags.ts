@@ -1,56 +1,35 @@
-// The flags that set a run (the same settings as the page's URL), shared by train and recommend.
-import { checkSettings, SEED_SETTINGS, type RunSettings } from '../train/settings';
+// The flags that set a run (the same settings as the page's URL), shared by train and recommend:
+// the data to train on, and one flag per row of the settings table, its help drawn from the row.
+import { requireSettings, SEED_SETTINGS, SETTING_KEYS, SETTINGS, settingRow, type RunSettings, type SettingKey } from '../train/settings';
 import { InputError } from '../util/errors';
 import type { FlagSpec, Flags } from './args';
 
+function settingHelp(key: SettingKey): string {
+  const row = settingRow(key);
+  const takes = row.choices ? row.choices.map((c) => `${row.format(c.value)} (${c.label})`).join(', ') : row.rule;
+  return `${row.label}${row.seedName ? ` (${row.seedName})` : ''}. ${row.hint} Takes ${takes}; default ${row.format(row.default)}.`;
+}
+
+/** One flag per setting. */
+export const SETTING_FLAGS: Record<string, FlagSpec> = Object.fromEntries(SETTING_KEYS.map((key) => [SETTINGS[key].flag, { value: true, help: settingHelp(key) }]));
+
 export const RUN_FLAGS: Record<string, FlagSpec> = {
   data: { value: true, help: 'toy (default), a ratings CSV (userId,movieId,rating[,timestamp]; movies.csv beside it gives titles and genres), or MovieLens 100K u.data (u.item beside it)' },
-  seed: { value: true, help: `random seed (default ${SEED_SETTINGS.seed})` },
-  split: { value: true, help: 'train fraction (default 0.875)' },
-  'split-mode': { value: true, help: 'time (default: the oldest ratings train), userTime (each user\'s oldest ratings train) or random (a random draw from --seed)' },
-  'min-rating': { value: true, help: 'keep only ratings at or above this (implicit feedback; default: keep all)' },
-  features: { value: true, help: 'item features: seed (default: random normal, LATENT_DIM wide) or genres (multi-hot; needs movies.csv or u.item)' },
-  'batch-size': { value: true, help: `supervision edges per step, or "full" (default ${SEED_SETTINGS.batchSize})` },
-  neighbors: { value: true, help: `neighbours sampled per hop, e.g. 10,5; -1 = all (default ${SEED_SETTINGS.neighbors.join(',')})` },
-  'neg-ratio': { value: true, help: `random negatives (label 0) per positive (default ${SEED_SETTINGS.negRatio})` },
-  epochs: { value: true, help: `epochs (default ${SEED_SETTINGS.epochs})` },
-  lr: { value: true, help: `Adam learning rate (default ${SEED_SETTINGS.lr})` },
-  hidden: { value: true, help: `hidden size = LATENT_DIM (default ${SEED_SETTINGS.hidden})` },
-  heads: { value: true, help: `attention heads (default ${SEED_SETTINGS.heads})` },
-  layers: { value: true, help: `GAT blocks (default ${SEED_SETTINGS.layers})` },
-  k: { value: true, help: `K of Recall@K and of recommendations (default ${SEED_SETTINGS.k})` },
-  'eval-every': { value: true, help: `Recall@K every this many epochs, and after the last (default ${SEED_SETTINGS.evalEvery}: every epoch)` },
-  'message-passing': { value: true, help: 'train (default: training edges only) or all (the seed run\'s)' },
+  ...SETTING_FLAGS,
 };
 
-/** Each run flag and the setting it sets (bench/recall.ts reads the same flags). */
-export const FLAG_TO_KEY: Record<string, keyof RunSettings> = {
-  seed: 'seed',
-  split: 'split',
-  'split-mode': 'splitMode',
-  'min-rating': 'minRating',
-  features: 'features',
-  'batch-size': 'batchSize',
-  neighbors: 'neighbors',
-  'neg-ratio': 'negRatio',
-  epochs: 'epochs',
-  lr: 'lr',
-  hidden: 'hidden',
-  heads: 'heads',
-  layers: 'layers',
-  k: 'k',
-  'eval-every': 'evalEvery',
-  'message-passing': 'messagePassing',
-};
-
-/** Settings from flags; on the command line an odd value is an error, not a clamp. */
-export function settingsFromFlags(flags: Flags): RunSettings {
-  const input: Partial<Record<keyof RunSettings, unknown>> = {};
-  for (const [flag, key] of Object.entries(FLAG_TO_KEY)) if (flags[flag] !== undefined) input[key] = flags[flag];
-  const { settings, issues } = checkSettings(input);
-  if (issues.length > 0) {
-    const flagOf = (key: keyof RunSettings) => Object.entries(FLAG_TO_KEY).find(([, k]) => k === key)?.[0];
-    throw new InputError(issues.map((i) => `--${flagOf(i.key)}: ${i.message.replace(/; using .*$/, '')}`).join('\n'));
-  }
+/** Settings from flags, over `base`; on the command line an odd value is an error, not a clamp. */
+export function settingsFromFlags(flags: Flags, base: RunSettings = SEED_SETTINGS): RunSettings {
+  const input: Partial<Record<SettingKey, unknown>> = {};
+  for (const key of SETTING_KEYS) if (flags[SETTINGS[key].flag] !== undefined) input[key] = flags[SETTINGS[key].flag];
+  const { settings, problems } = requireSettings(input, base);
+  if (problems.length > 0) throw new InputError(problems.map((p) => `--${SETTINGS[p.key].flag}: ${p.message}`).join('\n'));
   return settings;
+}
+
+/** The flags that set `settings` (each setting but those in `skip`), to print a command that reproduces a run. */
+export function settingsAsFlags(settings: RunSettings, skip: SettingKey[] = []): string {
+  return SETTING_KEYS.filter((key) => !skip.includes(key))
+    .map((key) => `--${SETTINGS[key].flag} ${settingRow(key).format(settings[key])}`)
+    .join(' ');
 }

@@ -1,59 +1,155 @@
-// All of a run's settings in one serialisable object (the URL and the CLI carry it), the seed's
-// defaults, and the checks that turn odd values into clamped ones with a message that says why.
+// A run's settings: one row per setting (its flag, its key in the link, its label and hint, the
+// seed's value, and its rule), and all that follows from the rows: the RunSettings type, the
+// seed's settings, the checks that turn odd values into clamped ones with a message that says why,
+// and the link. The CLI's flags and --help (cli/runFlags.ts) and the settings panel
+// (ui/SettingsPanel.tsx) are drawn from the same rows, so a new setting is a new row here plus the
+// code that uses it. TensorFlow Playground's src/state.ts (one PROPS table for both directions of
+// the link) is the model.
+import { choiceSetting, numberSetting, parsedSetting, type Fix, type SettingRow } from './settingRules';
 
-export interface RunSettings {
-  seed: number;
-  /** Fraction of the ratings that train: the oldest overall ('time'), each user's oldest ('userTime'), or a random draw ('random'). */
-  split: number;
-  /** How the ratings split: by time as the seed does, or at random (drawn from the seed). */
-  splitMode: 'time' | 'userTime' | 'random';
-  /** Keep only ratings at or above this (implicit feedback); null keeps every rating. */
-  minRating: number | null;
-  /** Input features: the seed's (users one-hot, items random normal) or items multi-hot by genre. */
-  features: 'seed' | 'genres';
+/** The top-K kernel's list length (shaders/eval.wgsl MAX_K). */
+export const MAX_K = 100;
+
+/** Every setting, in the link's order. */
+export const SETTINGS = {
+  seed: numberSetting({
+    flag: 'seed', url: 'seed', label: 'Random seed', seedName: 'SEED', what: 'the seed',
+    hint: 'Fixes the features, the initial weights and every shuffle.',
+    default: 123, min: 0, max: 2 ** 32 - 1, integer: true,
+  }),
+  /** The fraction that trains: the oldest ratings overall ('time'), each user's oldest ('userTime'), or a random draw. */
+  split: numberSetting({
+    flag: 'split', url: 'split', label: 'Training share', seedName: 'SPLIT', what: 'the train fraction',
+    hint: 'Share of the ratings that train (the rest test).',
+    default: 7 / 8, min: 0, max: 1, integer: false, exclusiveMin: true,
+  }),
+  splitMode: choiceSetting({
+    flag: 'split-mode', url: 'splitMode', label: 'Split by', what: 'the split',
+    hint: 'Which ratings test: the newest (as the seed), each user’s newest, or a random draw from the seed.',
+    default: 'time',
+    choices: [
+      { value: 'time', label: 'Time: newest ratings test' },
+      { value: 'userTime', label: 'Time, per user: each user’s newest test' },
+      { value: 'random', label: 'Random draw' },
+    ],
+  }),
+  /** Implicit feedback: only ratings at or above this count; null keeps every rating. */
+  minRating: parsedSetting<number | null>({
+    flag: 'min-rating', url: 'minRating', label: 'Lowest rating kept', what: 'the minimum rating',
+    hint: 'Keep only ratings at or above this; “none” keeps all.',
+    default: null, rule: 'a number (or "none" to keep every rating)',
+    format: (v) => (v === null ? 'none' : String(v)),
+    parse(raw) {
+      if (raw === null || (typeof raw === 'string' && ['', 'none', 'all', 'null'].includes(raw.trim().toLowerCase()))) return null;
+      const v = typeof raw === 'string' ? Number(raw) : raw;
+      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    },
+  }),
   /** Supervision edges per optimizer step, or the whole graph at once. */
-  batchSize: number | 'full';
+  batchSize: parsedSetting<number | 'full'>({
+    flag: 'batch-size', url: 'batchSize', label: 'Batch size', seedName: 'BATCH_SIZE', what: 'the batch size',
+    hint: 'Ratings per optimizer step, or “full” for all of them at once.',
+    default: 1, rule: 'a positive whole number or "full"',
+    format: String,
+    parse(raw) {
+      if (raw === 'full') return 'full';
+      const n = typeof raw === 'string' ? Number(raw) : raw;
+      return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : undefined;
+    },
+  }),
   /** Neighbours sampled per node at each hop (-1: all); mini-batches only. */
-  neighbors: number[];
-  /** Random non-edges (label 0) per supervision edge. */
-  negRatio: number;
-  epochs: number;
-  lr: number;
-  /** LATENT_DIM: hidden channels, and the width of the seed's random item features. */
-  hidden: number;
-  heads: number;
-  layers: number;
+  neighbors: parsedSetting<number[]>({
+    flag: 'neighbors', url: 'neighbors', label: 'Neighbours per hop', seedName: 'NEIGHBORS', what: 'neighbours per hop',
+    hint: 'Neighbours sampled per hop, like “1” or “10,5”; −1 takes all. Mini-batches only.',
+    default: [1], rule: '1 to 8 whole numbers ≥ 1 (or -1 for all), like "1" or "10,5"',
+    format: (v) => v.join(','),
+    parse(raw) {
+      const list = Array.isArray(raw) ? raw : String(raw).split(',');
+      const parsed = list.map((x) => (typeof x === 'string' && x.trim() !== '' ? Number(x) : x));
+      const ok = parsed.length >= 1 && parsed.length <= 8 && parsed.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= -1 && x !== 0);
+      return ok ? (parsed as number[]) : undefined;
+    },
+  }),
+  negRatio: numberSetting({
+    flag: 'neg-ratio', url: 'negRatio', label: 'Negatives per rating', seedName: 'NEG_SAMPLING', what: 'the negative-sampling ratio',
+    hint: 'Random unrated pairs (label 0) drawn per rating.',
+    default: 0, min: 0, max: 20, integer: false,
+  }),
+  epochs: numberSetting({
+    flag: 'epochs', url: 'epochs', label: 'Epochs', seedName: 'EPOCHS', what: 'the number of epochs',
+    hint: 'Length of the run: passes over the training ratings.',
+    default: 1500, min: 1, max: 1_000_000, integer: true,
+  }),
+  lr: numberSetting({
+    flag: 'lr', url: 'lr', label: 'Learning rate', seedName: 'LR', what: 'the learning rate',
+    hint: 'How large a step Adam takes.',
+    default: 1e-2, min: 1e-6, max: 1, integer: false,
+  }),
+  /** Hidden channels, and the width of the seed's random item features. */
+  hidden: numberSetting({
+    flag: 'hidden', url: 'hidden', label: 'Embedding size', seedName: 'LATENT_DIM', what: 'the hidden size (LATENT_DIM)',
+    hint: 'Numbers per user and per movie, and the width of the movies’ random features.',
+    default: 12, min: 1, max: 512, integer: true,
+  }),
+  heads: numberSetting({
+    flag: 'heads', url: 'heads', label: 'Attention heads', seedName: 'HEADS', what: 'the number of heads',
+    hint: 'Attention heads per layer (averaged).',
+    default: 2, min: 1, max: 16, integer: true,
+  }),
+  layers: numberSetting({
+    flag: 'layers', url: 'layers', label: 'Layers', what: 'the number of layers',
+    hint: 'GAT blocks, each relu(GAT(h) + Linear(h)).',
+    default: 3, min: 1, max: 8, integer: true,
+  }),
   /** K of Recall@K and of the recommendations. */
-  k: number;
+  k: numberSetting({
+    flag: 'k', url: 'k', label: 'List length', seedName: 'K', what: 'K',
+    hint: 'Length of each user’s top list, and the K of Recall@K.',
+    default: 1, min: 1, max: MAX_K, integer: true,
+  }),
   /**
    * Recall@K every this many epochs (and at kept snapshots and the end of each stretch of
    * training); the epochs between report none. Evaluation never changes training, so any value
    * gives the same weights; a large dataset trains faster with a larger one.
    */
-  evalEvery: number;
-  /** Which edges carry messages: the training edges only (honest), or all (as the seed's run). */
-  messagePassing: 'train' | 'all';
-}
+  evalEvery: numberSetting({
+    flag: 'eval-every', url: 'evalEvery', label: 'Evaluate every', what: 'the evaluation interval (epochs between Recall@K)',
+    hint: 'Recall@K every this many epochs (and at the end); larger trains big datasets faster, the weights stay the same.',
+    default: 1, min: 1, max: 10_000, integer: true,
+  }),
+  messagePassing: choiceSetting({
+    flag: 'message-passing', url: 'messagePassing', label: 'Message passing', what: 'message passing',
+    hint: 'Which ratings carry messages between users and movies.',
+    default: 'train',
+    choices: [
+      { value: 'train', label: 'Training ratings only (honest)' },
+      { value: 'all', label: 'All ratings, test too (as the seed’s run)' },
+    ],
+  }),
+  /** The seed's features (users one-hot, items random normal) or items multi-hot by genre. */
+  features: choiceSetting({
+    flag: 'features', url: 'features', label: 'Movie features', what: 'the item features',
+    hint: 'The movies’ input: the seed’s random vectors, or their genres (needs a movies file).',
+    default: 'seed',
+    choices: [
+      { value: 'seed', label: 'Random normal, as the seed' },
+      { value: 'genres', label: 'Genres, multi-hot' },
+    ],
+  }),
+};
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** The value of each setting, as its row reads it. */
+export type RunSettings = { [K in SettingKey]: (typeof SETTINGS)[K] extends SettingRow<infer T> ? T : never };
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** One setting's row, typed by its key (an indexed SETTINGS[key] is a union of every row). */
+export const settingRow = <K extends SettingKey>(key: K) => SETTINGS[key] as unknown as SettingRow<RunSettings[K]>;
 
 /** The seed's hyperparameters (the slide deck's "Case Study: Hyperparameters"). */
-export const SEED_SETTINGS: RunSettings = {
-  seed: 123,
-  split: 7 / 8,
-  splitMode: 'time',
-  minRating: null,
-  features: 'seed',
-  batchSize: 1,
-  neighbors: [1],
-  negRatio: 0,
-  epochs: 1500,
-  lr: 1e-2,
-  hidden: 12,
-  heads: 2,
-  layers: 3,
-  k: 1,
-  evalEvery: 1,
-  messagePassing: 'train',
-};
+export const SEED_SETTINGS = Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].default])) as RunSettings;
 
 /**
  * What a MovieLens-sized dataset needs, over the seed's toy settings: the whole graph per step
@@ -75,117 +171,61 @@ export const REAL_DATA_SETTINGS: Partial<RunSettings> = {
 };
 
 export interface SettingIssue {
-  key: keyof RunSettings;
+  key: SettingKey;
   message: string;
 }
 
-/** The top-K kernel's list length (shaders/eval.wgsl MAX_K). */
-export const MAX_K = 100;
+type SettingsInput = Partial<Record<SettingKey, unknown>>;
 
-interface NumberRule {
-  min: number;
-  max: number;
-  integer: boolean;
-  /** Must be strictly greater than min. */
-  exclusiveMin?: boolean;
-  what: string;
+/** Each given value read by its row onto `base`, with the fixes that took. */
+function readSettings(input: SettingsInput, base: RunSettings): { settings: RunSettings; fixes: { key: SettingKey; fix: Fix }[] } {
+  const settings: RunSettings = { ...base, neighbors: [...base.neighbors] };
+  const fixes: { key: SettingKey; fix: Fix }[] = [];
+  for (const key of SETTING_KEYS) {
+    if (input[key] === undefined) continue;
+    const reading = settingRow(key).read(input[key], base[key]);
+    (settings as Record<SettingKey, unknown>)[key] = reading.value;
+    for (const fix of reading.fixes) fixes.push({ key, fix });
+  }
+  return { settings, fixes };
 }
 
-const RULES: Record<'seed' | 'split' | 'negRatio' | 'epochs' | 'lr' | 'hidden' | 'heads' | 'layers' | 'k' | 'evalEvery', NumberRule> = {
-  seed: { min: 0, max: 2 ** 32 - 1, integer: true, what: 'the seed' },
-  split: { min: 0, max: 1, integer: false, exclusiveMin: true, what: 'the train fraction' },
-  negRatio: { min: 0, max: 20, integer: false, what: 'the negative-sampling ratio' },
-  epochs: { min: 1, max: 1_000_000, integer: true, what: 'the number of epochs' },
-  lr: { min: 1e-6, max: 1, integer: false, what: 'the learning rate' },
-  hidden: { min: 1, max: 512, integer: true, what: 'the hidden size (LATENT_DIM)' },
-  heads: { min: 1, max: 16, integer: true, what: 'the number of heads' },
-  layers: { min: 1, max: 8, integer: true, what: 'the number of layers' },
-  k: { min: 1, max: MAX_K, integer: true, what: 'K' },
-  evalEvery: { min: 1, max: 10_000, integer: true, what: 'the evaluation interval (epochs between Recall@K)' },
-};
-
-function checkNumber(key: keyof typeof RULES, raw: unknown, fallback: number, issues: SettingIssue[]): number {
-  const rule = RULES[key];
-  const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    issues.push({ key, message: `${rule.what} must be a number, got ${JSON.stringify(raw)}; using ${fallback}` });
-    return fallback;
-  }
-  let x = rule.integer ? Math.round(v) : v;
-  if (rule.integer && x !== v) issues.push({ key, message: `${rule.what} must be a whole number; ${v} rounds to ${x}` });
-  const tooLow = rule.exclusiveMin ? x <= rule.min : x < rule.min;
-  if (tooLow || x > rule.max) {
-    const clamped = tooLow ? (rule.exclusiveMin ? fallback : rule.min) : rule.max;
-    const range = `${rule.exclusiveMin ? '(' : '['}${rule.min}, ${rule.max}]`;
-    issues.push({ key, message: `${rule.what} must be in ${range}, got ${v}; using ${clamped}` });
-    x = clamped;
-  }
-  return x;
+/** Checks every field; odd values are clamped (or replaced by the base's) and reported, never thrown. */
+export function checkSettings(input: SettingsInput, base: RunSettings = SEED_SETTINGS): { settings: RunSettings; issues: SettingIssue[] } {
+  const { settings, fixes } = readSettings(input, base);
+  const issues = fixes.map(({ key, fix }) => ({ key, message: fix.using === undefined ? fix.problem : `${fix.problem}; using ${fix.using}` }));
+  return { settings, issues };
 }
 
-/** Checks every field; odd values are clamped (or replaced by the default) and reported, never thrown. */
-export function checkSettings(input: Partial<Record<keyof RunSettings, unknown>>, base: RunSettings = SEED_SETTINGS): { settings: RunSettings; issues: SettingIssue[] } {
-  const issues: SettingIssue[] = [];
-  const s: RunSettings = { ...base, neighbors: [...base.neighbors] };
-  for (const key of Object.keys(RULES) as (keyof typeof RULES)[]) {
-    if (input[key] !== undefined) s[key] = checkNumber(key, input[key], base[key], issues);
-  }
-  if (input.batchSize !== undefined) {
-    const b = input.batchSize;
-    if (b === 'full') s.batchSize = 'full';
-    else {
-      const n = typeof b === 'string' ? Number(b) : b;
-      if (typeof n === 'number' && Number.isInteger(n) && n >= 1) s.batchSize = n;
-      else issues.push({ key: 'batchSize', message: `the batch size must be a positive whole number or "full", got ${JSON.stringify(b)}; using ${base.batchSize}` });
-    }
-  }
-  if (input.neighbors !== undefined) {
-    const raw = input.neighbors;
-    const list = Array.isArray(raw) ? raw : String(raw).split(',');
-    const parsed = list.map((x) => (typeof x === 'string' && x.trim() !== '' ? Number(x) : x));
-    if (parsed.length >= 1 && parsed.length <= 8 && parsed.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= -1 && x !== 0)) {
-      s.neighbors = parsed as number[];
-    } else {
-      issues.push({ key: 'neighbors', message: `neighbours per hop must be 1 to 8 whole numbers ≥ 1 (or -1 for all), like "1" or "10,5", got ${JSON.stringify(raw)}; using ${base.neighbors.join(',')}` });
-    }
-  }
-  if (input.messagePassing !== undefined) {
-    if (input.messagePassing === 'train' || input.messagePassing === 'all') s.messagePassing = input.messagePassing;
-    else issues.push({ key: 'messagePassing', message: `message passing must be "train" or "all", got ${JSON.stringify(input.messagePassing)}; using ${base.messagePassing}` });
-  }
-  if (input.splitMode !== undefined) {
-    if (input.splitMode === 'time' || input.splitMode === 'userTime' || input.splitMode === 'random') s.splitMode = input.splitMode;
-    else issues.push({ key: 'splitMode', message: `the split must be "time", "userTime" or "random", got ${JSON.stringify(input.splitMode)}; using ${base.splitMode}` });
-  }
-  if (input.features !== undefined) {
-    if (input.features === 'seed' || input.features === 'genres') s.features = input.features;
-    else issues.push({ key: 'features', message: `the item features must be "seed" or "genres", got ${JSON.stringify(input.features)}; using ${base.features}` });
-  }
-  if (input.minRating !== undefined) {
-    const raw = input.minRating;
-    if (raw === null || (typeof raw === 'string' && ['', 'none', 'all', 'null'].includes(raw.trim().toLowerCase()))) s.minRating = null;
-    else {
-      const v = typeof raw === 'string' ? Number(raw) : raw;
-      if (typeof v === 'number' && Number.isFinite(v)) s.minRating = v;
-      else issues.push({ key: 'minRating', message: `the minimum rating must be a number (or "none" to keep every rating), got ${JSON.stringify(raw)}; using ${base.minRating ?? 'none'}` });
-    }
-  }
-  return { settings: s, issues };
+/**
+ * Settings a user typed, taken only as they are: a value its rule would clamp, round or replace is
+ * a problem, said without the substitute, for the caller to refuse (the command line, a field).
+ */
+export function requireSettings(input: SettingsInput, base: RunSettings = SEED_SETTINGS): { settings: RunSettings; problems: SettingIssue[] } {
+  const { settings, fixes } = readSettings(input, base);
+  return { settings, problems: fixes.map(({ key, fix }) => ({ key, message: fix.problem })) };
 }
 
-const KEYS: (keyof RunSettings)[] = ['seed', 'split', 'splitMode', 'minRating', 'batchSize', 'neighbors', 'negRatio', 'epochs', 'lr', 'hidden', 'heads', 'layers', 'k', 'evalEvery', 'messagePassing', 'features'];
+/** What is wrong with one value typed for a setting, by its rule; undefined when the rule takes it as it is. */
+export function settingProblem(key: SettingKey, raw: string): string | undefined {
+  const { problems } = requireSettings({ [key]: raw });
+  return problems.length > 0 ? problems.map((p) => p.message).join('; ') : undefined;
+}
 
 /** The settings that differ from the seed's, as a URL query (without '?'). */
 export function settingsToQuery(s: RunSettings): string {
   const q = new URLSearchParams();
-  for (const key of KEYS) {
-    const v = s[key];
-    const d = SEED_SETTINGS[key];
-    const text = Array.isArray(v) ? v.join(',') : String(v);
-    if (text !== (Array.isArray(d) ? d.join(',') : String(d))) q.set(key, text);
+  for (const key of SETTING_KEYS) {
+    const row = settingRow(key);
+    const text = row.format(s[key]);
+    if (text !== row.format(row.default)) q.set(row.url, text);
   }
   return q.toString();
 }
+
+const KEY_OF_URL = new Map(SETTING_KEYS.map((key) => [SETTINGS[key].url, key]));
+/** The page's own keys in the link, beside the settings. */
+const PAGE_KEYS = ['user', 'item', 'data'];
 
 /** Settings from a URL query; unknown keys and bad values are reported, the rest still applies. */
 export function settingsFromQuery(query: string): { settings: RunSettings; issues: SettingIssue[] } {
@@ -195,13 +235,14 @@ export function settingsFromQuery(query: string): { settings: RunSettings; issue
   } catch {
     return { settings: SEED_SETTINGS, issues: [{ key: 'seed', message: 'the link is malformed; using the seed’s settings' }] };
   }
-  const input: Partial<Record<keyof RunSettings, unknown>> = {};
+  const input: SettingsInput = {};
   const unknown: string[] = [];
-  params.forEach((value, key) => {
-    if ((KEYS as string[]).includes(key)) input[key as keyof RunSettings] = value;
-    else if (key !== 'user' && key !== 'item' && key !== 'data') unknown.push(key);
+  params.forEach((value, name) => {
+    const key = KEY_OF_URL.get(name);
+    if (key) input[key] = value;
+    else if (!PAGE_KEYS.includes(name)) unknown.push(name);
   });
   const { settings, issues } = checkSettings(input);
-  for (const key of unknown) issues.push({ key: 'seed', message: `the link has an unknown setting "${key}"; ignored` });
+  for (const name of unknown) issues.push({ key: 'seed', message: `the link has an unknown setting "${name}"; ignored` });
   return { settings, issues };
 }

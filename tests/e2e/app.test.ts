@@ -222,12 +222,13 @@ describe('GAT Lab in the browser', () => {
     await page.locator('[data-testid=epoch][data-epoch="1"]').waitFor();
     await shot(page, '6-odd-settings');
 
-    // LR 1e9 typed into the panel: clamped to 1, and said so next to the field.
+    // LR 1e9 typed into the panel: refused and said so next to the field, and the run goes on
+    // (a link is clamped, a typed value is not: tests/e2e/settings-panel.test.ts).
     await page.getByTestId('setting-lr').fill('1e9');
     await page.getByTestId('setting-lr').press('Enter');
-    await page.locator('[data-testid=status][data-status=idle]').waitFor();
-    expect(await page.getByTestId('setting-lr').inputValue()).toBe('1');
-    expect(await page.locator('.field.has-issue .field-issue').first().innerText()).toMatch(/got 1000000000; using 1/);
+    expect(await page.getByTestId('setting-lr-problem').innerText()).toMatch(/must be in \[0\.000001, 1\], got 1000000000\.$/);
+    expect(await page.getByTestId('setting-lr').inputValue()).toBe('1e9');
+    expect(await epochOf(page)).toBe(1);
     await page.close();
 
     // Settings the data cannot meet: a plain message, and the page recovers when they change.
