@@ -6,13 +6,11 @@ import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
 import type { Pairs } from '../graph/pairs';
+import { MAX_K, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
+import { topKPartialFloats, topKSegments } from '../model/arena';
 import { fusable, Workspace, type ModelOnGpu } from '../model/gpuModel';
-import { MAX_K } from './settings';
 
 const EVAL_HEADER_WORDS = 9;
-/** Items per segment of the top-K scan (shaders/eval.wgsl), and the most segments a merge takes. */
-const SEGMENT_ITEMS = 256;
-const MAX_SEGMENTS = 64;
 
 /** Per-user sorted item lists as (ptr, items), the layout eval.wgsl reads. */
 function perUser(numUsers: number, pairs: Pairs, dedupe: boolean): { ptr: Uint32Array; items: Uint32Array } {
@@ -57,14 +55,14 @@ export class Evaluator {
     this.k = k;
     this.counts = countsOf(graph);
     const U = graph.numUsers;
-    const segments = Math.min(MAX_SEGMENTS, Math.max(1, Math.ceil(graph.numItems / SEGMENT_ITEMS)));
+    const segments = topKSegments(graph.numItems);
     const segmentLength = Math.max(1, Math.ceil(graph.numItems / segments));
     this.segments = segments;
     this.workspace = new Workspace(model, features, {
       ...this.counts,
       lossSlots: 1,
       recallSlots: slots,
-      topkPartial: U * segments * (1 + 2 * k),
+      topkPartial: topKPartialFloats(U, segments, k),
     });
     device.queue.writeBuffer(this.workspace.graph, 0, packGraph(graph));
     const ex = perUser(U, exclude, true);
@@ -80,9 +78,9 @@ export class Evaluator {
     });
     this.evalData = storageWith(device, 'evalData', data);
     this.topk = storageBuffer(device, 'topk', U * k * 4);
-    const records = new Uint32Array(slots * 4);
-    for (let s = 0; s < slots; s++) records[s * 4 + 3] = s;
-    this.slotRecords = storageWith(device, 'slotRecords', records);
+    const records = new ArrayBuffer(slots * WHICH_WORDS * 4);
+    for (let s = 0; s < slots; s++) packRecord(WHICH_FIELDS, { layer: 0, gbase: 0, schedule: 0, slot: s }, records, s * WHICH_WORDS);
+    this.slotRecords = storageWith(device, 'slotRecords', new Uint32Array(records));
     this.evalGroup = bindGroup(device, model.kernels.evalLayout, 'eval', [this.evalData, this.topk]);
   }
 
@@ -92,7 +90,7 @@ export class Evaluator {
     const ws = this.workspace;
     const p = this.model.kernels.pipelines;
     const groups = [ws.controlGroup, this.evalGroup];
-    encoder.copyBufferToBuffer(this.slotRecords, slot * 16, ws.control, 0, 16);
+    encoder.copyBufferToBuffer(this.slotRecords, slot * WHICH_WORDS * 4, ws.control, 0, WHICH_WORDS * 4);
     const pass = encoder.beginComputePass();
     if (fusable(this.counts)) {
       dispatchOne(pass, p.evaluate, groups);

@@ -1,5 +1,6 @@
 // All of a run's settings in one serialisable object (the URL and the CLI carry it), the seed's
 // defaults, and the checks that turn odd values into clamped ones with a message that says why.
+import { MAX_K, MAX_LAYERS } from '../gpu/layout';
 
 export interface RunSettings {
   seed: number;
@@ -79,8 +80,8 @@ export interface SettingIssue {
   message: string;
 }
 
-/** The top-K kernel's list length (shaders/eval.wgsl MAX_K). */
-export const MAX_K = 100;
+/** The GPU top-K's longest list (src/gpu/layout.ts, which the WGSL reads too). */
+export { MAX_K };
 
 interface NumberRule {
   min: number;
@@ -99,7 +100,7 @@ const RULES: Record<'seed' | 'split' | 'negRatio' | 'epochs' | 'lr' | 'hidden' |
   lr: { min: 1e-6, max: 1, integer: false, what: 'the learning rate' },
   hidden: { min: 1, max: 512, integer: true, what: 'the hidden size (LATENT_DIM)' },
   heads: { min: 1, max: 16, integer: true, what: 'the number of heads' },
-  layers: { min: 1, max: 8, integer: true, what: 'the number of layers' },
+  layers: { min: 1, max: MAX_LAYERS, integer: true, what: 'the number of layers' },
   k: { min: 1, max: MAX_K, integer: true, what: 'K' },
   evalEvery: { min: 1, max: 10_000, integer: true, what: 'the evaluation interval (epochs between Recall@K)' },
 };
