@@ -2,21 +2,22 @@
 // The embeddings are the last layer's output over the full message-passing graph: users in rows
 // [0, numUsers), items after them.
 
-// Header: numUsers, numItems, k, segments, segment length, then offsets of excludePtr (per user),
-// excludeItem (each user's excluded items, ascending), targetPtr, targetItem.
+// A header (its word indices EV_* are generated from src/gpu/layout.ts): numUsers, numItems, k,
+// segments, segment length, then offsets of excludePtr (per user), excludeItem (each user's
+// excluded items, ascending), targetPtr, targetItem.
 @group(1) @binding(0) var<storage, read> evalData: array<u32>;
 // numUsers × k item indices, best first, -1 where fewer than k items are left
 @group(1) @binding(1) var<storage, read_write> topk: array<i32>;
 
-fn evUsers() -> u32 { return evalData[0]; }
-fn evItems() -> u32 { return evalData[1]; }
-fn evK() -> u32 { return evalData[2]; }
-fn evSegments() -> u32 { return evalData[3]; }
-fn evSegmentLength() -> u32 { return evalData[4]; }
-fn excludePtr(u: u32) -> u32 { return evalData[evalData[5] + u]; }
-fn excludeItem(k: u32) -> u32 { return evalData[evalData[6] + k]; }
-fn targetPtr(u: u32) -> u32 { return evalData[evalData[7] + u]; }
-fn targetItem(k: u32) -> u32 { return evalData[evalData[8] + k]; }
+fn evUsers() -> u32 { return evalData[EV_USERS]; }
+fn evItems() -> u32 { return evalData[EV_ITEMS]; }
+fn evK() -> u32 { return evalData[EV_K]; }
+fn evSegments() -> u32 { return evalData[EV_SEGMENTS]; }
+fn evSegmentLength() -> u32 { return evalData[EV_SEGMENT_LENGTH]; }
+fn excludePtr(u: u32) -> u32 { return evalData[evalData[EV_EXCLUDE_PTR] + u]; }
+fn excludeItem(k: u32) -> u32 { return evalData[evalData[EV_EXCLUDE_ITEM] + k]; }
+fn targetPtr(u: u32) -> u32 { return evalData[evalData[EV_TARGET_PTR] + u]; }
+fn targetItem(k: u32) -> u32 { return evalData[evalData[EV_TARGET_ITEM] + k]; }
 
 // The items are cut into segments so that many invocations share one user's scan. Each
 // (user, segment) list lives in the arena at model.partial: its length, K scores, K item indices

@@ -8,7 +8,8 @@ import { createGpu, type Gpu } from '../src/gpu/device';
 import { compilePipelines, createKernels, dispatchOne, submitPass, type Kernels } from '../src/gpu/kernels';
 import { readBack, storageWith } from '../src/gpu/buffers';
 import { countsOf, floatBits, packGraph, setStepFields } from '../src/gpu/graphBuffer';
-import { GRAPH_ARRAYS, HEADER, HEADER_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MAX_K, MAX_LAYERS, MODEL_FIELDS, WHICH_FIELDS, record, type Fields } from '../src/gpu/layout';
+import { EVAL_FIELDS, EVAL_HEADER, GRAPH_ARRAYS, HEADER, HEADER_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MAX_K, MAX_LAYERS, MODEL_FIELDS, WHICH_FIELDS, record, type Fields } from '../src/gpu/layout';
+import { upperSnake } from '../src/gpu/preamble';
 import { KNN_PREAMBLE, KNN_PROGRAM, PREAMBLE, PROGRAM } from '../src/gpu/shaders';
 import { ADAM_DEFAULTS, ModelOnGpu, Workspace } from '../src/model/gpuModel';
 import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/params';
@@ -38,11 +39,12 @@ describe('the generated preamble', () => {
     expect(KNN_PROGRAM.startsWith(KNN_PREAMBLE)).toBe(true);
   });
 
-  it('declares every header word at its index in src/gpu/layout.ts', () => {
+  it('declares every header word (graph and evaluation data) at its index in src/gpu/layout.ts', () => {
     for (const f of HEADER_FIELDS) {
-      const name = `HDR_${f.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+      const name = `HDR_${upperSnake(f)}`;
       expect(PREAMBLE, name).toContain(`const ${name} = ${HEADER[f]}u;`);
     }
+    for (const f of EVAL_FIELDS) expect(PREAMBLE).toContain(`const EV_${upperSnake(f)} = ${EVAL_HEADER[f]}u;`);
     expect(PREAMBLE).toContain(`const MAX_LAYERS = ${MAX_LAYERS}u;`);
     expect(PREAMBLE).toContain(`const MAX_K = ${MAX_K}u;`);
     expect(KNN_PREAMBLE).toContain(`const MAX_K = ${MAX_K}u;`);
@@ -57,12 +59,13 @@ describe('the generated preamble', () => {
 
   it('is the only place the shaders get these numbers from', () => {
     for (const { file, code } of sources) {
-      for (const name of ['MAX_LAYERS', 'MAX_K', 'MAX_SEGMENTS', 'HDR_']) {
+      for (const name of ['MAX_LAYERS', 'MAX_K', 'MAX_SEGMENTS', 'HDR_', 'EV_']) {
         expect(code, `${file} declares ${name}`).not.toMatch(new RegExp(`const ${name}\\w* =`));
       }
       for (const struct of ['Layer', 'Model', 'Which', 'Params', 'KnnParams']) expect(code, `${file} declares struct ${struct}`).not.toMatch(new RegExp(`struct ${struct}\\b`));
       // A header word read by its number rather than its name.
       expect(code, `${file} reads a graph word by number`).not.toMatch(/graph\[[^\]]*\+\s*\d+u\s*\]/);
+      expect(code, `${file} reads an evaluation header word by number`).not.toMatch(/evalData\[\s*\d+u?\s*\]/);
     }
   });
 });

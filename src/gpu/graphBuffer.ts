@@ -2,7 +2,7 @@
 // of counts and offsets, then the arrays. One buffer means one copy per mini-batch step. The
 // header's fields and their order are src/gpu/layout.ts's, which the WGSL reads by name.
 import type { GraphArrays } from '../graph/types';
-import { GRAPH_ARRAYS, HEADER, HEADER_WORDS } from './layout';
+import { GRAPH_ARRAYS, GRAPH_COUNTS, HEADER, HEADER_WORDS, packArrays } from './layout';
 
 export { HEADER_WORDS };
 /** Word offsets of the per-step fields in the header. */
@@ -32,18 +32,10 @@ export function countsOf(g: GraphArrays): GraphCounts {
 export function packGraph(g: GraphArrays): Uint32Array<ArrayBuffer> {
   const c = countsOf(g);
   const out = new Uint32Array(c.words);
-  out[HEADER.nodes] = c.nodes;
-  out[HEADER.users] = c.users;
-  out[HEADER.edges] = c.edges;
-  out[HEADER.labels] = c.labels;
-  let at = HEADER_WORDS;
-  for (const name of GRAPH_ARRAYS) {
-    const a = g[name];
-    out[HEADER[name]] = at;
-    // The float arrays (labelValue) go in as their bits.
-    out.set(a instanceof Float32Array ? new Uint32Array(a.buffer, a.byteOffset, a.length) : a, at);
-    at += a.length;
-  }
+  for (const name of GRAPH_COUNTS) out[HEADER[name]] = c[name];
+  // The float arrays (labelValue) go in as their bits.
+  const labelValue = new Uint32Array(g.labelValue.buffer, g.labelValue.byteOffset, g.labelValue.length);
+  const at = packArrays(out, HEADER, GRAPH_ARRAYS, { ...g, labelValue }, HEADER_WORDS);
   if (at !== c.words) throw new Error(`packGraph: packed ${at} words, expected ${c.words}`);
   return out;
 }

@@ -31,6 +31,29 @@ export type HeaderField = (typeof HEADER_FIELDS)[number];
 export const HEADER = Object.fromEntries(HEADER_FIELDS.map((name, i) => [name, i])) as Record<HeaderField, number>;
 if (HEADER_FIELDS.length > HEADER_WORDS) throw new Error('src/gpu/layout.ts: the header fields outgrow HEADER_WORDS');
 
+// The evaluation's data (src/train/evaluator.ts, shaders/eval.wgsl): a header, then the arrays.
+/** Header words 0..4: counts. */
+export const EVAL_COUNTS = ['users', 'items', 'k', 'segments', 'segmentLength'] as const;
+/** The next header words: each array's offset in the buffer; the arrays follow in this order. */
+export const EVAL_ARRAYS = ['excludePtr', 'excludeItem', 'targetPtr', 'targetItem'] as const;
+export const EVAL_FIELDS = [...EVAL_COUNTS, ...EVAL_ARRAYS] as const;
+export const EVAL_HEADER_WORDS = EVAL_FIELDS.length;
+/** Word index of each field; in WGSL, EV_ and the name in capitals (EV_EXCLUDE_PTR). */
+export const EVAL_HEADER = Object.fromEntries(EVAL_FIELDS.map((name, i) => [name, i])) as Record<(typeof EVAL_FIELDS)[number], number>;
+
+/**
+ * Writes `arrays` one after another from word `at` of `out`, in the order of `names`, and each
+ * one's start at its header word; returns the word after the last.
+ */
+export function packArrays<N extends string>(out: Uint32Array, header: Record<N, number>, names: readonly N[], arrays: Record<N, ArrayLike<number>>, at: number): number {
+  for (const name of names) {
+    out[header[name]] = at;
+    out.set(arrays[name], at);
+    at += arrays[name].length;
+  }
+  return at;
+}
+
 /** A uniform record's fields in order, each one 4-byte word. */
 export type Fields = Readonly<Record<string, 'u32' | 'f32'>>;
 

@@ -1,7 +1,7 @@
 // The WGSL rendering of src/gpu/layout.ts: constants and structs that head each program, as
 // tfjs-backend-webgpu's makeShader writes each shader's preamble from its program description.
 // The shaders use these names; their values exist only in layout.ts.
-import { HEADER, HEADER_FIELDS, MAX_K, MAX_LAYERS, MAX_SEGMENTS, type Fields } from './layout';
+import { EVAL_FIELDS, EVAL_HEADER, HEADER, HEADER_FIELDS, MAX_K, MAX_LAYERS, MAX_SEGMENTS, type Fields } from './layout';
 
 /** lossSlot → LOSS_SLOT, adamBias2Sqrt → ADAM_BIAS2_SQRT. */
 export function upperSnake(name: string): string {
@@ -28,6 +28,11 @@ export function wgslLimits(): string {
 /** The packed graph header's word indices: HDR_ and the field's name in capitals. */
 export function wgslHeaderIndices(): string {
   return HEADER_FIELDS.map((f) => wgslConst(`HDR_${upperSnake(f)}`, HEADER[f])).join('\n');
+}
+
+/** The evaluation data's header word indices: EV_ and the field's name in capitals. */
+export function wgslEvalIndices(): string {
+  return EVAL_FIELDS.map((f) => wgslConst(`EV_${upperSnake(f)}`, EVAL_HEADER[f])).join('\n');
 }
 
 /** A program's preamble: a line that says where it comes from, then its parts. */

@@ -11,12 +11,13 @@ import evaluation from '../../shaders/eval.wgsl?raw';
 import fused from '../../shaders/fused.wgsl?raw';
 import knnMips from '../../shaders/knn_mips.wgsl?raw';
 import { KNN_PARAMS_FIELDS, LAYER_FIELDS, MODEL_FIELDS, WHICH_FIELDS } from './layout';
-import { preamble, wgslHeaderIndices, wgslLimits, wgslStruct } from './preamble';
+import { preamble, wgslEvalIndices, wgslHeaderIndices, wgslLimits, wgslStruct } from './preamble';
 
-/** What heads the training and evaluation program: the limits, the graph header, the uniforms' structs. */
+/** What heads the training and evaluation program: the limits, the two headers, the uniforms' structs. */
 export const PREAMBLE = preamble([
   wgslLimits(),
   wgslHeaderIndices(),
+  wgslEvalIndices(),
   wgslStruct('Layer', LAYER_FIELDS),
   wgslStruct('Model', MODEL_FIELDS, ['layers: array<Layer, MAX_LAYERS>']),
   wgslStruct('Which', WHICH_FIELDS),

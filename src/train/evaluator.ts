@@ -6,11 +6,9 @@ import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
 import type { Pairs } from '../graph/pairs';
-import { MAX_K, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
+import { EVAL_ARRAYS, EVAL_COUNTS, EVAL_HEADER, EVAL_HEADER_WORDS, MAX_K, packArrays, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
 import { topKPartialFloats, topKSegments } from '../model/arena';
 import { fusable, Workspace, type ModelOnGpu } from '../model/gpuModel';
-
-const EVAL_HEADER_WORDS = 9;
 
 /** Per-user sorted item lists as (ptr, items), the layout eval.wgsl reads. */
 function perUser(numUsers: number, pairs: Pairs, dedupe: boolean): { ptr: Uint32Array; items: Uint32Array } {
@@ -67,15 +65,11 @@ export class Evaluator {
     device.queue.writeBuffer(this.workspace.graph, 0, packGraph(graph));
     const ex = perUser(U, exclude, true);
     const tg = perUser(U, targets, false);
-    const parts = [ex.ptr, ex.items, tg.ptr, tg.items];
-    const data = new Uint32Array(EVAL_HEADER_WORDS + parts.reduce((a, p) => a + p.length, 0));
-    data.set([U, graph.numItems, k, segments, segmentLength]);
-    let at = EVAL_HEADER_WORDS;
-    parts.forEach((p, i) => {
-      data[5 + i] = at;
-      data.set(p, at);
-      at += p.length;
-    });
+    const arrays = { excludePtr: ex.ptr, excludeItem: ex.items, targetPtr: tg.ptr, targetItem: tg.items };
+    const data = new Uint32Array(EVAL_HEADER_WORDS + Object.values(arrays).reduce((a, p) => a + p.length, 0));
+    const counts = { users: U, items: graph.numItems, k, segments, segmentLength };
+    for (const name of EVAL_COUNTS) data[EVAL_HEADER[name]] = counts[name];
+    packArrays(data, EVAL_HEADER, EVAL_ARRAYS, arrays, EVAL_HEADER_WORDS);
     this.evalData = storageWith(device, 'evalData', data);
     this.topk = storageBuffer(device, 'topk', U * k * 4);
     const records = new ArrayBuffer(slots * WHICH_WORDS * 4);
