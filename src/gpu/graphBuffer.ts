@@ -4,7 +4,6 @@
 import type { GraphArrays } from '../graph/types';
 import { GRAPH_ARRAYS, GRAPH_COUNTS, HEADER, HEADER_WORDS, packArrays } from './layout';
 
-export { HEADER_WORDS };
 /** Word offsets of the per-step fields in the header. */
 export const STEP_FIELDS = { lossSlot: HEADER.lossSlot, adamStepSize: HEADER.adamStepSize, adamBias2Sqrt: HEADER.adamBias2Sqrt } as const;
 

@@ -8,8 +8,8 @@
 // single-workgroup dispatch, which small graphs need because a dispatch costs more than their work.
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
 import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
-import { HEADER_WORDS, type GraphCounts } from '../gpu/graphBuffer';
-import { LAYER_FIELDS, LAYER_WORDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, packRecord, record, WHICH_FIELDS } from '../gpu/layout';
+import type { GraphCounts } from '../gpu/graphBuffer';
+import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, packRecord, record, WHICH_FIELDS } from '../gpu/layout';
 import { arenaLayout, type ArenaLayout, type Capacity } from './arena';
 import { blockOf, flatLayout, type ModelShape } from './params';
 

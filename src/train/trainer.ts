@@ -5,7 +5,8 @@
 import type { Gpu } from '../gpu/device';
 import { submitPass, type Kernels } from '../gpu/kernels';
 import { readBack, readFloats, storageBuffer, storageWith } from '../gpu/buffers';
-import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
+import { countsOf, packGraph, setStepFields, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
+import { HEADER_WORDS } from '../gpu/layout';
 import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
