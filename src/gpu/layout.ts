@@ -19,13 +19,13 @@ export const GRAPH_ARRAYS = [
   'dstPtr', 'edgeSrc', 'edgeDst', 'srcPtr', 'srcEdge', 'nodeGlobal', 'labelUser', 'labelItem', 'labelValue', 'labPtr', 'labEdge',
 ] as const;
 /** The last header words: one optimizer step's fields (a float's bits for the f32 ones). */
-export const STEP_WORDS = ['lossSlot', 'adamStepSize', 'adamBias2Sqrt'] as const;
+const STEP_WORDS = ['lossSlot', 'adamStepSize', 'adamBias2Sqrt'] as const;
 /** The header's length: the fields above and two spare words. */
 export const HEADER_WORDS = 20;
 
 /** The header's fields in word order. */
 export const HEADER_FIELDS = [...GRAPH_COUNTS, ...GRAPH_ARRAYS, ...STEP_WORDS] as const;
-export type HeaderField = (typeof HEADER_FIELDS)[number];
+type HeaderField = (typeof HEADER_FIELDS)[number];
 
 /** Word index of each header field; in WGSL, HDR_ and the name in capitals (HDR_LOSS_SLOT). */
 export const HEADER = Object.fromEntries(HEADER_FIELDS.map((name, i) => [name, i])) as Record<HeaderField, number>;

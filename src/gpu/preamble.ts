@@ -9,7 +9,7 @@ export function upperSnake(name: string): string {
 }
 
 /** `const NAME = 8u;` */
-export function wgslConst(name: string, value: number): string {
+function wgslConst(name: string, value: number): string {
   if (!Number.isInteger(value) || value < 0) throw new Error(`wgslConst: ${name} = ${value} is not a u32`);
   return `const ${name} = ${value}u;`;
 }
