@@ -2,32 +2,30 @@
 // The embeddings are the last layer's output over the full message-passing graph: users in rows
 // [0, numUsers), items after them.
 
-// Header: numUsers, numItems, k, segments, segment length, then offsets of excludePtr (per user),
-// excludeItem (each user's excluded items, ascending), targetPtr, targetItem.
+// A header (its word indices EV_* are generated from src/gpu/layout.ts): numUsers, numItems, k,
+// segments, segment length, then offsets of excludePtr (per user), excludeItem (each user's
+// excluded items, ascending), targetPtr, targetItem.
 @group(1) @binding(0) var<storage, read> evalData: array<u32>;
 // numUsers × k item indices, best first, -1 where fewer than k items are left
 @group(1) @binding(1) var<storage, read_write> topk: array<i32>;
 
-const MAX_K = 100u;
-const MAX_SEGMENTS = 64u;
-
-fn evUsers() -> u32 { return evalData[0]; }
-fn evItems() -> u32 { return evalData[1]; }
-fn evK() -> u32 { return evalData[2]; }
-fn evSegments() -> u32 { return evalData[3]; }
-fn evSegmentLength() -> u32 { return evalData[4]; }
-fn excludePtr(u: u32) -> u32 { return evalData[evalData[5] + u]; }
-fn excludeItem(k: u32) -> u32 { return evalData[evalData[6] + k]; }
-fn targetPtr(u: u32) -> u32 { return evalData[evalData[7] + u]; }
-fn targetItem(k: u32) -> u32 { return evalData[evalData[8] + k]; }
+fn evUsers() -> u32 { return evalData[EV_USERS]; }
+fn evItems() -> u32 { return evalData[EV_ITEMS]; }
+fn evK() -> u32 { return evalData[EV_K]; }
+fn evSegments() -> u32 { return evalData[EV_SEGMENTS]; }
+fn evSegmentLength() -> u32 { return evalData[EV_SEGMENT_LENGTH]; }
+fn excludePtr(u: u32) -> u32 { return evalData[evalData[EV_EXCLUDE_PTR] + u]; }
+fn excludeItem(k: u32) -> u32 { return evalData[evalData[EV_EXCLUDE_ITEM] + k]; }
+fn targetPtr(u: u32) -> u32 { return evalData[evalData[EV_TARGET_PTR] + u]; }
+fn targetItem(k: u32) -> u32 { return evalData[evalData[EV_TARGET_ITEM] + k]; }
 
 // The items are cut into segments so that many invocations share one user's scan. Each
 // (user, segment) list lives in the arena at model.partial: its length, K scores, K item indices
 // (as exact floats), best first.
 fn partialAt(u: u32, seg: u32) -> u32 { return model.partial + (u * evSegments() + seg) * (1u + 2u * evK()); }
 
-// User u's best K among one segment's items, scanned in index order; an item enters only when
-// strictly better than the k-th, so ties keep the lower item index. Excluded items are skipped.
+// User u's best K among one segment's items, scanned in index order (topk.wgsl's list: ties keep
+// the lower item index). Excluded items are skipped.
 fn op_topk_segment(idx: u32) {
   let S = evSegments();
   let u = idx / S;
@@ -35,9 +33,7 @@ fn op_topk_segment(idx: u32) {
   let U = evUsers();
   let K = evK();
   let C = L.channels;
-  var best: array<f32, MAX_K>;
-  var bestItem: array<u32, MAX_K>;
-  var filled = 0u;
+  listFilled = 0u;
   let first = seg * evSegmentLength();
   let end = min(first + evSegmentLength(), evItems());
   var ex = excludePtr(u);
@@ -48,22 +44,13 @@ fn op_topk_segment(idx: u32) {
     if (ex < exEnd && excludeItem(ex) == i) { continue; }
     var s = 0.0;
     for (var c = 0u; c < C; c++) { s += arena[L.out + u * C + c] * arena[L.out + (U + i) * C + c]; }
-    if (filled == K && !(s > best[K - 1u])) { continue; }
-    var p = select(filled, K - 1u, filled == K);
-    while (p > 0u && best[p - 1u] < s) {
-      best[p] = best[p - 1u];
-      bestItem[p] = bestItem[p - 1u];
-      p--;
-    }
-    best[p] = s;
-    bestItem[p] = i;
-    filled = min(filled + 1u, K);
+    offer(s, i32(i), K, false);
   }
   let at = partialAt(u, seg);
-  arena[at] = f32(filled);
-  for (var k = 0u; k < filled; k++) {
-    arena[at + 1u + k] = best[k];
-    arena[at + 1u + K + k] = f32(bestItem[k]);
+  arena[at] = f32(listFilled);
+  for (var k = 0u; k < listFilled; k++) {
+    arena[at + 1u + k] = listScore[k];
+    arena[at + 1u + K + k] = f32(listItem[k]);
   }
 }
 

@@ -12,19 +12,13 @@
 //                 only repeat expansions already made (same result, less work).
 //   exact_top_k:  the brute-force answer on the same buffers (the yardstick for recall and time).
 //
-// Every ranking orders by score, larger first, and breaks ties to the lower item index.
+// Every ranking orders by score, larger first, and breaks ties to the lower item index: each keeps
+// its best items in topk.wgsl's list (build_graph E neighbours, the searches K items).
 
 const WG = 64u;
-// Longest lists an invocation keeps: neighbours per item, and K of the top-K.
-const MAX_E = 64u;
-const MAX_K = 100u;
 
-struct Params {
-  numItems: u32, dim: u32, neighbors: u32, k: u32,
-  numUsers: u32, restarts: u32, steps: u32, pad: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// KnnParams (generated from src/gpu/layout.ts): the counts, and the search's R, T and K.
+@group(0) @binding(0) var<uniform> P: KnnParams;
 // numItems × dim: the graph rows for build_graph, the item embeddings for the searches.
 @group(0) @binding(1) var<storage, read> items: array<f32>;
 // numItems × neighbors item indices, most similar first, -1 pads (written by build_graph).
@@ -38,35 +32,6 @@ struct Params {
 @group(0) @binding(5) var<storage, read> exclude: array<u32>;
 // numUsers × k item indices, best first, -1 where fewer than k candidates are left.
 @group(0) @binding(6) var<storage, read_write> result: array<i32>;
-
-// One invocation's sorted list (score desc, index asc) of at most `cap` entries.
-var<private> listScore: array<f32, MAX_K>;
-var<private> listItem: array<i32, MAX_K>;
-var<private> listFilled: u32;
-
-fn before(s: f32, i: i32, t: f32, j: i32) -> bool {
-  return s > t || (s == t && i < j);
-}
-
-// Offers (s, i) to the list. With `dedupe`, an item already listed is not listed twice (an item
-// always has the same score, so an item that fell out of the list cannot come back in).
-fn offer(s: f32, i: i32, cap: u32, dedupe: bool) {
-  if (listFilled == cap && !before(s, i, listScore[cap - 1u], listItem[cap - 1u])) { return; }
-  if (dedupe) {
-    for (var p = 0u; p < listFilled; p++) {
-      if (listItem[p] == i) { return; }
-    }
-  }
-  var p = select(listFilled, cap - 1u, listFilled == cap);
-  while (p > 0u && before(s, i, listScore[p - 1u], listItem[p - 1u])) {
-    listScore[p] = listScore[p - 1u];
-    listItem[p] = listItem[p - 1u];
-    p--;
-  }
-  listScore[p] = s;
-  listItem[p] = i;
-  listFilled = min(listFilled + 1u, cap);
-}
 
 fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return gid.x + gid.y * nwg.x * WG;

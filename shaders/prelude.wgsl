@@ -1,5 +1,7 @@
 // Shared by every kernel: the bindings, the graph and layer accessors. docs/ENGINE.md describes
 // the layouts; src/gpu/graphBuffer.ts, src/model/params.ts and src/model/gpuModel.ts write them.
+// The program's preamble, generated from src/gpu/layout.ts, comes before this file: MAX_LAYERS,
+// MAX_K, MAX_SEGMENTS, the graph header's word indices HDR_*, and the structs Layer, Model, Which.
 //
 // Every op is a function of one invocation index (op_*). A per-op entry point runs it once per
 // invocation over the whole dispatch; the fused entry points (fused.wgsl) run every op of a
@@ -10,7 +12,6 @@
 // workgroup on one core, where a narrow group makes each barrier cheap.
 const WG = 64u;
 const FWG = 4u;
-const MAX_LAYERS = 8u;
 
 // The graphs: a header of counts and offsets (relative to the graph's start), then the arrays.
 // The per-op path has one graph at offset 0; the fused path reads a whole chunk of steps.
@@ -25,28 +26,14 @@ const MAX_LAYERS = 8u;
 // Every activation and gradient of a workspace, at the offsets in `model`.
 @group(0) @binding(6) var<storage, read_write> arena: array<f32>;
 
-// One GAT block. Its parameters for node type t form one contiguous block of `params`:
-// W (rows × fIn(t)), skip bias (C), att_src (H·C), att_dst (H·C), GAT bias (C).
+// The uniforms. A Layer is one GAT block. Its parameters for node type t form one contiguous
+// block of `params`: W (rows × fIn(t)), skip bias (C), att_src (H·C), att_dst (H·C), GAT bias (C).
 // x..gPrev are arena offsets of its input, projections Y (rows per node: xs | xd | skip),
 // scores (a_src | a_dst per node), alpha (per CSR slot), output, its pre-activation gradient,
-// and the previous layer's pre-activation gradient (which input_backward writes).
-struct Layer {
-  heads: u32, channels: u32, rows: u32, indirect: u32,
-  xStride: u32, fUser: u32, fItem: u32, blockUser: u32,
-  blockItem: u32, x: u32, y: u32, scores: u32,
-  alpha: u32, out: u32, gPre: u32, gPrev: u32,
-}
-
-struct Model {
-  layers: array<Layer, MAX_LAYERS>,
-  numLayers: u32, paramCount: u32, dY: u32, ds: u32,
-  dScores: u32, pred: u32, loss: u32, recall: u32,
-  beta1: f32, beta2: f32, eps: f32, partial: u32,
-}
-
-// Per bind group: the layer of a per-op dispatch, where the graph starts, where the fused step
+// and the previous layer's pre-activation gradient (which input_backward writes). The Model holds
+// every Layer, then the arena offsets of the decoder's arrays and Adam's constants; a Which, per
+// bind group, the layer of a per-op dispatch, where the graph starts, where the fused step
 // schedule starts, and the metric slot of an evaluation.
-struct Which { layer: u32, gbase: u32, schedule: u32, slot: u32 }
 
 // The current graph, read once from its header: counts, and absolute offsets of its arrays.
 // (The software adapter's compiler does not hoist loads out of loops; this does it by hand.)
@@ -62,21 +49,21 @@ var<private> L: Layer;
 
 fn useGraph(base: u32) {
   G.base = base;
-  G.nodes = graph[base];
-  G.users = graph[base + 1u];
-  G.edges = graph[base + 2u];
-  G.labels = graph[base + 3u];
-  G.dstPtr = base + graph[base + 4u];
-  G.edgeSrc = base + graph[base + 5u];
-  G.edgeDst = base + graph[base + 6u];
-  G.srcPtr = base + graph[base + 7u];
-  G.srcEdge = base + graph[base + 8u];
-  G.nodeGlobal = base + graph[base + 9u];
-  G.labelUser = base + graph[base + 10u];
-  G.labelItem = base + graph[base + 11u];
-  G.labelValue = base + graph[base + 12u];
-  G.labPtr = base + graph[base + 13u];
-  G.labEdge = base + graph[base + 14u];
+  G.nodes = graph[base + HDR_NODES];
+  G.users = graph[base + HDR_USERS];
+  G.edges = graph[base + HDR_EDGES];
+  G.labels = graph[base + HDR_LABELS];
+  G.dstPtr = base + graph[base + HDR_DST_PTR];
+  G.edgeSrc = base + graph[base + HDR_EDGE_SRC];
+  G.edgeDst = base + graph[base + HDR_EDGE_DST];
+  G.srcPtr = base + graph[base + HDR_SRC_PTR];
+  G.srcEdge = base + graph[base + HDR_SRC_EDGE];
+  G.nodeGlobal = base + graph[base + HDR_NODE_GLOBAL];
+  G.labelUser = base + graph[base + HDR_LABEL_USER];
+  G.labelItem = base + graph[base + HDR_LABEL_ITEM];
+  G.labelValue = base + graph[base + HDR_LABEL_VALUE];
+  G.labPtr = base + graph[base + HDR_LAB_PTR];
+  G.labEdge = base + graph[base + HDR_LAB_EDGE];
 }
 
 fn begin(layer: u32) {
@@ -101,9 +88,9 @@ fn labPtr(n: u32) -> u32 { return graph[G.labPtr + n]; }
 fn labEdge(k: u32) -> u32 { return graph[G.labEdge + k]; }
 // Per optimizer step: where its loss goes, and Adam's bias-corrected step size and
 // sqrt(1 - β2^t), computed in float64 on the host as PyTorch does.
-fn lossSlot() -> u32 { return graph[G.base + 15u]; }
-fn adamStepSize() -> f32 { return bitcast<f32>(graph[G.base + 16u]); }
-fn adamBias2Sqrt() -> f32 { return bitcast<f32>(graph[G.base + 17u]); }
+fn lossSlot() -> u32 { return graph[G.base + HDR_LOSS_SLOT]; }
+fn adamStepSize() -> f32 { return bitcast<f32>(graph[G.base + HDR_ADAM_STEP_SIZE]); }
+fn adamBias2Sqrt() -> f32 { return bitcast<f32>(graph[G.base + HDR_ADAM_BIAS2_SQRT]); }
 
 fn nodeType(n: u32) -> u32 { return select(0u, 1u, n >= numUsers()); }
 fn fIn(t: u32) -> u32 { return select(L.fUser, L.fItem, t == 1u); }

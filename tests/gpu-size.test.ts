@@ -30,7 +30,8 @@ describe('gpuBufferSizes', () => {
     const H = 2;
     const C = 12;
     const R = 2 * H * C + C;
-    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 3 * 1 * (1 + 2 * 1);
+    // Then the 6 labels, 64 loss slots, 64 Recall@K slots, and 3 users' top-1 list of one segment.
+    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 64 + 3 * 1 * (1 + 2 * 1);
     expect(gpuBufferSizes(counts).find((b) => b.name === 'arena')!.bytes).toBe(floats * 4);
   });
 

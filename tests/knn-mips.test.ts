@@ -5,8 +5,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGpu, type Gpu } from '../src/gpu/device';
 import { KnnMips } from '../src/search/knnMips';
-import { drawStarts, excludeLists, knnGraph, knnMipsSearch, overlapRecall } from '../src/reference/knnMips';
+import { knnGraph, knnMipsSearch } from '../src/reference/knnMips';
 import { exactTopK } from '../src/reference/topk';
+import { drawStarts, excludeLists } from '../src/search/inputs';
+import { overlapRecall } from '../src/search/topk';
 import { Rng } from '../src/util/rng';
 
 let gpu: Gpu;

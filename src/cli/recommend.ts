@@ -9,7 +9,7 @@ import { inferShape, parseWeights, readWeightsJson } from '../model/weightsFile'
 import { prepare } from '../train/prepare';
 import { recommendationsFor } from '../train/recommend';
 import { Trainer, type Snapshot } from '../train/trainer';
-import type { PairList } from '../reference/knnMips';
+import type { PairList } from '../search/inputs';
 import { buildItemGraph, compareSearch, type SearchComparison } from '../search/compare';
 import { checkSearchSettings, SEARCH_DEFAULTS, type SearchSettings } from '../search/settings';
 import { InputError } from '../util/errors';

@@ -1,10 +1,11 @@
 // Packs a GraphArrays into the single u32 buffer the kernels read (shaders/prelude.wgsl): a header
-// of counts and offsets, then the arrays. One buffer means one copy per mini-batch step.
+// of counts and offsets, then the arrays. One buffer means one copy per mini-batch step. The
+// header's fields and their order are src/gpu/layout.ts's, which the WGSL reads by name.
 import type { GraphArrays } from '../graph/types';
+import { GRAPH_ARRAYS, GRAPH_COUNTS, HEADER, HEADER_WORDS, packArrays } from './layout';
 
-export const HEADER_WORDS = 20;
 /** Word offsets of the per-step fields in the header. */
-export const STEP_FIELDS = { lossSlot: 15, adamStepSize: 16, adamBias2Sqrt: 17 } as const;
+export const STEP_FIELDS = { lossSlot: HEADER.lossSlot, adamStepSize: HEADER.adamStepSize, adamBias2Sqrt: HEADER.adamBias2Sqrt } as const;
 
 export interface GraphCounts {
   nodes: number;
@@ -15,30 +16,25 @@ export interface GraphCounts {
   words: number;
 }
 
+/** Length in u32 words of a packed graph of these counts. */
+export function graphWords(nodes: number, edges: number, labels: number): number {
+  return HEADER_WORDS + 3 * (nodes + 1) + nodes + 3 * edges + 5 * labels;
+}
+
 export function countsOf(g: GraphArrays): GraphCounts {
   const nodes = g.numUsers + g.numItems;
   const edges = g.edgeSrc.length;
   const labels = g.labelUser.length;
-  const words = HEADER_WORDS + 3 * (nodes + 1) + nodes + 3 * edges + 5 * labels;
-  return { nodes, users: g.numUsers, edges, labels, words };
+  return { nodes, users: g.numUsers, edges, labels, words: graphWords(nodes, edges, labels) };
 }
 
 export function packGraph(g: GraphArrays): Uint32Array<ArrayBuffer> {
   const c = countsOf(g);
   const out = new Uint32Array(c.words);
-  out[0] = c.nodes;
-  out[1] = c.users;
-  out[2] = c.edges;
-  out[3] = c.labels;
-  const labelValueBits = new Uint32Array(g.labelValue.buffer, g.labelValue.byteOffset, g.labelValue.length);
-  // Same order as the header words 4..14 of shaders/prelude.wgsl.
-  const arrays = [g.dstPtr, g.edgeSrc, g.edgeDst, g.srcPtr, g.srcEdge, g.nodeGlobal, g.labelUser, g.labelItem, labelValueBits, g.labPtr, g.labEdge];
-  let at = HEADER_WORDS;
-  arrays.forEach((a, k) => {
-    out[4 + k] = at;
-    out.set(a, at);
-    at += a.length;
-  });
+  for (const name of GRAPH_COUNTS) out[HEADER[name]] = c[name];
+  // The float arrays (labelValue) go in as their bits.
+  const labelValue = new Uint32Array(g.labelValue.buffer, g.labelValue.byteOffset, g.labelValue.length);
+  const at = packArrays(out, HEADER, GRAPH_ARRAYS, { ...g, labelValue }, HEADER_WORDS);
   if (at !== c.words) throw new Error(`packGraph: packed ${at} words, expected ${c.words}`);
   return out;
 }

@@ -1,5 +1,6 @@
 // Compute pipelines, compiled once per device with explicit layouts, so that one bind group
-// serves every kernel of a workspace; and the one way this project dispatches them.
+// serves every kernel of a workspace; the one way this project compiles a program's entry points
+// (the training program here, KNN-MIPS in src/search/knnMips.ts) and dispatches them.
 import { EVAL_ENTRIES, PROGRAM, TRAIN_ENTRIES, type KernelName } from './shaders';
 
 export interface Kernels {
@@ -13,45 +14,54 @@ export interface Kernels {
 const WORKGROUP = 64;
 const MAX_GROUPS_PER_DIM = 65535;
 
-const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-  binding,
-  visibility: GPUShaderStage.COMPUTE,
-  buffer: { type },
-});
+/** A bind group layout of buffers, listed by binding number, every one seen by compute shaders. */
+export function bufferLayout(device: GPUDevice, label: string, types: GPUBufferBindingType[]): GPUBindGroupLayout {
+  return device.createBindGroupLayout({
+    label,
+    entries: types.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
+  });
+}
 
-/** Compiles the program; a WGSL error surfaces here with its line. */
-export async function createKernels(device: GPUDevice): Promise<Kernels> {
-  const module = device.createShaderModule({ label: 'gatlab', code: PROGRAM });
+/**
+ * Compiles a WGSL program and a pipeline for each entry point, with the bind group layouts given
+ * for it; a WGSL error surfaces here with its line.
+ */
+export async function compilePipelines<Name extends string>(
+  device: GPUDevice,
+  label: string,
+  code: string,
+  entries: Record<Name, GPUBindGroupLayout[]>,
+): Promise<Record<Name, GPUComputePipeline>> {
+  const module = device.createShaderModule({ label, code });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length > 0) {
-    throw new Error(`WGSL: ${errors.map((m) => `line ${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+    throw new Error(`WGSL (${label}): ${errors.map((m) => `line ${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
   }
-  const modelLayout = device.createBindGroupLayout({
-    label: 'model',
-    entries: [
-      entry(0, 'read-only-storage'),
-      entry(1, 'uniform'),
-      entry(2, 'uniform'),
-      entry(3, 'read-only-storage'),
-      entry(4, 'storage'),
-      entry(5, 'storage'),
-      entry(6, 'storage'),
-    ],
-  });
-  const evalLayout = device.createBindGroupLayout({
-    label: 'eval',
-    entries: [entry(0, 'read-only-storage'), entry(1, 'storage')],
-  });
-  const trainPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [modelLayout] });
-  const evalPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [modelLayout, evalLayout] });
-  const make = (name: KernelName, layout: GPUPipelineLayout) =>
-    device.createComputePipelineAsync({ label: name, layout, compute: { module, entryPoint: name } }).then((p) => [name, p] as const);
-  const entries = await Promise.all([
-    ...TRAIN_ENTRIES.map((n) => make(n, trainPipelineLayout)),
-    ...EVAL_ENTRIES.map((n) => make(n, evalPipelineLayout)),
-  ]);
-  return { pipelines: Object.fromEntries(entries) as Record<KernelName, GPUComputePipeline>, modelLayout, evalLayout };
+  const pipelines = await Promise.all(
+    (Object.entries(entries) as [Name, GPUBindGroupLayout[]][]).map(([entryPoint, groups]) =>
+      device
+        .createComputePipelineAsync({
+          label: `${label}.${entryPoint}`,
+          layout: device.createPipelineLayout({ bindGroupLayouts: groups }),
+          compute: { module, entryPoint },
+        })
+        .then((p) => [entryPoint, p] as const),
+    ),
+  );
+  return Object.fromEntries(pipelines) as Record<Name, GPUComputePipeline>;
+}
+
+/** Compiles the training and evaluation program. */
+export async function createKernels(device: GPUDevice): Promise<Kernels> {
+  const modelLayout = bufferLayout(device, 'model', ['read-only-storage', 'uniform', 'uniform', 'read-only-storage', 'storage', 'storage', 'storage']);
+  const evalLayout = bufferLayout(device, 'eval', ['read-only-storage', 'storage']);
+  const entries = Object.fromEntries([
+    ...TRAIN_ENTRIES.map((n) => [n, [modelLayout]]),
+    ...EVAL_ENTRIES.map((n) => [n, [modelLayout, evalLayout]]),
+  ]) as Record<KernelName, GPUBindGroupLayout[]>;
+  const pipelines = await compilePipelines(device, 'gatlab', PROGRAM, entries);
+  return { pipelines, modelLayout, evalLayout };
 }
 
 /** A bind group of `layout` from buffers listed by binding number. */

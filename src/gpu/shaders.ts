@@ -1,14 +1,35 @@
-// The WGSL program: one module made of the files in shaders/, in dependency order (WGSL has no
-// includes). Every entry point is compiled from this one module.
+// The WGSL programs, each one module made of the files in shaders/ in dependency order (WGSL has
+// no includes), headed by the constants and structs generated from src/gpu/layout.ts. Every entry
+// point of a program is compiled from its one module.
 import prelude from '../../shaders/prelude.wgsl?raw';
 import forward from '../../shaders/forward.wgsl?raw';
 import loss from '../../shaders/loss.wgsl?raw';
 import backward from '../../shaders/backward.wgsl?raw';
 import adam from '../../shaders/adam.wgsl?raw';
+import topk from '../../shaders/topk.wgsl?raw';
 import evaluation from '../../shaders/eval.wgsl?raw';
 import fused from '../../shaders/fused.wgsl?raw';
+import knnMips from '../../shaders/knn_mips.wgsl?raw';
+import { KNN_PARAMS_FIELDS, LAYER_FIELDS, MODEL_FIELDS, WHICH_FIELDS } from './layout';
+import { preamble, wgslEvalIndices, wgslHeaderIndices, wgslLimits, wgslStruct } from './preamble';
 
-export const PROGRAM = [prelude, forward, loss, backward, adam, evaluation, fused].join('\n');
+/** What heads the training and evaluation program: the limits, the two headers, the uniforms' structs. */
+export const PREAMBLE = preamble([
+  wgslLimits(),
+  wgslHeaderIndices(),
+  wgslEvalIndices(),
+  wgslStruct('Layer', LAYER_FIELDS),
+  wgslStruct('Model', MODEL_FIELDS, ['layers: array<Layer, MAX_LAYERS>']),
+  wgslStruct('Which', WHICH_FIELDS),
+]);
+
+export const PROGRAM = [PREAMBLE, prelude, forward, loss, backward, adam, topk, evaluation, fused].join('\n');
+
+/** What heads KNN-MIPS's program. */
+export const KNN_PREAMBLE = preamble([wgslLimits(), wgslStruct('KnnParams', KNN_PARAMS_FIELDS)]);
+
+/** KNN-MIPS (src/search/knnMips.ts): a module of its own, with its own bindings. */
+export const KNN_PROGRAM = [KNN_PREAMBLE, topk, knnMips].join('\n');
 
 /** Entry points that read only bind group 0 (the model, a graph and a workspace). */
 export const TRAIN_ENTRIES = [

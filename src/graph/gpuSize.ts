@@ -1,9 +1,12 @@
 // Whether a dataset fits the GPU: the engine keeps each big array in one storage buffer, and
 // WebGPU caps the size of a buffer (maxBufferSize) and of a storage binding
-// (maxStorageBufferBindingSize). The sizes here follow the engine's allocations: the activation
-// arena as src/model/gpuModel.ts arenaLayout lays it out, the packed graph as
-// src/gpu/graphBuffer.ts countsOf counts it, the input features as prepare.ts featureRows pads
-// them, the parameters as src/model/params.ts flatLayout (Adam's state is three times that).
+// (maxStorageBufferBindingSize). The sizes here are the engine's own: the activation arena as
+// src/model/arena.ts lays it out, the packed graph as src/gpu/graphBuffer.ts counts it, the input
+// features as prepare.ts featureRows pads them, the parameters as src/model/params.ts flatLayout
+// (Adam's state is three times that).
+import { graphWords } from '../gpu/graphBuffer';
+import { arenaLayout, EVAL_SLOTS, topKPartialFloats, topKSegments } from '../model/arena';
+import { flatLayout } from '../model/params';
 import { InputError } from '../util/errors';
 
 /** What decides the buffer sizes: the full graph (evaluation runs on it) and the model's shape. */
@@ -40,25 +43,25 @@ export interface GpuBufferSize {
 export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
   const H = c.heads;
   const C = c.hidden;
-  const R = 2 * H * C + C;
   const N = c.users + c.items;
   const E = 2 * c.mpPairs;
   const L = c.layers;
-  const at1 = (n: number) => Math.max(1, n);
-  // Per layer: Y (N·R), scores (N·2H), alpha (E·H), out (N·C); then the two gPre arrays, dY,
-  // ds, dScores, the predictions (one per label), a few loss/recall slots, and the evaluation's
-  // per-segment top-K lists (src/train/evaluator.ts: users × segments × (1 + 2K), segments of
-  // 256 items, at most 64). Training and evaluation have separate arenas; this bounds both.
-  const segments = Math.min(64, Math.max(1, Math.ceil(c.items / 256)));
-  const arenaFloats =
-    L * (at1(N * R) + at1(N * 2 * H) + at1(E * H) + at1(N * C)) + 2 * at1(N * C) + at1(N * R) + at1(E * H) + at1(N * 2 * H) +
-    at1(c.labels) + 64 + c.users * segments * (1 + 2 * c.k);
-  const graphWords = 20 + 3 * (N + 1) + N + 3 * E + 5 * c.labels;
+  const shape = { layers: L, hidden: C, heads: H, userDim: c.userDim, itemDim: c.itemDim };
+  const words = graphWords(N, E, c.labels);
+  // One capacity that holds both arenas the engine makes: a training chunk's (the largest step's
+  // labels, a loss slot per step of a full-batch chunk) and the evaluator's (its Recall@K slots
+  // and per-segment top-K lists), so its layout bounds both.
+  const arenaFloats = arenaLayout(shape, {
+    nodes: N,
+    edges: E,
+    labels: c.labels,
+    words,
+    lossSlots: EVAL_SLOTS,
+    recallSlots: EVAL_SLOTS,
+    topkPartial: topKPartialFloats(c.users, topKSegments(c.items), c.k),
+  }).size;
   const featureFloats = N * Math.max(c.userDim, c.itemDim);
-  let paramFloats = 0;
-  for (let l = 1; l <= L; l++) {
-    for (const inDim of l === 1 ? [c.userDim, c.itemDim] : [C, C]) paramFloats += R * inDim + 2 * H * C + 2 * C;
-  }
+  const paramFloats = flatLayout(shape).size;
   const fmt = (n: number) => n.toLocaleString('en-US');
   const sizes: GpuBufferSize[] = [
     {
@@ -66,7 +69,7 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
       what: `the activations (${L} layers × ${fmt(N)} nodes and ${fmt(E)} edges at hidden ${C}, ${H} heads)`,
       bytes: arenaFloats * 4,
     },
-    { name: 'graph', what: `the graph (${fmt(N)} nodes, ${fmt(E)} edges, ${fmt(c.labels)} supervision pairs)`, bytes: graphWords * 4 },
+    { name: 'graph', what: `the graph (${fmt(N)} nodes, ${fmt(E)} edges, ${fmt(c.labels)} supervision pairs)`, bytes: words * 4 },
     {
       name: 'features',
       what: `the input features (${fmt(N)} nodes × ${fmt(Math.max(c.userDim, c.itemDim))} columns${c.userDim >= c.itemDim ? ', one per user' : ''})`,

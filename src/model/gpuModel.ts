@@ -8,8 +8,12 @@
 // single-workgroup dispatch, which small graphs need because a dispatch costs more than their work.
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
 import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
-import { HEADER_WORDS, type GraphCounts } from '../gpu/graphBuffer';
+import type { GraphCounts } from '../gpu/graphBuffer';
+import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, packRecord, record, WHICH_FIELDS } from '../gpu/layout';
+import { arenaLayout, type ArenaLayout, type Capacity } from './arena';
 import { blockOf, flatLayout, type ModelShape } from './params';
+
+export type { Capacity };
 
 export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
@@ -18,10 +22,6 @@ export function adamFactors(lr: number, t: number): { stepSize: number; bias2Sqr
   return { stepSize: lr / (1 - ADAM_DEFAULTS.beta1 ** t), bias2Sqrt: Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t) };
 }
 
-/** Layers the model uniform has room for (shaders/prelude.wgsl MAX_LAYERS). */
-export const MAX_LAYERS = 8;
-const LAYER_WORDS = 16;
-const MODEL_WORDS = MAX_LAYERS * LAYER_WORDS + 12;
 /** A fused step runs in one workgroup: worth it while a graph is this small. */
 export const FUSED_LIMITS = { nodes: 256, edges: 2048 } as const;
 
@@ -97,74 +97,6 @@ export class ModelOnGpu {
   }
 }
 
-export interface Capacity {
-  nodes: number;
-  edges: number;
-  labels: number;
-  /** Length of a packed graph (src/gpu/graphBuffer.ts). */
-  words: number;
-  /** Loss slots (one per step of a chunk). */
-  lossSlots: number;
-  /** Recall@K slots (one per evaluation of a chunk). */
-  recallSlots?: number;
-  /** Floats of the evaluation's per-segment top-K lists (shaders/eval.wgsl). */
-  topkPartial?: number;
-}
-
-/** Offsets (in floats) of a layer's arrays in the arena. */
-export interface LayerArrays {
-  x: number;
-  y: number;
-  scores: number;
-  alpha: number;
-  out: number;
-  gPre: number;
-  gPrev: number;
-}
-
-export interface ArenaLayout {
-  layers: LayerArrays[];
-  dY: number;
-  ds: number;
-  dScores: number;
-  pred: number;
-  loss: number;
-  recall: number;
-  partial: number;
-  size: number;
-}
-
-function arenaLayout(shape: ModelShape, cap: Capacity): ArenaLayout {
-  const { heads: H, hidden: C } = shape;
-  const R = 2 * H * C + C;
-  const N = cap.nodes;
-  const E = cap.edges;
-  let at = 0;
-  const take = (n: number) => {
-    const start = at;
-    at += Math.max(1, n);
-    return start;
-  };
-  const arrays = Array.from({ length: shape.layers }, () => ({ y: take(N * R), scores: take(N * 2 * H), alpha: take(E * H), out: take(N * C) }));
-  // Pre-activation gradients alternate between two arrays: layer l reads one and writes the other.
-  const gPre = [take(N * C), take(N * C)];
-  const last = shape.layers - 1;
-  const layers = arrays.map((a, l) => ({
-    ...a,
-    x: l === 0 ? 0 : arrays[l - 1].out,
-    gPre: gPre[(last - l) % 2],
-    gPrev: gPre[(last - l + 1) % 2],
-  }));
-  const dY = take(N * R);
-  const ds = take(E * H);
-  const dScores = take(N * 2 * H);
-  const pred = take(cap.labels);
-  const loss = take(cap.lossSlots);
-  const recall = take(cap.recallSlots ?? 0);
-  const partial = take(cap.topkPartial ?? 0);
-  return { layers, dY, ds, dScores, pred, loss, recall, partial, size: at };
-}
-
 /** Activations for graphs up to a capacity, and the bind groups that run the model on them. */
 export class Workspace {
   /** The packed graph of the current step (per-op path). */
@@ -193,32 +125,33 @@ export class Workspace {
     this.graph = storageBuffer(device, 'graph', Math.max(capacity.words, HEADER_WORDS) * 4);
     this.arena = storageBuffer(device, 'arena', this.layout.size * 4);
 
+    // The model uniform (src/gpu/layout.ts MODEL_FIELDS): a Layer record per layer, then the rest.
     const words = new ArrayBuffer(MODEL_WORDS * 4);
-    const u32 = new Uint32Array(words);
-    const f32 = new Float32Array(words);
     const featureStride = Math.max(shape.userDim, shape.itemDim);
     const flat = flatLayout(shape);
     this.layout.layers.forEach((a, l) => {
       const first = l === 0;
-      u32.set(
-        [
-          H, C, 2 * H * C + C, first ? 1 : 0,
-          first ? featureStride : C, first ? shape.userDim : C, first ? shape.itemDim : C, blockOf(flat, l + 1, 'user').w,
-          blockOf(flat, l + 1, 'item').w, a.x, a.y, a.scores,
-          a.alpha, a.out, a.gPre, a.gPrev,
-        ],
-        l * LAYER_WORDS,
-      );
+      const layer = {
+        heads: H,
+        channels: C,
+        rows: 2 * H * C + C,
+        indirect: first ? 1 : 0,
+        xStride: first ? featureStride : C,
+        fUser: first ? shape.userDim : C,
+        fItem: first ? shape.itemDim : C,
+        blockUser: blockOf(flat, l + 1, 'user').w,
+        blockItem: blockOf(flat, l + 1, 'item').w,
+        ...a,
+      };
+      packRecord(LAYER_FIELDS, layer, words, l * LAYER_WORDS);
     });
-    const at = MAX_LAYERS * LAYER_WORDS;
     const o = this.layout;
-    u32.set([shape.layers, model.size, o.dY, o.ds, o.dScores, o.pred, o.loss, o.recall], at);
-    f32.set([ADAM_DEFAULTS.beta1, ADAM_DEFAULTS.beta2, ADAM_DEFAULTS.eps], at + 8);
-    u32[at + 11] = o.partial;
-    this.modelUniform = uniformWith(device, 'model', u32);
-    const whichFor = (l: number) => uniformWith(device, `which${l}`, new Uint32Array([l, 0, 0, 0]));
+    const rest = { numLayers: shape.layers, paramCount: model.size, dY: o.dY, ds: o.ds, dScores: o.dScores, pred: o.pred, loss: o.loss, recall: o.recall, partial: o.partial, ...ADAM_DEFAULTS };
+    packRecord(MODEL_FIELDS, rest, words, MAX_LAYERS * LAYER_WORDS);
+    this.modelUniform = uniformWith(device, 'model', new Uint32Array(words));
+    const whichFor = (l: number) => uniformWith(device, `which${l}`, record(WHICH_FIELDS, { layer: l, gbase: 0, schedule: 0, slot: 0 }));
     const layerWhich = Array.from({ length: shape.layers }, (_, l) => whichFor(l));
-    this.control = uniformWith(device, 'control', new Uint32Array(4));
+    this.control = uniformWith(device, 'control', record(WHICH_FIELDS, { layer: 0, gbase: 0, schedule: 0, slot: 0 }));
     const group = (graph: GPUBuffer, which: GPUBuffer, label: string) =>
       bindGroup(device, model.kernels.modelLayout, label, [graph, this.modelUniform, which, features, model.params, model.opt, this.arena]);
     this.layerGroups = layerWhich.map((w, l) => group(this.graph, w, `layer${l + 1}`));

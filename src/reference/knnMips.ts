@@ -12,13 +12,10 @@
 // a start x_0 is not itself a candidate, and the walk moves on even when no neighbour beats x.
 // Only items that some item lists as a neighbour can ever be returned; by inner product, items
 // of large norm are everyone's neighbours and many items are nobody's (bench/recall.ts counts them).
-import { Rng } from '../util/rng';
-import type { TopK } from './topk';
-
-export type Similarity = 'inner' | 'cosine';
-
-/** [user, item] pairs, as tuples or as two parallel arrays (the engine's Pairs). */
-export type PairList = ReadonlyArray<readonly [number, number]> | { user: ArrayLike<number>; item: ArrayLike<number> };
+// The search's inputs (exclusions, graph rows, start items) are the engine's own, from
+// src/search/inputs.ts.
+import { excludeLists, graphRows, type PairList, type Similarity } from '../search/inputs';
+import type { TopK } from '../search/topk';
 
 export interface SearchOptions {
   /** Random restarts R: walks per user. */
@@ -29,59 +26,6 @@ export interface SearchOptions {
   k: number;
   /** [user, item] pairs never returned (each user's training items). */
   exclude?: PairList;
-}
-
-/** Each user's excluded items as (ptr, items): ascending and without repeats per user. */
-export function excludeLists(numUsers: number, numItems: number, pairs: PairList = []): { ptr: Uint32Array; items: Uint32Array } {
-  const lists: number[][] = Array.from({ length: numUsers }, () => []);
-  forEachPair(pairs, (u, i) => {
-    if (!(Number.isInteger(u) && u >= 0 && u < numUsers)) throw new RangeError(`exclude pair [${u}, ${i}] names a user outside 0..${numUsers - 1}`);
-    if (!(Number.isInteger(i) && i >= 0 && i < numItems)) throw new RangeError(`exclude pair [${u}, ${i}] names an item outside 0..${numItems - 1}`);
-    lists[u].push(i);
-  });
-  const ptr = new Uint32Array(numUsers + 1);
-  const flat: number[] = [];
-  lists.forEach((l, u) => {
-    l.sort((a, b) => a - b);
-    for (let k = 0; k < l.length; k++) if (k === 0 || l[k] !== l[k - 1]) flat.push(l[k]);
-    ptr[u + 1] = flat.length;
-  });
-  return { ptr, items: Uint32Array.from(flat) };
-}
-
-function forEachPair(pairs: PairList, f: (u: number, i: number) => void): void {
-  if ('user' in pairs && 'item' in pairs && !Array.isArray(pairs)) {
-    const p = pairs as { user: ArrayLike<number>; item: ArrayLike<number> };
-    if (p.user.length !== p.item.length) throw new RangeError('exclude: user and item lengths differ');
-    for (let k = 0; k < p.user.length; k++) f(p.user[k], p.item[k]);
-  } else {
-    for (const [u, i] of pairs as ReadonlyArray<readonly [number, number]>) f(u, i);
-  }
-}
-
-/**
- * The rows the graph compares, in float32 (what the GPU reads): the item rows themselves for
- * 'inner', each scaled to unit length (computed in float64, then rounded) for 'cosine'; a zero
- * row stays zero.
- */
-export function graphRows(items: ArrayLike<number>, dim: number, similarity: Similarity): Float32Array {
-  const rows = Float32Array.from(items);
-  if (similarity === 'inner') return rows;
-  for (let i = 0; i < rows.length / dim; i++) {
-    let n = 0;
-    for (let c = 0; c < dim; c++) n += rows[i * dim + c] ** 2;
-    const scale = n > 0 ? 1 / Math.sqrt(n) : 0;
-    for (let c = 0; c < dim; c++) rows[i * dim + c] *= scale;
-  }
-  return rows;
-}
-
-/** The start items x_0: users × restarts draws, user by user, uniform over the items. */
-export function drawStarts(numUsers: number, restarts: number, numItems: number, seed: number): Uint32Array {
-  const rng = new Rng(seed);
-  const starts = new Uint32Array(numUsers * restarts);
-  for (let k = 0; k < starts.length; k++) starts[k] = rng.int(numItems);
-  return starts;
 }
 
 /** A sorted list (score desc, index asc) of at most `cap` entries. */
@@ -188,24 +132,4 @@ export function knnMipsSearch(
     candidates[u] = scored.size;
   }
   return { k, numUsers, index, candidates };
-}
-
-/** Per user, the share of its exact top-k list (-1 pads left out) that `approx` also lists; averaged. */
-export function overlapRecall(approx: TopK, exact: TopK): number {
-  if (approx.numUsers !== exact.numUsers) throw new RangeError('overlapRecall: different numbers of users');
-  let sum = 0;
-  let users = 0;
-  for (let u = 0; u < exact.numUsers; u++) {
-    const want = new Set<number>();
-    for (let r = 0; r < exact.k; r++) {
-      const i = exact.index[u * exact.k + r];
-      if (i >= 0) want.add(i);
-    }
-    if (want.size === 0) continue;
-    let hits = 0;
-    for (let r = 0; r < approx.k; r++) if (want.has(approx.index[u * approx.k + r])) hits++;
-    sum += hits / want.size;
-    users++;
-  }
-  return users > 0 ? sum / users : 1;
 }

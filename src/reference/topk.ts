@@ -1,13 +1,7 @@
 // Exact maximum-inner-product top-K and Recall@K: the yardstick for the GPU top-K kernel and for
 // any approximate search over a large catalogue.
+import type { TopK } from '../search/topk';
 import type { Pairs } from './model';
-
-/** numUsers rows of k item indices, best first; -1 pads a row when fewer than k items are left. */
-export interface TopK {
-  k: number;
-  numUsers: number;
-  index: Int32Array;
-}
 
 /**
  * For every user, the k items with the largest inner product, skipping the [user, item] pairs in

@@ -2,14 +2,18 @@
 // exact list that KNN-MIPS finds, and the wall time of each (the graph build apart, since one
 // graph serves many searches). The command line, the page's engine worker and the benchmark all
 // compare through here, so their figures mean the same thing.
-import { overlapRecall, type PairList } from '../reference/knnMips';
+import type { PairList } from './inputs';
 import { KnnMips } from './knnMips';
 import type { SearchSettings } from './settings';
+import { overlapRecall } from './topk';
 
 export interface SearchComparison {
   k: number;
   numUsers: number;
-  /** numUsers × k, best first, -1 pads: the exact top-K on the GPU (the evaluator's lists). */
+  /**
+   * numUsers × k, best first, -1 pads: the exact top-K on the GPU, by KNN-MIPS's exact_top_k on
+   * the same buffers (ranked as the evaluator ranks, but not the evaluator's lists).
+   */
   exact: Int32Array;
   /** numUsers × k, the same from KNN-MIPS. */
   knn: Int32Array;

@@ -1,17 +1,16 @@
 // KNN-MIPS on the GPU (the seed's "Learning Stage 5"): an item k-nearest-neighbour graph built
 // once, then greedy maximum-inner-product walks per user, beside the exact search. Its WGSL
-// (shaders/knn_mips.wgsl) is a module of its own, compiled here apart from the training program.
-// What it computes is defined by src/reference/knnMips.ts; it takes plain arrays, so it serves
+// (shaders/knn_mips.wgsl, with the shared top-K list of shaders/topk.wgsl) is a program of its
+// own, compiled here apart from the training program. What it computes is defined by its float64
+// twin, src/reference/knnMips.ts (for the tests). It takes plain arrays, so it serves
 // any Snapshot: `KnnMips.create(device, snapshot.item, snapshot.channels, { neighbors: 16 })`,
 // then `search(snapshot.user, { restarts, steps, k, exclude, seed })`.
-import code from '../../shaders/knn_mips.wgsl?raw';
 import { readBack, storageBuffer, storageWith, uniformWith } from '../gpu/buffers';
-import { dispatch } from '../gpu/kernels';
-import { drawStarts, excludeLists, graphRows, type PairList, type Similarity } from '../reference/knnMips';
+import { bindGroup, bufferLayout, compilePipelines, dispatch, submitPass } from '../gpu/kernels';
+import { KNN_PARAMS_FIELDS, MAX_K, record } from '../gpu/layout';
+import { KNN_PROGRAM } from '../gpu/shaders';
+import { drawStarts, excludeLists, graphRows, type PairList, type Similarity } from './inputs';
 import { KNN_MAX_NEIGHBORS } from './settings';
-
-/** Longest top-K the kernels keep (shaders/knn_mips.wgsl MAX_K). */
-export const KNN_MAX_K = 100;
 
 export interface KnnMipsOptions {
   /** Neighbours per item in the graph: the deck's expansions E (1..64). */
@@ -43,13 +42,7 @@ interface Pipelines {
 
 const compiled = new WeakMap<GPUDevice, Promise<Pipelines>>();
 
-const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-  binding,
-  visibility: GPUShaderStage.COMPUTE,
-  buffer: { type },
-});
-
-/** The module and its three pipelines, compiled once per device; a WGSL error surfaces with its line. */
+/** The program and its three pipelines, compiled once per device. */
 function pipelinesFor(device: GPUDevice): Promise<Pipelines> {
   let p = compiled.get(device);
   if (!p) {
@@ -60,45 +53,25 @@ function pipelinesFor(device: GPUDevice): Promise<Pipelines> {
 }
 
 async function compile(device: GPUDevice): Promise<Pipelines> {
-  const module = device.createShaderModule({ label: 'knn_mips', code });
-  const info = await module.getCompilationInfo();
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length > 0) {
-    throw new Error(`WGSL (knn_mips): ${errors.map((m) => `line ${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-  }
-  const buildLayout = device.createBindGroupLayout({
-    label: 'knn.build',
-    entries: [entry(0, 'uniform'), entry(1, 'read-only-storage'), entry(2, 'storage')],
+  const buildLayout = bufferLayout(device, 'knn.build', ['uniform', 'read-only-storage', 'storage']);
+  const searchLayout = bufferLayout(device, 'knn.search', [
+    'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
+  ]);
+  const p = await compilePipelines(device, 'knn', KNN_PROGRAM, {
+    build_graph: [buildLayout],
+    knn_search: [searchLayout],
+    exact_top_k: [searchLayout],
   });
-  const searchLayout = device.createBindGroupLayout({
-    label: 'knn.search',
-    entries: [
-      entry(0, 'uniform'),
-      entry(1, 'read-only-storage'),
-      entry(2, 'storage'),
-      entry(3, 'read-only-storage'),
-      entry(4, 'read-only-storage'),
-      entry(5, 'read-only-storage'),
-      entry(6, 'storage'),
-    ],
-  });
-  const make = (entryPoint: string, layout: GPUBindGroupLayout) =>
-    device.createComputePipelineAsync({
-      label: `knn.${entryPoint}`,
-      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint },
-    });
-  const [build, search, exact] = await Promise.all([make('build_graph', buildLayout), make('knn_search', searchLayout), make('exact_top_k', searchLayout)]);
-  return { buildLayout, searchLayout, build, search, exact };
+  return { buildLayout, searchLayout, build: p.build_graph, search: p.knn_search, exact: p.exact_top_k };
 }
 
 function checkInt(what: string, v: number, lo: number, hi: number): void {
   if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`KNN-MIPS: ${what} must be an integer in [${lo}, ${hi}], got ${v}`);
 }
 
-/** Params uniform (shaders/knn_mips.wgsl Params). */
+/** The KnnParams uniform (src/gpu/layout.ts). */
 function params(numItems: number, dim: number, neighbors: number, k: number, numUsers: number, restarts: number, steps: number): Uint32Array {
-  return Uint32Array.from([numItems, dim, neighbors, k, numUsers, restarts, steps, 0]);
+  return record(KNN_PARAMS_FIELDS, { numItems, dim, neighbors, k, numUsers, restarts, steps, pad: 0 });
 }
 
 export class KnnMips {
@@ -137,16 +110,8 @@ export class KnnMips {
     const graph = storageBuffer(device, 'knn.graph', numItems * E * 4);
     const rows = similarity === 'inner' ? itemBuffer : storageWith(device, 'knn.graphRows', graphRows(items, dim, similarity));
     const uniform = uniformWith(device, 'knn.buildParams', params(numItems, dim, E, 1, 0, 0, 0));
-    const group = device.createBindGroup({
-      label: 'knn.build',
-      layout: pipelines.buildLayout,
-      entries: [uniform, rows, graph].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    const encoder = device.createCommandEncoder({ label: 'knn.build' });
-    const pass = encoder.beginComputePass();
-    dispatch(pass, pipelines.build, [group], numItems);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    const group = bindGroup(device, pipelines.buildLayout, 'knn.build', [uniform, rows, graph]);
+    submitPass(device, (pass) => dispatch(pass, pipelines.build, [group], numItems), 'knn.build');
     await device.queue.onSubmittedWorkDone();
     uniform.destroy();
     if (rows !== itemBuffer) rows.destroy();
@@ -168,7 +133,7 @@ export class KnnMips {
     return this.run(this.pipelines.search, users, k, restarts, steps, starts, options.exclude);
   }
 
-  /** The exact top-k on the same buffers (as the evaluator's top-K): numUsers × k, -1 pads. */
+  /** The exact top-k on the same buffers (ranked as the evaluator's top-K): numUsers × k, -1 pads. */
   async exact(users: Float32Array, options: { k: number; exclude?: PairList }): Promise<Int32Array> {
     this.usersOf(users);
     return this.run(this.pipelines.exact, users, options.k, 0, 0, new Uint32Array(1), options.exclude);
@@ -180,7 +145,7 @@ export class KnnMips {
   }
 
   private async run(pipeline: GPUComputePipeline, users: Float32Array, k: number, restarts: number, steps: number, starts: Uint32Array, exclude?: PairList): Promise<Int32Array> {
-    checkInt('k', k, 1, KNN_MAX_K);
+    checkInt('k', k, 1, MAX_K);
     const numUsers = users.length / this.dim;
     if (numUsers === 0) return new Int32Array(0);
     const { device } = this;
@@ -197,16 +162,8 @@ export class KnnMips {
       storageWith(device, 'knn.exclude', exData),
       storageBuffer(device, 'knn.result', numUsers * k * 4),
     ];
-    const group = device.createBindGroup({
-      label: 'knn.search',
-      layout: this.pipelines.searchLayout,
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    const encoder = device.createCommandEncoder({ label: 'knn.search' });
-    const pass = encoder.beginComputePass();
-    dispatch(pass, pipeline, [group], numUsers);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    const group = bindGroup(device, this.pipelines.searchLayout, 'knn.search', buffers);
+    submitPass(device, (pass) => dispatch(pass, pipeline, [group], numUsers), 'knn.search');
     const out = new Int32Array(await readBack(device, buffers[6], numUsers * k * 4));
     for (const b of [buffers[0], ...buffers.slice(3)]) b.destroy();
     return out;

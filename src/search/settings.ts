@@ -3,7 +3,7 @@
 // graph, which a step scores). Odd values are clamped and reported, as the run settings are.
 // The page's main thread reads this file: it imports nothing of the GPU code.
 
-/** Longest neighbour list the kernels keep (shaders/knn_mips.wgsl MAX_E). */
+/** Longest neighbour list an item keeps in the graph (build_graph ranks it in shaders/topk.wgsl's list, so at most MAX_K). */
 export const KNN_MAX_NEIGHBORS = 64;
 
 export interface SearchSettings {

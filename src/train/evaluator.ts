@@ -6,13 +6,9 @@ import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
 import type { Pairs } from '../graph/pairs';
+import { EVAL_ARRAYS, EVAL_COUNTS, EVAL_HEADER, EVAL_HEADER_WORDS, MAX_K, packArrays, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
+import { topKPartialFloats, topKSegments } from '../model/arena';
 import { fusable, Workspace, type ModelOnGpu } from '../model/gpuModel';
-import { MAX_K } from './settings';
-
-const EVAL_HEADER_WORDS = 9;
-/** Items per segment of the top-K scan (shaders/eval.wgsl), and the most segments a merge takes. */
-const SEGMENT_ITEMS = 256;
-const MAX_SEGMENTS = 64;
 
 /** Per-user sorted item lists as (ptr, items), the layout eval.wgsl reads. */
 function perUser(numUsers: number, pairs: Pairs, dedupe: boolean): { ptr: Uint32Array; items: Uint32Array } {
@@ -57,32 +53,28 @@ export class Evaluator {
     this.k = k;
     this.counts = countsOf(graph);
     const U = graph.numUsers;
-    const segments = Math.min(MAX_SEGMENTS, Math.max(1, Math.ceil(graph.numItems / SEGMENT_ITEMS)));
+    const segments = topKSegments(graph.numItems);
     const segmentLength = Math.max(1, Math.ceil(graph.numItems / segments));
     this.segments = segments;
     this.workspace = new Workspace(model, features, {
       ...this.counts,
       lossSlots: 1,
       recallSlots: slots,
-      topkPartial: U * segments * (1 + 2 * k),
+      topkPartial: topKPartialFloats(U, segments, k),
     });
     device.queue.writeBuffer(this.workspace.graph, 0, packGraph(graph));
     const ex = perUser(U, exclude, true);
     const tg = perUser(U, targets, false);
-    const parts = [ex.ptr, ex.items, tg.ptr, tg.items];
-    const data = new Uint32Array(EVAL_HEADER_WORDS + parts.reduce((a, p) => a + p.length, 0));
-    data.set([U, graph.numItems, k, segments, segmentLength]);
-    let at = EVAL_HEADER_WORDS;
-    parts.forEach((p, i) => {
-      data[5 + i] = at;
-      data.set(p, at);
-      at += p.length;
-    });
+    const arrays = { excludePtr: ex.ptr, excludeItem: ex.items, targetPtr: tg.ptr, targetItem: tg.items };
+    const data = new Uint32Array(EVAL_HEADER_WORDS + Object.values(arrays).reduce((a, p) => a + p.length, 0));
+    const counts = { users: U, items: graph.numItems, k, segments, segmentLength };
+    for (const name of EVAL_COUNTS) data[EVAL_HEADER[name]] = counts[name];
+    packArrays(data, EVAL_HEADER, EVAL_ARRAYS, arrays, EVAL_HEADER_WORDS);
     this.evalData = storageWith(device, 'evalData', data);
     this.topk = storageBuffer(device, 'topk', U * k * 4);
-    const records = new Uint32Array(slots * 4);
-    for (let s = 0; s < slots; s++) records[s * 4 + 3] = s;
-    this.slotRecords = storageWith(device, 'slotRecords', records);
+    const records = new ArrayBuffer(slots * WHICH_WORDS * 4);
+    for (let s = 0; s < slots; s++) packRecord(WHICH_FIELDS, { layer: 0, gbase: 0, schedule: 0, slot: s }, records, s * WHICH_WORDS);
+    this.slotRecords = storageWith(device, 'slotRecords', new Uint32Array(records));
     this.evalGroup = bindGroup(device, model.kernels.evalLayout, 'eval', [this.evalData, this.topk]);
   }
 
@@ -92,7 +84,7 @@ export class Evaluator {
     const ws = this.workspace;
     const p = this.model.kernels.pipelines;
     const groups = [ws.controlGroup, this.evalGroup];
-    encoder.copyBufferToBuffer(this.slotRecords, slot * 16, ws.control, 0, 16);
+    encoder.copyBufferToBuffer(this.slotRecords, slot * WHICH_WORDS * 4, ws.control, 0, WHICH_WORDS * 4);
     const pass = encoder.beginComputePass();
     if (fusable(this.counts)) {
       dispatchOne(pass, p.evaluate, groups);

@@ -5,10 +5,8 @@
 // (ui/SettingsPanel.tsx) are drawn from the same rows, so a new setting is a new row here plus the
 // code that uses it. TensorFlow Playground's src/state.ts (one PROPS table for both directions of
 // the link) is the model.
+import { MAX_K, MAX_LAYERS } from '../gpu/layout';
 import { choiceSetting, numberSetting, parsedSetting, type Fix, type SettingRow } from './settingRules';
-
-/** The top-K kernel's list length (shaders/eval.wgsl MAX_K). */
-export const MAX_K = 100;
 
 /** Every setting, in the link's order. */
 export const SETTINGS = {
@@ -99,7 +97,7 @@ export const SETTINGS = {
   layers: numberSetting({
     flag: 'layers', url: 'layers', label: 'Layers', what: 'the number of layers',
     hint: 'GAT blocks, each relu(GAT(h) + Linear(h)).',
-    default: 3, min: 1, max: 8, integer: true,
+    default: 3, min: 1, max: MAX_LAYERS, integer: true,
   }),
   /** K of Recall@K and of the recommendations. */
   k: numberSetting({
@@ -174,6 +172,9 @@ export interface SettingIssue {
   key: SettingKey;
   message: string;
 }
+
+/** The GPU top-K's longest list (src/gpu/layout.ts, which the WGSL reads too). */
+export { MAX_K };
 
 type SettingsInput = Partial<Record<SettingKey, unknown>>;
 

@@ -5,11 +5,13 @@
 import type { Gpu } from '../gpu/device';
 import { submitPass, type Kernels } from '../gpu/kernels';
 import { readBack, readFloats, storageBuffer, storageWith } from '../gpu/buffers';
-import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
+import { countsOf, packGraph, setStepFields, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
+import { HEADER_WORDS } from '../gpu/layout';
 import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
+import { EVAL_SLOTS } from '../model/arena';
 import { adamFactors, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng, type RngState } from '../util/rng';
@@ -71,8 +73,6 @@ export interface TrainOptions {
   keep?: (epoch: number) => boolean;
 }
 
-/** Epochs whose Recall@K slots one evaluator holds: the most epochs in one chunk. */
-const EVAL_SLOTS = 64;
 /** Steps per chunk at most: bounds the upload and the command buffer. */
 const MAX_STEPS_PER_CHUNK = 4096;
 const EMPTY_LABELS = { user: new Uint32Array(0), item: new Uint32Array(0), value: new Float32Array(0) };
