@@ -2,18 +2,15 @@
 #   record_step.py OUT_PREFIX gatlab_pyg.py WEIGHTS [script options]
 # Each process writes OUT_PREFIX.rank<R>.json, the gradients of the script's last step (the
 # parameters in the optimizer's order), so a test can see what DistributedDataParallel averaged.
-import importlib.util
 import json
 import os
+import runpy
 import sys
 
 import torch
 
 prefix, script = sys.argv[1], sys.argv[2]
 sys.argv = [script] + sys.argv[3:]
-spec = importlib.util.spec_from_file_location('gatlab_pyg', script)
-gatlab_pyg = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(gatlab_pyg)
 
 
 class RecordingAdam(torch.optim.Adam):
@@ -26,4 +23,4 @@ class RecordingAdam(torch.optim.Adam):
 
 # The script looks the optimizer up when it trains, so it gets this one.
 torch.optim.Adam = RecordingAdam
-gatlab_pyg.main()
+runpy.run_path(script, run_name='__main__')
