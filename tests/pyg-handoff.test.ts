@@ -136,7 +136,7 @@ describe('gatlab_pyg.py under real PyG 2.5.3', () => {
     600_000,
   );
 
-  it('refuses weights that are not exactly its model’s, and weights of another epoch', () => {
+  it('refuses weights that are not exactly its model’s, weights of another epoch, and --distributed without torchrun', () => {
     const { dir, epoch } = exports.toy;
     const named = readJson(dir, weightsFileName(epoch));
     const [first, ...rest] = Object.keys(named);
@@ -150,6 +150,9 @@ describe('gatlab_pyg.py under real PyG 2.5.3', () => {
     const moved = run([SCRIPT_NAME, 'moved.json'], dir);
     expect(moved.status).not.toBe(0);
     expect(moved.stderr).toMatch(/PyG and GAT Lab differ by \S+: moved\.json is not the epoch this script was exported with/);
+    const alone = run([SCRIPT_NAME, weightsFileName(epoch), '--distributed'], dir);
+    expect(alone.status).not.toBe(0);
+    expect(alone.stderr).toContain('--distributed: start this script with torchrun');
   });
 });
 

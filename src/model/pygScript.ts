@@ -73,7 +73,7 @@ export function pygScript(run: PygRun): string {
 #   pip install torch torch_geometric
 #   python ${SCRIPT_NAME} ${weights}                        # load the weights, check the predictions
 #   python ${SCRIPT_NAME} ${weights} --epochs 100 --save trained.json   # then train on
-#   torchrun --nproc_per_node 2 ${SCRIPT_NAME} ${weights} --distributed --epochs 100 --save trained.json
+#   torchrun --nproc_per_node 2 ${SCRIPT_NAME} ${weights} --distributed --epochs 100 --save trained.json   # on 2 processes
 #
 # Data: ${comment(run.datasetName)}, ${numUsers} users, ${numItems} items, ${run.ratings.user.length} ratings.
 # Exported at epoch ${run.epoch} of ${settings.epochs}; GAT Lab settings: ${query ? `?${query}` : 'the seed’s'}.
@@ -275,18 +275,22 @@ def main():
         if args.distributed and BATCH_SIZE != 'full':
             say("Neither pyg-lib nor torch-sparse is installed, so LinkNeighborLoader cannot sample: each process "
                 "passes messages over the whole graph and takes the loss on its shard of the ratings.")
-        batches = lambda: [(x, edge_index, pairs, labels)]
+
+        def batches():
+            return [(x, edge_index, pairs, labels)]
     optimizer = torch.optim.Adam(model.parameters(), lr=LR)
     if args.distributed:
         say(f'{world} processes, {labels.numel()} training ratings each')
     for epoch in range(1, args.epochs + 1):
-        total = torch.zeros(2, device=device)  # squared error, ratings
+        squared_error, count = 0.0, 0
         for batch_x, batch_edge_index, batch_pairs, batch_labels in batches():
             optimizer.zero_grad()
             loss = F.mse_loss(decoder(model(batch_x, batch_edge_index), batch_pairs), batch_labels)
             loss.backward()
             optimizer.step()
-            total += torch.stack([loss.detach() * batch_labels.numel(), torch.tensor(float(batch_labels.numel()), device=device)])
+            squared_error += loss.item() * batch_labels.numel()
+            count += batch_labels.numel()
+        total = torch.tensor([squared_error, count], dtype=torch.float64, device=device)
         if args.distributed:
             dist.all_reduce(total)  # the MSE over every process's ratings
         say(f'epoch {epoch}: MSE {(total[0] / total[1]).item():.4f}')
