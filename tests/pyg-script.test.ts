@@ -1,4 +1,4 @@
-// The PyG script a run exports, without torch (this machine has none): Python compiles it, and
+// The PyG script a run exports, without torch (tests/pyg-handoff.test.ts runs it under real PyG): Python compiles it, and
 // Python's own parser reads back what it would load and build. Its state_dict names are exactly
 // params.ts's for the shape, and those of real PyG's state_dict (the fixtures); its modules and
 // metadata make those names; the graph it carries decodes to the run's features and ratings; its
@@ -30,6 +30,9 @@ interface Parsed {
   HEADS: number;
   LR: number;
   MESSAGE_PASSING: string;
+  BATCH_SIZE: number | 'full';
+  NEIGHBORS: number[];
+  NEG_RATIO: number;
   CHECKS: [number, number, number, string, string][];
   GRAPH: { num_users: number; num_items: number; item_dim: number; x_item: number[]; user: number[]; item: number[]; rating: number[]; train: number[] };
   modules: { name: string; call: string; args: string[]; keywords: Record<string, unknown> }[];
@@ -52,7 +55,7 @@ for node in tree.body:
             g = ast.literal_eval(node.value)
             codes = {'x_item': 'f', 'user': 'i', 'item': 'i', 'rating': 'f', 'train': 'B'}
             out[name] = {k: decode(v, codes[k]) if k in codes else v for k, v in g.items()}
-        elif name in ('STATE_DICT_KEYS', 'METADATA', 'HIDDEN', 'HEADS', 'LR', 'MESSAGE_PASSING', 'CHECKS'):
+        elif name in ('STATE_DICT_KEYS', 'METADATA', 'HIDDEN', 'HEADS', 'LR', 'MESSAGE_PASSING', 'CHECKS', 'BATCH_SIZE', 'NEIGHBORS', 'NEG_RATIO'):
             out[name] = ast.literal_eval(node.value)
     if isinstance(node, ast.ClassDef) and node.name == 'Encoder':
         for f in node.body:
@@ -149,6 +152,7 @@ describe.skipIf(!PYTHON)('the PyG script', () => {
     expect(namesOfModules(p)).toEqual(new Set(p.STATE_DICT_KEYS));
     expect(p.METADATA).toEqual([['user', 'item'], [['user', 'rates', 'item'], ['item', 'rev_rates', 'user']]]);
     expect([p.HIDDEN, p.HEADS, p.LR, p.MESSAGE_PASSING]).toEqual([12, 2, 0.01, 'train']);
+    expect([p.BATCH_SIZE, p.NEIGHBORS, p.NEG_RATIO]).toEqual([1, [1], 0]);
 
     // Three blocks as the seed's: GATConv((-1, -1), C, heads, concat=False, add_self_loops=False) and Linear(-1, C).
     const convs = p.modules.filter((m) => m.call === 'GATConv');
@@ -188,8 +192,8 @@ describe.skipIf(!PYTHON)('the PyG script', () => {
   });
 
   it.each<[string, Partial<RunSettings> & { layers: number; hidden: number }]>([
-    ['one block, three heads, all ratings passing messages', { layers: 1, heads: 3, hidden: 5, messagePassing: 'all' }],
-    ['five blocks', { layers: 5, hidden: 4 }],
+    ['one block, three heads, all ratings passing messages, full batch', { layers: 1, heads: 3, hidden: 5, messagePassing: 'all', batchSize: 'full' }],
+    ['five blocks, mini-batches of 2 with negatives', { layers: 5, hidden: 4, batchSize: 2, neighbors: [2, -1], negRatio: 1.5 }],
   ])('follows the shape: %s', async (_, patch) => {
     const { t, text } = await exported(toyRatings(), patch, 2);
     compiles(text, 'shape.py');
@@ -198,6 +202,7 @@ describe.skipIf(!PYTHON)('the PyG script', () => {
     expect(namesOfModules(p)).toEqual(new Set(p.STATE_DICT_KEYS));
     expect(p.forward.length).toBe(patch.layers + 1);
     expect([p.HIDDEN, p.HEADS, p.MESSAGE_PASSING]).toEqual([patch.hidden, patch.heads ?? 2, patch.messagePassing ?? 'train']);
+    expect([p.BATCH_SIZE, p.NEIGHBORS, p.NEG_RATIO]).toEqual([patch.batchSize, patch.neighbors ?? [1], patch.negRatio ?? 0]);
   });
 
   it('carries the run’s graph (features, ratings, split) and GAT Lab’s scores for the check', async () => {

@@ -1,8 +1,10 @@
 // `gatlab train`: a full run on WebGPU in Node, with progress or one JSON line per epoch.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
 import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../model/weightsFile';
+import { pygHandoff } from '../train/pygHandoff';
 import { recommendationsFor } from '../train/recommend';
 import { Trainer, type EpochMetrics } from '../train/trainer';
 import { InputError } from '../util/errors';
@@ -14,6 +16,7 @@ const FLAGS: Record<string, FlagSpec> = {
   ...RUN_FLAGS,
   init: { value: true, help: 'start from these weights (a PyG-named JSON file) instead of the seed\'s init' },
   save: { value: true, help: 'write the final weights here (PyG-named JSON, loads with load_state_dict)' },
+  'export-pyg': { value: true, help: 'write the final epoch\'s hand-off to PyG into this folder: weights, embeddings CSV and gatlab_pyg.py' },
   json: { value: false, help: 'print one JSON object per epoch, then a final one with the recommendations' },
   help: { value: false, help: 'show this help' },
 };
@@ -26,7 +29,17 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   const settings = settingsFromFlags(flags);
   const data = typeof flags.data === 'string' ? flags.data : 'toy';
+  const dataName = data === 'toy' ? 'the seed\'s toy data' : data;
   const loaded = loadRatings(data);
+  const exportDir = typeof flags['export-pyg'] === 'string' ? flags['export-pyg'] : null;
+  // Made before training, so that a folder that cannot be made fails now and not after the run.
+  if (exportDir !== null) {
+    try {
+      mkdirSync(exportDir, { recursive: true });
+    } catch (e) {
+      throw new InputError(`--export-pyg ${exportDir}: cannot make this folder (${(e as Error).message})`);
+    }
+  }
   const gpu = await createGpu();
   const kernels = await createKernels(gpu.device);
   let initial: Float32Array | undefined;
@@ -46,7 +59,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const json = flags.json === true;
   const log = (s: string) => process.stderr.write(s);
   if (!json) {
-    log(`GAT Lab: ${data === 'toy' ? 'the seed\'s toy data' : data}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test)\n`);
+    log(`GAT Lab: ${dataName}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test)\n`);
     log(`on ${gpu.adapterName}; ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
   }
   const total = settings.epochs;
@@ -79,6 +92,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (typeof flags.save === 'string') {
     writeFileSync(flags.save, serializeWeights(trainer.shape, await trainer.readParams()));
     if (!json) log(`weights saved to ${flags.save}\n`);
+  }
+  if (exportDir !== null) {
+    for (const f of await pygHandoff(trainer, dataName)) writeFileSync(join(exportDir, f.fileName), f.text);
+    if (!json) log(`PyG hand-off of epoch ${trainer.epoch} written to ${exportDir}\n`);
   }
   trainer.destroy();
 }

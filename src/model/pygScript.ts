@@ -73,6 +73,7 @@ export function pygScript(run: PygRun): string {
 #   pip install torch torch_geometric
 #   python ${SCRIPT_NAME} ${weights}                        # load the weights, check the predictions
 #   python ${SCRIPT_NAME} ${weights} --epochs 100 --save trained.json   # then train on
+#   torchrun --nproc_per_node 2 ${SCRIPT_NAME} ${weights} --distributed --epochs 100 --save trained.json   # on 2 processes
 #
 # Data: ${comment(run.datasetName)}, ${numUsers} users, ${numItems} items, ${run.ratings.user.length} ratings.
 # Exported at epoch ${run.epoch} of ${settings.epochs}; GAT Lab settings: ${query ? `?${query}` : 'the seed’s'}.
@@ -80,17 +81,29 @@ export function pygScript(run: PygRun): string {
 import argparse
 import base64
 import json
+import os
 import sys
 
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
+import torch_geometric.typing
+from torch.nn.parallel import DistributedDataParallel
+from torch_geometric.data import HeteroData
+from torch_geometric.loader import LinkNeighborLoader
 from torch_geometric.nn import GATConv, Linear, to_hetero
+from torch_geometric.sampler import NegativeSampling
 
 HIDDEN = ${shape.hidden}  # LATENT_DIM: the channels of every block
 HEADS = ${shape.heads}  # attention heads, averaged (concat=False)
 LR = ${pyNumber(settings.lr)}
 # Which ratings carry messages: 'train' (the training ratings only) or 'all' (test ones too, as the seed's run).
 MESSAGE_PASSING = ${py(settings.messagePassing)}
+# The run's mini-batches, which --distributed makes with LinkNeighborLoader where it can sample:
+# supervision edges per step ('full': the whole graph), neighbours per hop (-1: all), negatives (label 0) per edge.
+BATCH_SIZE = ${settings.batchSize === 'full' ? "'full'" : settings.batchSize}
+NEIGHBORS = [${settings.neighbors.join(', ')}]
+NEG_RATIO = ${pyNumber(settings.negRatio)}
 
 METADATA = ([${NODE_TYPES.map(py).join(', ')}], [${edgeTypes.join(', ')}])
 
@@ -157,12 +170,80 @@ def graph():
     return {'user': x_user, 'item': x_item}, edge_index, (users, items, ratings, train)
 
 
+def check(encoder, decoder, x, edge_index, path, say):
+    # PyG's scores for a few ratings (held-out ones first) against GAT Lab's, from the same weights.
+    with torch.no_grad():
+        h = encoder(x, edge_index)
+    worst = 0.0
+    for user, item, gatlab, who, what in CHECKS:
+        pyg = decoder(h, torch.tensor([[user], [item]])).item()
+        worst = max(worst, abs(pyg - gatlab) / max(1.0, abs(gatlab)))
+        say(f'{who} -> {what}: PyG {pyg:.5f}, GAT Lab {gatlab:.5f}')
+    if worst > 1e-5:
+        sys.exit(f'PyG and GAT Lab differ by {worst:.1e}: {path} is not the epoch this script was exported with')
+    say(f"PyG gives GAT Lab's predictions (largest relative difference {worst:.1e}).")
+
+
+def start_distributed():
+    # torchrun starts one process per worker and tells each its RANK, WORLD_SIZE and LOCAL_RANK.
+    if 'LOCAL_RANK' not in os.environ:
+        sys.exit('--distributed: start this script with torchrun, e.g. '
+                 'torchrun --nproc_per_node 2 ${SCRIPT_NAME} WEIGHTS --distributed --epochs 100')
+    if torch.cuda.is_available():
+        dist.init_process_group('nccl')
+        device = torch.device('cuda', int(os.environ['LOCAL_RANK']))
+        torch.cuda.set_device(device)
+        return device
+    dist.init_process_group('gloo')
+    return torch.device('cpu')
+
+
+def shard(count, rank, world):
+    # This process's share of the supervision edges: every world-th edge from its rank on. Every
+    # process gets as many (up to world - 1 edges are left out), so all take the same steps, and
+    # DDP's average of their gradients is the gradient of all their edges together.
+    per_process = count // world
+    return torch.arange(rank, per_process * world, world)
+
+
+def can_sample():
+    # PyG 2.5.3's neighbour sampling is compiled code: pyg-lib or torch-sparse (it has no pure-torch path).
+    return torch_geometric.typing.WITH_PYG_LIB or torch_geometric.typing.WITH_TORCH_SPARSE
+
+
+def link_batches(x, edge_index, pairs, labels, device):
+    # The run's mini-batches as PyG makes them: BATCH_SIZE of these supervision edges, their
+    # neighbourhoods sampled NEIGHBORS per hop, NEG_RATIO random non-edges (label 0) per edge.
+    # (Where the smallest rating is 0, PyG adds 1 to every rating's label, so that 0 means a negative.)
+    data = HeteroData()
+    for node_type, features in x.items():
+        data[node_type].x = features
+    for edge_type, edges in edge_index.items():
+        data[edge_type].edge_index = edges
+    rates = METADATA[1][0]
+    loader = LinkNeighborLoader(data, num_neighbors=NEIGHBORS, edge_label_index=(rates, pairs), edge_label=labels,
+                                batch_size=BATCH_SIZE, shuffle=True,
+                                neg_sampling=NegativeSampling('binary', amount=NEG_RATIO) if NEG_RATIO > 0 else None)
+
+    def batches():
+        for batch in loader:
+            batch = batch.to(device)
+            yield batch.x_dict, batch.edge_index_dict, batch[rates].edge_label_index, batch[rates].edge_label
+    return batches
+
+
 def main():
     parser = argparse.ArgumentParser(description="GAT Lab's model in PyTorch Geometric")
     parser.add_argument('weights', help='the weights file GAT Lab exported (JSON, PyG state_dict names)')
-    parser.add_argument('--epochs', type=int, default=0, help='full-batch Adam epochs to train on after the check')
+    parser.add_argument('--epochs', type=int, default=0, help='Adam epochs to train on after the check')
     parser.add_argument('--save', help='write the weights here at the end (the same JSON: GAT Lab imports it)')
+    parser.add_argument('--distributed', action='store_true',
+                        help='train with DistributedDataParallel, one process per torchrun worker (gloo on CPU, NCCL on CUDA)')
     args = parser.parse_args()
+
+    device = start_distributed() if args.distributed else torch.device('cpu')
+    rank, world = (dist.get_rank(), dist.get_world_size()) if args.distributed else (0, 1)
+    say = print if rank == 0 else (lambda *_: None)
 
     x, edge_index, (users, items, ratings, train) = graph()
     encoder = to_hetero(Encoder(HIDDEN, HEADS), METADATA, aggr='sum')
@@ -170,35 +251,55 @@ def main():
     with torch.no_grad():
         encoder(x, edge_index)  # PyG's lazy (-1) input sizes are fixed by a first pass over the data
     load_weights(encoder, args.weights)
+    check(encoder, decoder, x, edge_index, args.weights, say)
 
-    # The check: PyG's scores for a few ratings (held-out ones first) against GAT Lab's, from the same weights.
-    with torch.no_grad():
-        h = encoder(x, edge_index)
-    worst = 0.0
-    for user, item, gatlab, who, what in CHECKS:
-        pyg = decoder(h, torch.tensor([[user], [item]])).item()
-        worst = max(worst, abs(pyg - gatlab) / max(1.0, abs(gatlab)))
-        print(f'{who} -> {what}: PyG {pyg:.5f}, GAT Lab {gatlab:.5f}')
-    if worst > 1e-4:
-        sys.exit(f'PyG and GAT Lab differ by {worst:.1e}: {args.weights} is not the epoch this script was exported with')
-    print(f"PyG gives GAT Lab's predictions (largest relative difference {worst:.1e}).")
-
-    # Training goes on here: full batch, every training rating each step, Adam with fresh moments.
-    # For PyG's distributed setup, keep the encoder and decoder as they are, wrap the encoder in
-    # torch.nn.parallel.DistributedDataParallel, and feed it LinkNeighborLoader batches of
-    # (user, rates, item) edges (torch_geometric.distributed when the graph is split over machines).
-    optimizer = torch.optim.Adam(encoder.parameters(), lr=LR)
+    # Training goes on here, with Adam and fresh moments. One process: full batch, every training
+    # rating each step. Distributed: each process takes its shard of the training ratings, in the
+    # run's mini-batches where PyG can sample them; otherwise it passes messages over the whole
+    # graph and takes the loss on its shard, one step per epoch. (For a graph split over machines,
+    # torch_geometric.distributed partitions it and samples across them.)
     pairs = torch.stack([users[train], items[train]])
+    labels = ratings[train]
+    model = encoder
+    if args.distributed:
+        mine = shard(labels.numel(), rank, world)
+        pairs, labels = pairs[:, mine], labels[mine]
+        x = {k: v.to(device) for k, v in x.items()}
+        edge_index = {k: v.to(device) for k, v in edge_index.items()}
+        pairs, labels = pairs.to(device), labels.to(device)
+        # DDP gives every process rank 0's weights, then averages the processes' gradients at each backward.
+        model = DistributedDataParallel(encoder.to(device), device_ids=[device.index] if device.type == 'cuda' else None)
+    if args.distributed and BATCH_SIZE != 'full' and can_sample():
+        batches = link_batches(x, edge_index, pairs, labels, device)
+    else:
+        if args.distributed and BATCH_SIZE != 'full':
+            say("Neither pyg-lib nor torch-sparse is installed, so LinkNeighborLoader cannot sample: each process "
+                "passes messages over the whole graph and takes the loss on its shard of the ratings.")
+
+        def batches():
+            return [(x, edge_index, pairs, labels)]
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+    if args.distributed:
+        say(f'{world} processes, {labels.numel()} training ratings each')
     for epoch in range(1, args.epochs + 1):
-        optimizer.zero_grad()
-        loss = F.mse_loss(decoder(encoder(x, edge_index), pairs), ratings[train])
-        loss.backward()
-        optimizer.step()
-        print(f'epoch {epoch}: MSE {loss.item():.4f}')
-    if args.save:
+        squared_error, count = 0.0, 0
+        for batch_x, batch_edge_index, batch_pairs, batch_labels in batches():
+            optimizer.zero_grad()
+            loss = F.mse_loss(decoder(model(batch_x, batch_edge_index), batch_pairs), batch_labels)
+            loss.backward()
+            optimizer.step()
+            squared_error += loss.item() * batch_labels.numel()
+            count += batch_labels.numel()
+        total = torch.tensor([squared_error, count], dtype=torch.float64, device=device)
+        if args.distributed:
+            dist.all_reduce(total)  # the MSE over every process's ratings
+        say(f'epoch {epoch}: MSE {(total[0] / total[1]).item():.4f}')
+    if args.save and rank == 0:
         with open(args.save, 'w') as f:
             json.dump({k: v.tolist() for k, v in encoder.state_dict().items()}, f)
         print(f'wrote {args.save}')
+    if args.distributed:
+        dist.destroy_process_group()
 
 
 # (user, item, GAT Lab's score at epoch ${run.epoch}, user name, item name)

@@ -3,8 +3,9 @@
 // Every GPU job runs through one queue, so an explanation never interleaves with a chunk.
 import { createGpu, NoWebGPUError, type Gpu } from '../gpu/device';
 import { createKernels, type Kernels } from '../gpu/kernels';
-import { predictionChecks, pygScript, SCRIPT_NAME, weightsFileName, type RatedPairs } from '../model/pygScript';
+import { pygScript, SCRIPT_NAME, weightsFileName } from '../model/pygScript';
 import { serializeWeights } from '../model/weightsFile';
+import { pygRun, ratedPairs } from '../train/pygHandoff';
 import { DivergedError, Trainer, type Checkpoint, type EpochMetrics, type Snapshot } from '../train/trainer';
 import { loadRatings, recogniseFiles } from './datasetLoader';
 import { explainPair } from './explainer';
@@ -429,25 +430,7 @@ export class EngineHost {
         reply(weightsFileName(trainer.epoch), serializeWeights(trainer.shape, await trainer.readParams()));
         return;
       }
-      // The check pairs' scores come from the current weights' embeddings.
-      await trainer.evaluate();
-      const snap = await trainer.snapshot();
-      const ratings = ratedPairs(trainer);
-      const { data } = trainer;
-      reply(
-        SCRIPT_NAME,
-        pygScript({
-          settings: trainer.settings,
-          shape: trainer.shape,
-          datasetName: this.datasetName,
-          epoch: trainer.epoch,
-          userNames: data.ratings.userNames,
-          itemNames: data.ratings.itemNames,
-          features: data.features,
-          ratings,
-          checks: predictionChecks(ratings, snap.user, snap.item, snap.channels),
-        }),
-      );
+      reply(SCRIPT_NAME, pygScript(await pygRun(trainer, this.datasetName)));
     } catch (e) {
       reply('', null, (e as Error).message);
     }
@@ -568,14 +551,6 @@ function resumeFrom(trainer: Trainer, checkpoint: Checkpoint): void {
   } catch (e) {
     throw new Error(`its checkpoint does not fit this data and these settings (${(e as Error).message})`);
   }
-}
-
-/** Every rating of the run (users and items as indices) and whether it trains. */
-function ratedPairs(trainer: Trainer): RatedPairs {
-  const { ratings, split } = trainer.data;
-  const train = new Uint8Array(ratings.user.length);
-  for (const r of split.train) train[r] = 1;
-  return { user: ratings.user, item: ratings.item, rating: ratings.rating, train };
 }
 
 async function firstLook(trainer: Trainer): Promise<FirstLook> {
