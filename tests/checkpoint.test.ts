@@ -6,7 +6,8 @@ import { createKernels, type Kernels } from '../src/gpu/kernels';
 import { toyRatings } from '../src/graph/toy';
 import type { Ratings } from '../src/graph/types';
 import { fusable } from '../src/model/gpuModel';
-import { Trainer, type Checkpoint, type EpochMetrics } from '../src/train/trainer';
+import { Trainer } from '../src/train/trainer';
+import type { Checkpoint, EpochMetrics } from '../src/train/types';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { randomRatings } from './helpers/randomRatings';
 

@@ -5,7 +5,8 @@ import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, type Kernels } from '../src/gpu/kernels';
 import { toyRatings } from '../src/graph/toy';
 import type { Ratings } from '../src/graph/types';
-import { Trainer, type EpochMetrics } from '../src/train/trainer';
+import { Trainer } from '../src/train/trainer';
+import type { EpochMetrics } from '../src/train/types';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { randomRatings } from './helpers/randomRatings';
 

@@ -13,7 +13,8 @@ import { createGpu } from '../src/gpu/device';
 import { createKernels } from '../src/gpu/kernels';
 import { toyRatings } from '../src/graph/toy';
 import { SEED_SETTINGS } from '../src/train/settings';
-import { Trainer, type Snapshot } from '../src/train/trainer';
+import { Trainer } from '../src/train/trainer';
+import type { Snapshot } from '../src/train/types';
 
 const TIM = 2;
 const AVENGERS = 1;

@@ -2,7 +2,7 @@
 // head or the mean over heads. The mean of per-head softmaxes still sums to 1 over a node's
 // incoming edges, so either choice can be read as "the share of i's message that came from j".
 import type { GraphArrays } from '../graph/types';
-import type { Snapshot } from '../train/trainer';
+import type { Snapshot } from '../train/types';
 import type { ExplainableRun } from './run';
 import { checkSnapshot } from './run';
 import { namedNode } from './names';

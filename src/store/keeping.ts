@@ -4,7 +4,7 @@
 // when the engine rebuilt the run on a new GPU device. Storage failures become notices: the run
 // itself never depends on storage.
 import { embeddingsCsv, embeddingsFileName } from '../model/embeddingsCsv';
-import type { Checkpoint } from '../train/trainer';
+import type { Checkpoint } from '../train/types';
 import type { FromWorker, RunStatus, SnapshotData, ToWorker } from '../worker/protocol';
 import type { RunActions, RunState } from './runStore';
 import { describeSaved, newRunId, openingChoice, SAVED_RUN_VERSION, storageFailure, type RunArchive, type SavedRun, type SavedRunSummary } from './savedRun';

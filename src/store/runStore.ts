@@ -3,7 +3,7 @@
 // page at most at the display's rate, never per GPU dispatch.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { checkSettings, REAL_DATA_SETTINGS, SEED_SETTINGS, settingsToQuery, type RunSettings, type SettingIssue } from '../train/settings';
-import type { Checkpoint, EpochMetrics } from '../train/trainer';
+import type { Checkpoint, EpochMetrics } from '../train/types';
 import type { ColumnMapping } from '../graph/csv';
 import type { DatasetSource, ExplanationData, FromWorker, LoadPhase, MappingRequest, RunInfo, RunStatus, SnapshotData, Speed } from '../worker/protocol';
 import type { EngineLink } from './engineLink';
