@@ -5,14 +5,16 @@
 import type { Gpu } from '../gpu/device';
 import { submitPass, type Kernels } from '../gpu/kernels';
 import { readBack, readFloats, storageBuffer, storageWith } from '../gpu/buffers';
-import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
+import { countsOf, packGraph, STEP_FIELDS } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
-import { adamFactors, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
+import { SnapshotCapture } from './capture';
+import { pack, packFused } from './chunkPlan';
 import { Evaluator } from './evaluator';
 import { featureRows, prepare, type Prepared } from './prepare';
 import type { RunSettings } from './settings';
@@ -36,15 +38,6 @@ export class DivergedError extends Error {
   }
 }
 
-/** One planned optimizer step of a chunk. */
-interface PlannedStep {
-  counts: GraphCounts;
-  /** Word offset of its data in the chunk's upload. */
-  at: number;
-  /** Per-op path: only the header's step fields are uploaded, the graph is already in the workspace. */
-  fieldsOnly: boolean;
-}
-
 /** A chunk submitted to the GPU whose results are on their way back. */
 interface Launched {
   epochs: number;
@@ -61,13 +54,6 @@ interface Launched {
   results: Promise<[Float32Array, Float32Array, ArrayBuffer | null]>;
 }
 
-interface ChunkPlan {
-  data: Uint32Array<ArrayBuffer>;
-  steps: PlannedStep[];
-  /** Fused path: per epoch, the word offset of its Which record (for the workspace's control). */
-  controls: number[] | null;
-}
-
 export class Trainer {
   readonly history: EpochMetrics[] = [];
   /** Epochs done. */
@@ -82,7 +68,7 @@ export class Trainer {
   /** The graph whose full packing is in the workspace's graph buffer (per-op path). */
   private resident: GraphArrays | null = null;
   private upload: GPUBuffer | null = null;
-  private capture: GPUBuffer | null = null;
+  private readonly capture: SnapshotCapture;
   /** Parameters and Adam's state at the start of the last two chunks, to rewind to if one diverges. */
   private readonly backups: { params: GPUBuffer; opt: GPUBuffer }[];
   private launches = 0;
@@ -104,6 +90,7 @@ export class Trainer {
       params: storageBuffer(gpu.device, `backup${i}.params`, model.size * 4),
       opt: storageBuffer(gpu.device, `backup${i}.opt`, model.size * 12),
     }));
+    this.capture = new SnapshotCapture(gpu, evaluator, shape, data.numUsers);
   }
 
   /** A fresh run: features and initial weights drawn from the seed (or the given weights). */
@@ -180,7 +167,11 @@ export class Trainer {
     const batches = Array.from({ length: epochs }, () => this.sampler.planEpoch(this.rng));
     const ws = this.ensureWorkspace(batches.flat());
     const fused = this.fuse === 'auto' && batches.flat().every((g) => fusable(countsOf(g)));
-    const plan = fused ? this.packFused(batches) : this.pack(batches);
+    const steps = { lr: this.settings.lr, before: this.step };
+    const plan = fused ? packFused(batches, steps) : pack(batches, steps, this.resident);
+    this.step += plan.steps.length;
+    // The per-op path leaves the chunk's last graph in the workspace; the fused one leaves it as it was.
+    if (!fused) this.resident = batches[epochs - 1][batches[epochs - 1].length - 1];
     const upload = this.ensureUpload(plan.data.length);
     // Queue writes and submits run in order: the previous chunk is done with the upload by then.
     device.queue.writeBuffer(upload, 0, plan.data);
@@ -188,7 +179,7 @@ export class Trainer {
     const kept = numbers.filter((n) => keep?.(n) ?? false);
     // A kept snapshot copies the evaluation's embeddings and top-K, so its epoch is evaluated too.
     const evaluated = numbers.map((n, e) => n % this.settings.evalEvery === 0 || kept.includes(n) || (ends && e === epochs - 1));
-    const capture = this.ensureCapture(kept.length);
+    const capture = this.capture.ensure(kept.length);
 
     const encoder = device.createCommandEncoder({ label: `epochs ${rewind.epoch + 1}..${rewind.epoch + epochs}` });
     const backup = this.backups[slot];
@@ -214,7 +205,7 @@ export class Trainer {
       }
       if (evaluated[e]) this.evaluator.encode(encoder, e);
       const k = kept.indexOf(rewind.epoch + e + 1);
-      if (k >= 0) this.encodeCapture(encoder, capture!, k);
+      if (k >= 0) this.capture.encode(encoder, capture!, k);
     }
     device.queue.submit([encoder.finish()]);
     this.plannedEpoch += epochs;
@@ -222,7 +213,7 @@ export class Trainer {
     const results = Promise.all([
       ws.readLosses(plan.steps.length),
       this.evaluator.readRecall(epochs),
-      kept.length > 0 ? readBack(device, capture!, kept.length * this.captureBytes) : Promise.resolve(null),
+      kept.length > 0 ? readBack(device, capture!, kept.length * this.capture.bytes) : Promise.resolve(null),
     ]);
     return { epochs, started, rewind, keep, kept, evaluated, stepsPerEpoch: batches.map((b) => b.length), labels: plan.steps.map((st) => st.counts.labels), results };
   }
@@ -250,7 +241,7 @@ export class Trainer {
     }
     this.epoch = rewind.epoch + epochs;
     this.history.push(...metrics);
-    const snapshots = captured ? chunk.kept.map((epoch, k) => this.unpackCapture(captured, k, epoch)) : [];
+    const snapshots = captured ? chunk.kept.map((epoch, k) => this.capture.unpack(captured, k, epoch)) : [];
     return { metrics, snapshots };
   }
 
@@ -270,65 +261,6 @@ export class Trainer {
     this.epoch = to.epoch;
     this.plannedEpoch = to.epoch;
     if (good > 0) await this.land(this.launch(good, keep, true));
-  }
-
-  /** Sets step t's fields (its loss slot in the chunk, Adam's bias-corrected factors) in a packed header. */
-  private stepFields(header: Uint32Array, at: number, slot: number): void {
-    this.step++;
-    const { stepSize, bias2Sqrt } = adamFactors(this.settings.lr, this.step);
-    setStepFields(header, at, slot, stepSize, bias2Sqrt);
-  }
-
-  /**
-   * Per-op path: each step's packed graph with its step fields, or, when the step's graph is the
-   * one already in the workspace (full batch without negatives), the step fields alone.
-   */
-  private pack(batches: GraphArrays[][]): ChunkPlan {
-    const pieces: Uint32Array[] = [];
-    const steps: PlannedStep[] = [];
-    let at = 0;
-    for (const graph of batches.flat()) {
-      const fieldsOnly = graph === this.resident;
-      const data = fieldsOnly ? new Uint32Array(HEADER_WORDS) : packGraph(graph);
-      this.stepFields(data, 0, steps.length);
-      const piece = fieldsOnly ? data.subarray(STEP_FIELDS.lossSlot, STEP_FIELDS.lossSlot + 3) : data;
-      pieces.push(piece);
-      steps.push({ counts: countsOf(graph), at, fieldsOnly });
-      at += piece.length;
-      this.resident = graph;
-    }
-    return { data: concat(pieces, at), steps, controls: null };
-  }
-
-  /**
-   * Fused path: per epoch a Which record and a schedule (step count, then each step's graph
-   * offset), then every step's packed graph with its own header.
-   */
-  private packFused(batches: GraphArrays[][]): ChunkPlan {
-    const epochs = batches.length;
-    const scheduleWords = batches.reduce((a, b) => a + 1 + b.length, 0);
-    let at = 4 * epochs + scheduleWords;
-    const head = new Uint32Array(at);
-    const pieces: Uint32Array[] = [head];
-    const steps: PlannedStep[] = [];
-    const controls: number[] = [];
-    let schedule = 4 * epochs;
-    batches.forEach((graphs, e) => {
-      controls.push(4 * e);
-      head.set([0, 0, schedule, e], 4 * e);
-      head[schedule] = graphs.length;
-      graphs.forEach((graph, b) => {
-        const data = packGraph(graph);
-        this.stepFields(data, 0, steps.length);
-        head[schedule + 1 + b] = at;
-        pieces.push(data);
-        steps.push({ counts: countsOf(graph), at, fieldsOnly: false });
-        at += data.length;
-      });
-      schedule += 1 + graphs.length;
-    });
-    // The fused path leaves the workspace's own graph buffer as it was.
-    return { data: concat(pieces, at), steps, controls };
   }
 
   /** A workspace big enough for every graph of the chunk (rebuilt, with its bind groups, when not). */
@@ -365,54 +297,6 @@ export class Trainer {
       this.upload = storageBuffer(this.gpu.device, 'upload', Math.ceil(words * 1.25) * 4);
     }
     return this.upload;
-  }
-
-  /** Bytes of one captured snapshot: embeddings, every layer's attention, the top-K. */
-  private get captureBytes(): number {
-    const c = this.evaluator.counts;
-    return (c.nodes * this.shape.hidden + this.shape.layers * c.edges * this.shape.heads) * 4 + this.evaluator.topKBytes;
-  }
-
-  private ensureCapture(count: number): GPUBuffer | null {
-    if (count === 0) return null;
-    const bytes = count * this.captureBytes;
-    if (!this.capture || this.capture.size < bytes) {
-      this.capture?.destroy();
-      this.capture = storageBuffer(this.gpu.device, 'capture', bytes);
-    }
-    return this.capture;
-  }
-
-  private encodeCapture(encoder: GPUCommandEncoder, capture: GPUBuffer, k: number): void {
-    const ws = this.evaluator.workspace;
-    const c = this.evaluator.counts;
-    const { hidden: C, heads: H } = this.shape;
-    let at = k * this.captureBytes;
-    const layers = ws.layout.layers;
-    encoder.copyBufferToBuffer(ws.arena, layers[layers.length - 1].out * 4, capture, at, c.nodes * C * 4);
-    at += c.nodes * C * 4;
-    for (const a of layers) {
-      encoder.copyBufferToBuffer(ws.arena, a.alpha * 4, capture, at, c.edges * H * 4);
-      at += c.edges * H * 4;
-    }
-    this.evaluator.encodeCopyTopK(encoder, capture, at);
-  }
-
-  private unpackCapture(buffer: ArrayBuffer, k: number, epoch: number): Snapshot {
-    const c = this.evaluator.counts;
-    const { hidden: C, heads: H, layers } = this.shape;
-    const U = this.data.numUsers;
-    let at = k * this.captureBytes;
-    const floats = (n: number) => {
-      const a = new Float32Array(buffer.slice(at, at + n * 4));
-      at += n * 4;
-      return a;
-    };
-    const user = floats(U * C);
-    const item = floats((c.nodes - U) * C);
-    const attention = Array.from({ length: layers }, () => floats(c.edges * H));
-    const topk = new Int32Array(buffer.slice(at, at + this.evaluator.topKBytes));
-    return { epoch, k: this.evaluator.k, channels: C, user, item, topk, attention };
   }
 
   /** Runs the evaluation now (without training) and returns Recall@K. */
@@ -517,17 +401,8 @@ export class Trainer {
 
   destroy(): void {
     for (const b of [this.workspace, this.probe, this.evaluator]) b?.destroy();
-    for (const b of [this.upload, this.capture, this.features, ...this.backups.flatMap((k) => [k.params, k.opt])]) b?.destroy();
+    this.capture.destroy();
+    for (const b of [this.upload, this.features, ...this.backups.flatMap((k) => [k.params, k.opt])]) b?.destroy();
     this.model.destroy();
   }
-}
-
-function concat(pieces: Uint32Array[], words: number): Uint32Array<ArrayBuffer> {
-  const data = new Uint32Array(words);
-  let o = 0;
-  for (const p of pieces) {
-    data.set(p, o);
-    o += p.length;
-  }
-  return data;
 }
