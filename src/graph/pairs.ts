@@ -13,6 +13,9 @@ export interface LabeledPairs extends Pairs {
   value: Float32Array;
 }
 
+/** No supervision: a graph for forward passes only (evaluation, explanations). */
+export const NO_LABELS: LabeledPairs = { user: new Uint32Array(0), item: new Uint32Array(0), value: new Float32Array(0) };
+
 /** The ratings at `indices` (e.g. a split's train part), in that order. */
 export function selectPairs(ratings: Ratings, indices: Uint32Array): LabeledPairs {
   const n = indices.length;

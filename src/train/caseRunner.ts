@@ -4,17 +4,14 @@
 // PyG's tensor shapes, so a case's output and its expected file compare key by key.
 import type { Gpu } from '../gpu/device';
 import { submitPass, type Kernels } from '../gpu/kernels';
-import { storageWith } from '../gpu/buffers';
-import { countsOf, packGraph, setStepFields } from '../gpu/graphBuffer';
 import { buildGraph } from '../graph/build';
-import type { LabeledPairs, Pairs } from '../graph/pairs';
+import { NO_LABELS, type LabeledPairs, type Pairs } from '../graph/pairs';
 import type { Features } from '../graph/types';
-import { adamFactors, ModelOnGpu, Workspace } from '../model/gpuModel';
 import { type ModelShape, flatFromNamed, namedFromFlat, paramTable } from '../model/params';
 import { inferShape, namedWeightsFromJson } from '../model/weightsFile';
 import { InputError } from '../util/errors';
 import { Evaluator } from './evaluator';
-import { featureRows } from './prepare';
+import { ModelOnGraph } from './modelOnGraph';
 import { MAX_K } from './settings';
 
 /** A checked case, in the engine's terms. */
@@ -199,8 +196,6 @@ export function parseCase(text: string, fileName: string): CaseSpec {
 // ---------------------------------------------------------------------------------------------
 // Running: WebGPU only.
 
-const EMPTY_LABELS: LabeledPairs = { user: new Uint32Array(0), item: new Uint32Array(0), value: new Float32Array(0) };
-
 /** Rows of `cols` numbers. */
 function rows(data: ArrayLike<number>, count: number, cols: number): number[][] {
   return Array.from({ length: count }, (_, r) => Array.from({ length: cols }, (_, c) => data[r * cols + c]));
@@ -225,20 +220,15 @@ export async function runCase(gpu: Gpu, kernels: Kernels, spec: CaseSpec): Promi
   const { numUsers, numItems, shape } = spec;
   const C = shape.hidden;
   const nodes = numUsers + numItems;
-  const model = new ModelOnGpu(device, kernels, shape, spec.params);
-  const features = storageWith(device, 'case.features', featureRows(spec.features).data);
-  const graph = buildGraph({ numUsers, numItems, rates: spec.rates, revRates: spec.revRates, labels: spec.labels });
-  const counts = countsOf(graph);
   const steps = spec.train?.steps ?? 0;
-  const ws = new Workspace(model, features, { ...counts, lossSlots: steps + 1 });
-  const packed = packGraph(graph);
+  const graph = buildGraph({ numUsers, numItems, rates: spec.rates, revRates: spec.revRates, labels: spec.labels });
+  const run = new ModelOnGraph(gpu, kernels, shape, spec.params, spec.features, graph, steps + 1);
+  const { model, features, counts, workspace: ws } = run;
   let evaluator: Evaluator | null = null;
 
   /** Writes the graph with its step fields, then submits one pass of `encode`. */
   const submit = (lossSlot: number, t: number, encode: (pass: GPUComputePassEncoder) => void) => {
-    const { stepSize, bias2Sqrt } = t > 0 ? adamFactors(spec.train?.lr ?? 0, t) : { stepSize: 0, bias2Sqrt: 1 };
-    setStepFields(packed, 0, lossSlot, stepSize, bias2Sqrt);
-    device.queue.writeBuffer(ws.graph, 0, packed);
+    run.writeGraph(lossSlot, spec.train?.lr ?? 0, t);
     submitPass(device, encode, `case slot ${lossSlot}`);
   };
 
@@ -282,7 +272,7 @@ export async function runCase(gpu: Gpu, kernels: Kernels, spec: CaseSpec): Promi
     if (spec.eval) {
       // With the final parameters: after training when the case trains.
       const { k, exclude, targets } = spec.eval;
-      const evalGraph = buildGraph({ numUsers, numItems, rates: spec.rates, revRates: spec.revRates, labels: EMPTY_LABELS });
+      const evalGraph = buildGraph({ numUsers, numItems, rates: spec.rates, revRates: spec.revRates, labels: NO_LABELS });
       evaluator = new Evaluator(model, features, evalGraph, exclude, targets, k, 1);
       const encoder = device.createCommandEncoder({ label: 'case eval' });
       evaluator.encode(encoder, 0);
@@ -293,8 +283,6 @@ export async function runCase(gpu: Gpu, kernels: Kernels, spec: CaseSpec): Promi
     return result;
   } finally {
     evaluator?.destroy();
-    ws.destroy();
-    features.destroy();
-    model.destroy();
+    run.destroy();
   }
 }

@@ -4,7 +4,7 @@
 // its passes) and fused (the steps read their graphs from the upload, following a schedule).
 import { countsOf, packGraph, setStepFields, HEADER_WORDS, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
-import { adamFactors } from '../model/gpuModel';
+import { adamFactors, type Capacity } from '../model/gpuModel';
 
 /** One planned optimizer step of a chunk. */
 export interface PlannedStep {
@@ -29,9 +29,12 @@ export interface StepNumbers {
   before: number;
 }
 
-/** Sets step t's fields (its loss slot in the chunk, Adam's bias-corrected factors) in a packed header. */
+/**
+ * Sets step t's fields in a packed header: its loss slot, and Adam's bias-corrected factors for
+ * step t at learning rate `lr` (t = 0: a pass that runs no update).
+ */
 export function stepFields(header: Uint32Array, at: number, slot: number, lr: number, t: number): void {
-  const { stepSize, bias2Sqrt } = adamFactors(lr, t);
+  const { stepSize, bias2Sqrt } = t > 0 ? adamFactors(lr, t) : { stepSize: 0, bias2Sqrt: 1 };
   setStepFields(header, at, slot, stepSize, bias2Sqrt);
 }
 
@@ -85,6 +88,19 @@ export function packFused(batches: GraphArrays[][], numbers: StepNumbers): Chunk
     schedule += 1 + graphs.length;
   });
   return { data: concat(pieces, at), steps, controls };
+}
+
+/** What a workspace needs to hold every graph of a chunk, one after another, and all their losses. */
+export function chunkCapacity(graphs: GraphArrays[]): Capacity {
+  const need: Capacity = { nodes: 0, edges: 0, labels: 0, words: 0, lossSlots: graphs.length };
+  for (const g of graphs) {
+    const c = countsOf(g);
+    need.nodes = Math.max(need.nodes, c.nodes);
+    need.edges = Math.max(need.edges, c.edges);
+    need.labels = Math.max(need.labels, c.labels);
+    need.words = Math.max(need.words, c.words);
+  }
+  return need;
 }
 
 function concat(pieces: Uint32Array[], words: number): Uint32Array<ArrayBuffer> {

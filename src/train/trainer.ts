@@ -4,9 +4,10 @@
 // asked for: one wait per chunk.
 import type { Gpu } from '../gpu/device';
 import { submitPass, type Kernels } from '../gpu/kernels';
-import { readBack, readFloats, storageBuffer, storageWith } from '../gpu/buffers';
+import { readBack, readFloats, storageBuffer } from '../gpu/buffers';
 import { countsOf, packGraph, STEP_FIELDS } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
+import { NO_LABELS } from '../graph/pairs';
 import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
@@ -14,9 +15,10 @@ import { fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { SnapshotCapture } from './capture';
-import { pack, packFused } from './chunkPlan';
+import { chunkCapacity, pack, packFused } from './chunkPlan';
 import { Evaluator } from './evaluator';
-import { featureRows, prepare, type Prepared } from './prepare';
+import { placeModel, modelShape } from './modelOnGraph';
+import { prepare, type Prepared } from './prepare';
 import type { RunSettings } from './settings';
 import type { Checkpoint, EpochMetrics, Snapshot } from './types';
 
@@ -29,7 +31,6 @@ export interface TrainOptions {
 const EVAL_SLOTS = 64;
 /** Steps per chunk at most: bounds the upload and the command buffer. */
 const MAX_STEPS_PER_CHUNK = 4096;
-const EMPTY_LABELS = { user: new Uint32Array(0), item: new Uint32Array(0), value: new Float32Array(0) };
 
 export class DivergedError extends Error {
   constructor(readonly epoch: number) {
@@ -99,18 +100,10 @@ export class Trainer {
     // Before any buffer (and before the features) is made: a dataset too large for this GPU is the
     // user's to change, not a crash.
     const data = prepare(ratings, settings, rng, (counts) => checkFitsGpu(counts, gpu.device.limits));
-    const shape: ModelShape = {
-      layers: settings.layers,
-      hidden: settings.hidden,
-      heads: settings.heads,
-      userDim: data.features.userDim,
-      itemDim: data.features.itemDim,
-    };
-    const params = initial ?? initParams(shape, rng);
-    const model = new ModelOnGpu(gpu.device, kernels, shape, params);
-    const features = storageWith(gpu.device, 'features', featureRows(data.features).data);
+    const shape = modelShape(settings, data.features);
+    const { model, features } = placeModel(gpu, kernels, shape, initial ?? initParams(shape, rng), data.features);
     const k = Math.min(settings.k, data.numItems);
-    const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, EMPTY_LABELS);
+    const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, NO_LABELS);
     const evaluator = new Evaluator(model, features, evalGraph, data.train, data.test, k, EVAL_SLOTS);
     const sampler = new Sampler({
       numUsers: data.numUsers,
@@ -265,14 +258,7 @@ export class Trainer {
 
   /** A workspace big enough for every graph of the chunk (rebuilt, with its bind groups, when not). */
   private ensureWorkspace(graphs: GraphArrays[]): Workspace {
-    const need: Capacity = { nodes: 0, edges: 0, labels: 0, words: 0, lossSlots: graphs.length };
-    for (const g of graphs) {
-      const c = countsOf(g);
-      need.nodes = Math.max(need.nodes, c.nodes);
-      need.edges = Math.max(need.edges, c.edges);
-      need.labels = Math.max(need.labels, c.labels);
-      need.words = Math.max(need.words, c.words);
-    }
+    const need = chunkCapacity(graphs);
     const ws = this.workspace;
     if (ws && ws.fits(need)) return ws;
     ws?.destroy();
