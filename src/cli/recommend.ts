@@ -5,7 +5,7 @@
 // against the exact one over every user.
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
-import { inferShape, parseWeights, readWeightsJson } from '../model/weightsFile';
+import { inferShape, parseWeights, readWeightsJson } from '../formats/weightsFile';
 import { prepare } from '../train/prepare';
 import { recommendationsFor } from '../train/recommend';
 import { Trainer } from '../train/trainer';

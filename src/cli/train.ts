@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
-import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../model/weightsFile';
+import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../formats/weightsFile';
 import { recommendationsFor } from '../train/recommend';
 import { Trainer } from '../train/trainer';
 import type { EpochMetrics } from '../train/types';

@@ -3,7 +3,7 @@
 // JSON), embeddings (CSV) and a PyG script, importing weights into a new run, and telling the user
 // when the engine rebuilt the run on a new GPU device. Storage failures become notices: the run
 // itself never depends on storage.
-import { embeddingsCsv, embeddingsFileName } from '../model/embeddingsCsv';
+import { embeddingsCsv, embeddingsFileName } from '../formats/embeddingsCsv';
 import type { Checkpoint } from '../train/types';
 import type { FromWorker, RunStatus, SnapshotData, ToWorker } from '../worker/protocol';
 import type { RunActions, RunState } from './runStore';

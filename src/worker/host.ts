@@ -3,8 +3,8 @@
 // Every GPU job runs through one queue, so an explanation never interleaves with a chunk.
 import { createGpu, NoWebGPUError, type Gpu } from '../gpu/device';
 import { createKernels, type Kernels } from '../gpu/kernels';
-import { predictionChecks, pygScript, SCRIPT_NAME, weightsFileName, type RatedPairs } from '../model/pygScript';
-import { serializeWeights } from '../model/weightsFile';
+import { predictionChecks, pygScript, SCRIPT_NAME, weightsFileName, type RatedPairs } from '../formats/pygScript';
+import { serializeWeights } from '../formats/weightsFile';
 import { DivergedError, Trainer } from '../train/trainer';
 import type { Checkpoint, EpochMetrics, Snapshot } from '../train/types';
 import { loadRatings, recogniseFiles } from './datasetLoader';

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ModelShape } from '../../src/model/params';
-import { inferShape, namedWeightsFromJson } from '../../src/model/weightsFile';
+import { inferShape, namedWeightsFromJson } from '../../src/formats/weightsFile';
 import type { NamedParams, Pairs, ReferenceInput } from '../../src/reference/model';
 
 /** The shared folder sits beside the repository: /work/main and /work/shared. */
