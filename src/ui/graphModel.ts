@@ -3,7 +3,7 @@
 // the evaluation-graph slots that carry its attention in either direction.
 import { itemLabel, userLabel } from '../explain/names';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
-import type { AttentionView, Pair } from '../store/runStore';
+import type { AttentionView, Pair } from '../store/shown';
 import type { GraphIndex } from './graphIndex';
 import { neighbourhood } from './neighbourhood';
 
