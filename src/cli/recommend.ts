@@ -10,7 +10,7 @@ import { prepare } from '../train/prepare';
 import { recommendationsFor } from '../train/recommend';
 import { Trainer } from '../train/trainer';
 import type { Snapshot } from '../train/types';
-import type { PairList } from '../reference/knnMips';
+import type { PairList } from '../graph/pairs';
 import { buildItemGraph, compareSearch, type SearchComparison } from '../search/compare';
 import { checkSearchSettings, SEARCH_DEFAULTS, type SearchSettings } from '../search/settings';
 import { InputError } from '../util/errors';

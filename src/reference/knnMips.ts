@@ -12,13 +12,12 @@
 // a start x_0 is not itself a candidate, and the walk moves on even when no neighbour beats x.
 // Only items that some item lists as a neighbour can ever be returned; by inner product, items
 // of large norm are everyone's neighbours and many items are nobody's (bench/recall.ts counts them).
+import type { PairList } from '../graph/pairs';
 import { Rng } from '../util/rng';
 import type { TopK } from './topk';
 
 export type Similarity = 'inner' | 'cosine';
 
-/** [user, item] pairs, as tuples or as two parallel arrays (the engine's Pairs). */
-export type PairList = ReadonlyArray<readonly [number, number]> | { user: ArrayLike<number>; item: ArrayLike<number> };
 
 export interface SearchOptions {
   /** Random restarts R: walks per user. */

@@ -1,11 +1,11 @@
 // The whole model in float64, forward and hand-written backward (DESIGN.md §3), straight from
 // PyG's definitions and state_dict names. It is the ground truth the GPU engine is held against,
 // so it shares nothing with the engine's flat layout: a slip there cannot hide in both.
+import type { PairTuples } from '../graph/pairs';
 import type { ModelShape } from '../model/params';
 
 /** Parameters (or gradients) by PyG state_dict name, each row-major. */
 export type NamedParams = Record<string, Float64Array>;
-export type Pairs = ReadonlyArray<readonly [number, number]>;
 
 export interface ReferenceInput {
   numUsers: number;
@@ -15,9 +15,9 @@ export interface ReferenceInput {
   /** numItems × itemDim, row-major. */
   xItem: Float64Array;
   /** [user, item] pairs of (user, rates, item); duplicates are separate edges. */
-  rates: Pairs;
+  rates: PairTuples;
   /** [item, user] pairs of (item, rev_rates, user). */
-  revRates: Pairs;
+  revRates: PairTuples;
   labelUser: ArrayLike<number>;
   /** Item indices among items (0-based), not node ids. */
   labelItem: ArrayLike<number>;
@@ -213,7 +213,7 @@ interface GatCache {
   alpha: Float64Array;
 }
 
-function gatForward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges: Pairs) {
+function gatForward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges: PairTuples) {
   const { heads: H, hidden: C } = shape;
   const HC = H * C;
   const xs = linearForward(xSrc, p.linSrc, HC);
@@ -266,7 +266,7 @@ function gatForward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges
   return { out, cache: { xs, xd, pre, alpha } satisfies GatCache };
 }
 
-function gatBackward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges: Pairs, cache: GatCache, gd: Mat) {
+function gatBackward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges: PairTuples, cache: GatCache, gd: Mat) {
   const { heads: H, hidden: C } = shape;
   const HC = H * C;
   const { xs, xd, pre, alpha } = cache;

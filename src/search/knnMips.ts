@@ -7,7 +7,8 @@
 import code from '../../shaders/knn_mips.wgsl?raw';
 import { readBack, storageBuffer, storageWith, uniformWith } from '../gpu/buffers';
 import { dispatch } from '../gpu/kernels';
-import { drawStarts, excludeLists, graphRows, type PairList, type Similarity } from '../reference/knnMips';
+import type { PairList } from '../graph/pairs';
+import { drawStarts, excludeLists, graphRows, type Similarity } from '../reference/knnMips';
 import { KNN_MAX_NEIGHBORS } from './settings';
 
 /** Longest top-K the kernels keep (shaders/knn_mips.wgsl MAX_K). */
