@@ -9,7 +9,8 @@ import { loadRatings, recogniseFiles } from './datasetLoader';
 import { EpochArchive } from './epochArchive';
 import { Searcher } from './searcher';
 import { keeps } from './keep';
-import type { DatasetSource, FromWorker, LoadPhase, RunInfo, Speed, ToWorker } from './protocol';
+import { loadProgress } from './loadProgress';
+import type { DatasetSource, FromWorker, RunInfo, Speed, ToWorker } from './protocol';
 import { answer, type Request } from './requests';
 import { describeRun, firstLook, type FirstLook } from './runInfo';
 import { DeviceLosses, LOSS_LIMIT, lostWithin, rebuildRun, trainerLike } from './recovery';
@@ -23,9 +24,6 @@ const CALL_EPOCHS = 64;
  * the page's frame gaps and the pause latency, at the price of one readback per call.
  */
 const CALL_TARGET_MS = 300;
-
-/** A load's progress reaches the page at most this often within a phase: a large file reports thousands of times. */
-const PROGRESS_MS = 50;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -147,7 +145,7 @@ export class EngineHost {
     const { runId } = msg;
     const superseded = () => runId !== this.requested;
     if (superseded() || !(await this.openGpu(runId))) return;
-    const progress = this.progressOf(runId);
+    const progress = loadProgress(this.post, runId);
     // Messages from the parsers name the file; later ones (too large, nothing left) get the files' names here.
     let where = '';
     let trainer: Trainer | null = null;
@@ -214,19 +212,6 @@ export class EngineHost {
     this.stride = info.keepEvery;
     this.keepWeights(runId);
     this.post({ type: 'ready', info, metrics: [...trainer.history], snapshot: look.snapshot, recall: look.recall, dataset });
-  }
-
-  /** Posts a load's progress: each phase's start and end, and at most every PROGRESS_MS between. */
-  private progressOf(runId: number): (phase: LoadPhase, fraction: number, rows: number) => void {
-    let phaseNow: LoadPhase | null = null;
-    let last = 0;
-    return (phase, fraction, rows) => {
-      const now = performance.now();
-      if (phase === phaseNow && fraction < 1 && now - last < PROGRESS_MS) return;
-      phaseNow = phase;
-      last = now;
-      this.post({ type: 'loading', runId, phase, fraction, rows });
-    };
   }
 
   /** Trains while there is a target ahead; one train() call per round, paced at slow speeds. */
