@@ -14,17 +14,15 @@ import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
 import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, submitPass, type Kernels } from '../src/gpu/kernels';
-import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
-import { storageWith } from '../src/gpu/buffers';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
 import type { Ratings } from '../src/graph/types';
 import { fullGraph } from '../src/graph/build';
 import { toyRatings } from '../src/graph/toy';
-import { ModelOnGpu, Workspace } from '../src/model/gpuModel';
-import { initParams, namedFromFlat, type ModelShape } from '../src/model/params';
+import { initParams, namedFromFlat } from '../src/model/params';
 import { referenceGradients, type NamedParams } from '../src/reference/model';
 import { adamState, adamStep } from '../src/reference/adam';
-import { featureRows, prepare } from '../src/train/prepare';
+import { ModelOnGraph, modelShape } from '../src/train/modelOnGraph';
+import { prepare } from '../src/train/prepare';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
 import { buildItemGraph, compareSearch } from '../src/search/compare';
@@ -116,19 +114,15 @@ async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof i
   const settings: RunSettings = { ...SEED_SETTINGS, hidden, heads: 2, layers: 3, split: 0.8, batchSize: 'full', k: 20 };
   const rng = new Rng(settings.seed);
   const data = prepare(ratings, settings, rng);
-  const shape: ModelShape = { layers: 3, hidden, heads: 2, userDim: data.features.userDim, itemDim: data.features.itemDim };
+  const shape = modelShape(settings, data.features);
   const params = initParams(shape, rng);
   const graph = fullGraph(data.numUsers, data.numItems, data.mpEdges, data.train);
-  const c = countsOf(graph);
   counts.live = 0;
   counts.peak = 0;
-  const model = new ModelOnGpu(gpu.device, kernels, shape, params);
-  const rows = featureRows(data.features);
-  const features = storageWith(gpu.device, 'features', rows.data);
-  const ws = new Workspace(model, features, { ...c, lossSlots: 1 });
-  const packed = packGraph(graph);
-  setStepFields(packed, 0, 0, settings.lr / (1 - 0.9), Math.sqrt(1 - 0.999));
-  gpu.device.queue.writeBuffer(ws.graph, 0, packed);
+  const run = new ModelOnGraph(gpu, kernels, shape, params, data.features, graph, 1);
+  const { model, counts: c, workspace: ws } = run;
+  // Every timed round repeats Adam's first step.
+  run.writeGraph(0, settings.lr, 1);
 
   const phases = { forward: [] as number[], backward: [] as number[], adam: [] as number[] };
   const dispatchesBefore = counts.dispatches;
@@ -181,9 +175,7 @@ async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof i
     referenceMs = performance.now() - t0;
   }
   trainer.destroy();
-  ws.destroy();
-  model.destroy();
-  features.destroy();
+  run.destroy();
   const total = median(phases.forward.map((f, i) => f + phases.backward[i] + phases.adam[i]));
   return {
     nodes: c.nodes,

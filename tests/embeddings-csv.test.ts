@@ -3,7 +3,7 @@
 // reads back as the same float32.
 import { describe, expect, it } from 'vitest';
 import { forEachRecord } from '../src/graph/csvRecords';
-import { embeddingsCsv, embeddingsFileName } from '../src/model/embeddingsCsv';
+import { embeddingsCsv, embeddingsFileName } from '../src/formats/embeddingsCsv';
 import { Rng } from '../src/util/rng';
 
 function records(text: string): string[][] {

@@ -3,7 +3,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { toyRatings } from '../src/graph/toy';
 import type { Ratings } from '../src/graph/types';
-import { Trainer, type EpochMetrics } from '../src/train/trainer';
+import { Trainer } from '../src/train/trainer';
+import type { EpochMetrics } from '../src/train/types';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { openGpu } from './helpers/gpu';
 import { randomRatings } from './helpers/randomRatings';

@@ -11,7 +11,8 @@ import { dot, row } from '../src/explain/scoreSplit';
 import { formatScore } from '../src/explain/sentence';
 import { toyRatings } from '../src/graph/toy';
 import { SEED_SETTINGS } from '../src/train/settings';
-import { Trainer, type Snapshot } from '../src/train/trainer';
+import { Trainer } from '../src/train/trainer';
+import type { Snapshot } from '../src/train/types';
 import { openGpu } from './helpers/gpu';
 
 const TIM = 2;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { dispatchOne, submitPass } from '../src/gpu/kernels';
 import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
-import { fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
+import { adamFactors, fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
 import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/params';
 import * as ref from '../src/reference/kernels';
 import { adamStep } from '../src/reference/adam';
@@ -61,7 +61,8 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     const counts = countsOf(graph);
     const ws = new Workspace(model, storageWith(device, 'features', features), { ...counts, lossSlots: 4 });
     const packed = packGraph(graph);
-    setStepFields(packed, 0, 2, 0.01 / (1 - 0.9), Math.sqrt(1 - 0.999));
+    const first = adamFactors(0.01, 1);
+    setStepFields(packed, 0, 2, first.stepSize, first.bias2Sqrt);
     device.queue.writeBuffer(ws.graph, 0, packed);
     expect(graph.dstPtr.some((p, n) => n > 0 && p === graph.dstPtr[n - 1]), 'an empty segment').toBe(true);
     expect(Math.max(...graph.dstPtr.slice(1).map((p, n) => p - graph.dstPtr[n])), 'a large segment').toBeGreaterThan(c.hubDegree - 1);
@@ -156,7 +157,8 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     device.queue.writeBuffer(model.opt, model.size * 8, v);
     const t = 3;
     const lr = 0.01;
-    setStepFields(packed, 0, 0, lr / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t));
+    const { stepSize, bias2Sqrt } = adamFactors(lr, t);
+    setStepFields(packed, 0, 0, stepSize, bias2Sqrt);
     device.queue.writeBuffer(ws.graph, 0, packed);
     await run((p) => model.encodeAdam(p, ws));
     const p64 = Float64Array.from(params);

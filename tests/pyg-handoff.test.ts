@@ -9,11 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddingsFileName } from '../src/model/embeddingsCsv';
+import { embeddingsFileName } from '../src/formats/embeddingsCsv';
 import { paramTable, type ModelShape } from '../src/model/params';
-import { SCRIPT_NAME, weightsFileName } from '../src/model/pygScript';
+import { SCRIPT_NAME, weightsFileName } from '../src/formats/pygScript';
 import { toyRatings } from '../src/graph/toy';
-import { inferShape, readWeightsJson } from '../src/model/weightsFile';
+import { inferShape, readWeightsJson } from '../src/formats/weightsFile';
 import { SEED_SETTINGS } from '../src/train/settings';
 import { weightsForRun } from '../src/worker/weightsImport';
 import { ok } from './helpers/gatlab';

@@ -12,7 +12,7 @@ import { toyRatings } from '../src/graph/toy';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
 import type { Ratings } from '../src/graph/types';
 import { paramTable, type ModelShape } from '../src/model/params';
-import { predictionChecks, pygScript, type RatedPairs } from '../src/model/pygScript';
+import { predictionChecks, pygScript, type RatedPairs } from '../src/formats/pygScript';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
 import { caseShape, loadCase } from './helpers/fixtures';

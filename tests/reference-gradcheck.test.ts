@@ -3,7 +3,8 @@
 // duplicate edges, one to three heads, one to three layers.
 import { describe, expect, it } from 'vitest';
 import { type ModelShape, paramTable } from '../src/model/params';
-import { type NamedParams, type Pairs, type ReferenceInput, referenceForward, referenceGradients } from '../src/reference/model';
+import type { PairTuples } from '../src/graph/pairs';
+import { type NamedParams, type ReferenceInput, referenceForward, referenceGradients } from '../src/reference/model';
 import { Rng } from '../src/util/rng';
 import { maxAbs } from './helpers/fixtures';
 
@@ -21,7 +22,7 @@ function randomGraph(rng: Rng, shape: ModelShape): ReferenceInput {
   rates.push(rates[0], rates[3]);
   const revRates: [number, number][] = rates.filter(([u]) => u !== 3).map(([u, i]) => [i, u]);
   revRates.push([4, 0], [4, 2], [4, 0]);
-  const labelPairs: Pairs = [[4, 5], [4, 1], [2, 5], [3, 4], ...rates.slice(0, 6)];
+  const labelPairs: PairTuples = [[4, 5], [4, 1], [2, 5], [3, 4], ...rates.slice(0, 6)];
   return {
     numUsers,
     numItems,

@@ -2,7 +2,7 @@
 // user sees for each way a file can be wrong.
 import { describe, expect, it } from 'vitest';
 import { type ModelShape, initParams, paramTable } from '../src/model/params';
-import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../src/model/weightsFile';
+import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../src/formats/weightsFile';
 import { Rng } from '../src/util/rng';
 import { caseNames, loadCase } from './helpers/fixtures';
 import { errorOf } from './helpers/errors';

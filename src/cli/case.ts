@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
-import { parseCase, runCase } from '../train/caseRunner';
+import { parseCase } from '../formats/caseFile';
+import { runCase } from '../train/caseRunner';
 import { InputError } from '../util/errors';
 import { parseFlags, usage, type FlagSpec } from './args';
 import { readText } from './data';

@@ -5,11 +5,12 @@
 // against the exact one over every user.
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
-import { inferShape, parseWeights, readWeightsJson } from '../model/weightsFile';
+import { inferShape, parseWeights, readWeightsJson } from '../formats/weightsFile';
 import { prepare } from '../train/prepare';
 import { recommendationsFor } from '../train/recommend';
-import { Trainer, type Snapshot } from '../train/trainer';
-import type { PairList } from '../search/inputs';
+import { Trainer } from '../train/trainer';
+import type { Snapshot } from '../train/types';
+import type { PairList } from '../graph/pairs';
 import { buildItemGraph, compareSearch, type SearchComparison } from '../search/compare';
 import { checkSearchSettings, SEARCH_DEFAULTS, type SearchSettings } from '../search/settings';
 import { InputError } from '../util/errors';

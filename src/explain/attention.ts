@@ -2,7 +2,7 @@
 // head or the mean over heads. The mean of per-head softmaxes still sums to 1 over a node's
 // incoming edges, so either choice can be read as "the share of i's message that came from j".
 import type { GraphArrays } from '../graph/types';
-import type { Snapshot } from '../train/trainer';
+import type { Snapshot } from '../train/types';
 import type { ExplainableRun } from './run';
 import { checkSnapshot } from './run';
 import { namedNode } from './names';
@@ -33,19 +33,25 @@ function checkHead(head: HeadChoice, heads: number): void {
   }
 }
 
+/** Slot `slot`'s weight in one layer's α (slots × heads, slot-major): the head's, or the mean over heads. */
+export function headAlpha(alpha: Float32Array, heads: number, slot: number, head: HeadChoice): number {
+  if (head !== 'mean') return alpha[slot * heads + head];
+  let s = 0;
+  for (let h = 0; h < heads; h++) s += alpha[slot * heads + h];
+  return s / heads;
+}
+
+/** Every head's weight of slot `slot` in one layer's α. */
+export function slotHeads(alpha: Float32Array, heads: number, slot: number): number[] {
+  return Array.from(alpha.subarray(slot * heads, (slot + 1) * heads));
+}
+
 /** One layer's α (slots × heads, slot-major) reduced to one weight per slot. */
 export function slotAlpha(alpha: Float32Array, heads: number, head: HeadChoice): Float64Array {
   checkHead(head, heads);
   const slots = alpha.length / heads;
   const out = new Float64Array(slots);
-  for (let e = 0; e < slots; e++) {
-    if (head !== 'mean') out[e] = alpha[e * heads + head];
-    else {
-      let s = 0;
-      for (let h = 0; h < heads; h++) s += alpha[e * heads + h];
-      out[e] = s / heads;
-    }
-  }
+  for (let e = 0; e < slots; e++) out[e] = headAlpha(alpha, heads, e, head);
   return out;
 }
 
@@ -73,7 +79,7 @@ export function edgeAttention(
       dstName: name(dst),
       type: t,
       alpha: reduced[e],
-      heads: Array.from(alpha.subarray(e * heads, (e + 1) * heads)),
+      heads: slotHeads(alpha, heads, e),
     });
   }
   return out;

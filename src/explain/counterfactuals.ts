@@ -3,7 +3,7 @@
 // it says what the rating does to this score given what the model has learned, not what the model
 // would have learned without it.
 import { fullGraph } from '../graph/build';
-import type { Pairs } from '../graph/pairs';
+import { NO_LABELS, type Pairs } from '../graph/pairs';
 import type { GraphArrays } from '../graph/types';
 import type { LayeredAttention } from './paths';
 import type { ExplainableRun } from './run';
@@ -36,8 +36,6 @@ export interface Counterfactuals {
   /** By |delta|, largest first. */
   tried: Counterfactual[];
 }
-
-const NO_LABELS = { user: new Uint32Array(0), item: new Uint32Array(0), value: new Float32Array(0) };
 
 /** The graph of `mpEdges` without rating `rating`, in either direction. */
 export function graphWithout(numUsers: number, numItems: number, mpEdges: Pairs, rating: number): GraphArrays {

@@ -3,7 +3,7 @@
 // taking nearby ratings out does to it, and one sentence that sums these up.
 import type { Pairs } from '../graph/pairs';
 import type { Ratings } from '../graph/types';
-import type { Snapshot } from '../train/trainer';
+import type { Snapshot } from '../train/types';
 import { slotAlpha, type HeadChoice } from './attention';
 import { counterfactuals, type Counterfactual } from './counterfactuals';
 import { namedNode, type NamedNode } from './names';

@@ -2,7 +2,7 @@
 // members keeps the explainer clear of the trainer's internals (and lets tests stand in a fake).
 import type { Pairs } from '../graph/pairs';
 import type { GraphArrays, Ratings } from '../graph/types';
-import type { Snapshot } from '../train/trainer';
+import type { Snapshot } from '../train/types';
 
 export interface ExplainableRun {
   readonly data: {

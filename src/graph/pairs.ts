@@ -8,10 +8,25 @@ export interface Pairs {
   item: Uint32Array;
 }
 
+/** User–item pairs as two parallel arrays of any kind: the engine's Pairs, or plain arrays. */
+export interface PairArrays {
+  readonly user: ArrayLike<number>;
+  readonly item: ArrayLike<number>;
+}
+
+/** Pairs as [a, b] tuples (the reference model's edge lists: [user, item] or [item, user]). */
+export type PairTuples = ReadonlyArray<readonly [number, number]>;
+
+/** [user, item] pairs in either form. */
+export type PairList = PairTuples | PairArrays;
+
 /** Supervision pairs: the rating to predict, or 0 for a sampled negative. */
 export interface LabeledPairs extends Pairs {
   value: Float32Array;
 }
+
+/** No supervision: a graph for forward passes only (evaluation, explanations). */
+export const NO_LABELS: LabeledPairs = { user: new Uint32Array(0), item: new Uint32Array(0), value: new Float32Array(0) };
 
 /** The ratings at `indices` (e.g. a split's train part), in that order. */
 export function selectPairs(ratings: Ratings, indices: Uint32Array): LabeledPairs {

@@ -14,7 +14,8 @@
 // of large norm are everyone's neighbours and many items are nobody's (bench/recall.ts counts them).
 // The search's inputs (exclusions, graph rows, start items) are the engine's own, from
 // src/search/inputs.ts.
-import { excludeLists, graphRows, type PairList, type Similarity } from '../search/inputs';
+import type { PairList } from '../graph/pairs';
+import { excludeLists, graphRows, type Similarity } from '../search/inputs';
 import type { TopK } from '../search/topk';
 
 export interface SearchOptions {

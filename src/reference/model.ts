@@ -1,11 +1,13 @@
 // The whole model in float64, forward and hand-written backward (DESIGN.md §3), straight from
 // PyG's definitions and state_dict names. It is the ground truth the GPU engine is held against,
 // so it shares nothing with the engine's flat layout: a slip there cannot hide in both.
+import type { PairTuples } from '../graph/pairs';
 import type { ModelShape } from '../model/params';
+import { addInto, columnSums, linearBackward, linearForward, mat, relu, type Mat } from './dense';
+import { gatBackward, gatForward, type GatCache, type GatParams } from './gatConv';
 
 /** Parameters (or gradients) by PyG state_dict name, each row-major. */
 export type NamedParams = Record<string, Float64Array>;
-export type Pairs = ReadonlyArray<readonly [number, number]>;
 
 export interface ReferenceInput {
   numUsers: number;
@@ -15,9 +17,9 @@ export interface ReferenceInput {
   /** numItems × itemDim, row-major. */
   xItem: Float64Array;
   /** [user, item] pairs of (user, rates, item); duplicates are separate edges. */
-  rates: Pairs;
+  rates: PairTuples;
   /** [item, user] pairs of (item, rev_rates, user). */
-  revRates: Pairs;
+  revRates: PairTuples;
   labelUser: ArrayLike<number>;
   /** Item indices among items (0-based), not node ids. */
   labelItem: ArrayLike<number>;
@@ -52,18 +54,6 @@ const EDGE_TYPES = [
   { key: 'user__rates__item', src: 'user', dst: 'item', field: 'rates' },
   { key: 'item__rev_rates__user', src: 'item', dst: 'user', field: 'revRates' },
 ] as const;
-
-const NEGATIVE_SLOPE = 0.2;
-const SOFTMAX_EPS = 1e-16;
-
-/** A row-major matrix. */
-interface Mat {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
-
-const mat = (rows: number, cols: number, data: Float64Array = new Float64Array(rows * cols)): Mat => ({ rows, cols, data });
 
 export function referenceForward(shape: ModelShape, params: NamedParams, input: ReferenceInput): ReferenceForward {
   const { layers, h } = encode(shape, params, input);
@@ -190,198 +180,6 @@ function mse(predictions: Float64Array, labels: ArrayLike<number>): number {
   let s = 0;
   for (let l = 0; l < predictions.length; l++) s += (predictions[l] - labels[l]) ** 2;
   return s / predictions.length;
-}
-
-// ---- one GATConv(concat=False, add_self_loops=False) on a bipartite edge type src → dst ----
-
-interface GatParams {
-  attSrc: Float64Array;
-  attDst: Float64Array;
-  bias: Float64Array;
-  /** HC × F_src */
-  linSrc: Float64Array;
-  /** HC × F_dst */
-  linDst: Float64Array;
-}
-
-interface GatCache {
-  /** Projected sources and destinations, N × HC (head-major within a row). */
-  xs: Mat;
-  xd: Mat;
-  /** a_s[src] + a_d[dst] per edge and head, before the LeakyReLU. */
-  pre: Float64Array;
-  alpha: Float64Array;
-}
-
-function gatForward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges: Pairs) {
-  const { heads: H, hidden: C } = shape;
-  const HC = H * C;
-  const xs = linearForward(xSrc, p.linSrc, HC);
-  const xd = linearForward(xDst, p.linDst, HC);
-  const aS = headScores(xs, p.attSrc, H, C);
-  const aD = headScores(xd, p.attDst, H, C);
-
-  const E = edges.length;
-  const pre = new Float64Array(E * H);
-  const z = new Float64Array(E * H);
-  const max = new Float64Array(xDst.rows * H).fill(-Infinity);
-  edges.forEach(([j, i], e) => {
-    for (let h = 0; h < H; h++) {
-      const v = aS[j * H + h] + aD[i * H + h];
-      pre[e * H + h] = v;
-      z[e * H + h] = v > 0 ? v : NEGATIVE_SLOPE * v;
-      max[i * H + h] = Math.max(max[i * H + h], z[e * H + h]);
-    }
-  });
-  // PyG's softmax: shift by the per-destination max, and 1e-16 in the denominator.
-  const sum = new Float64Array(xDst.rows * H);
-  const alpha = new Float64Array(E * H);
-  edges.forEach(([, i], e) => {
-    for (let h = 0; h < H; h++) {
-      alpha[e * H + h] = Math.exp(z[e * H + h] - max[i * H + h]);
-      sum[i * H + h] += alpha[e * H + h];
-    }
-  });
-  edges.forEach(([, i], e) => {
-    for (let h = 0; h < H; h++) alpha[e * H + h] /= sum[i * H + h] + SOFTMAX_EPS;
-  });
-
-  // Messages summed per head, then the mean over heads, then the bias: a destination without
-  // incoming edges gets the bias alone.
-  const agg = new Float64Array(xDst.rows * HC);
-  edges.forEach(([j, i], e) => {
-    for (let h = 0; h < H; h++) {
-      const a = alpha[e * H + h];
-      for (let c = 0; c < C; c++) agg[i * HC + h * C + c] += a * xs.data[j * HC + h * C + c];
-    }
-  });
-  const out = mat(xDst.rows, C);
-  for (let i = 0; i < xDst.rows; i++) {
-    for (let c = 0; c < C; c++) {
-      let s = 0;
-      for (let h = 0; h < H; h++) s += agg[i * HC + h * C + c];
-      out.data[i * C + c] = s / H + p.bias[c];
-    }
-  }
-  return { out, cache: { xs, xd, pre, alpha } satisfies GatCache };
-}
-
-function gatBackward(p: GatParams, shape: ModelShape, xSrc: Mat, xDst: Mat, edges: Pairs, cache: GatCache, gd: Mat) {
-  const { heads: H, hidden: C } = shape;
-  const HC = H * C;
-  const { xs, xd, pre, alpha } = cache;
-  const E = edges.length;
-
-  // d alpha, then through the softmax: dz = α (dα − Σ_{e'→i} α dα).
-  const dAlpha = new Float64Array(E * H);
-  const weighted = new Float64Array(xDst.rows * H);
-  edges.forEach(([j, i], e) => {
-    for (let h = 0; h < H; h++) {
-      let s = 0;
-      for (let c = 0; c < C; c++) s += gd.data[i * C + c] * xs.data[j * HC + h * C + c];
-      dAlpha[e * H + h] = s / H;
-      weighted[i * H + h] += alpha[e * H + h] * dAlpha[e * H + h];
-    }
-  });
-  const daS = new Float64Array(xSrc.rows * H);
-  const daD = new Float64Array(xDst.rows * H);
-  const dxs = mat(xSrc.rows, HC);
-  edges.forEach(([j, i], e) => {
-    for (let h = 0; h < H; h++) {
-      const a = alpha[e * H + h];
-      const dz = a * (dAlpha[e * H + h] - weighted[i * H + h]);
-      const dPre = pre[e * H + h] > 0 ? dz : NEGATIVE_SLOPE * dz;
-      daS[j * H + h] += dPre;
-      daD[i * H + h] += dPre;
-      for (let c = 0; c < C; c++) dxs.data[j * HC + h * C + c] += (a * gd.data[i * C + c]) / H;
-    }
-  });
-  const dxd = mat(xDst.rows, HC);
-  const attSrc = new Float64Array(HC);
-  const attDst = new Float64Array(HC);
-  for (let j = 0; j < xSrc.rows; j++) {
-    for (let k = 0; k < HC; k++) {
-      const h = Math.floor(k / C);
-      dxs.data[j * HC + k] += daS[j * H + h] * p.attSrc[k];
-      attSrc[k] += daS[j * H + h] * xs.data[j * HC + k];
-    }
-  }
-  for (let i = 0; i < xDst.rows; i++) {
-    for (let k = 0; k < HC; k++) {
-      const h = Math.floor(k / C);
-      dxd.data[i * HC + k] = daD[i * H + h] * p.attDst[k];
-      attDst[k] += daD[i * H + h] * xd.data[i * HC + k];
-    }
-  }
-  const src = linearBackward(dxs, xSrc, p.linSrc);
-  const dst = linearBackward(dxd, xDst, p.linDst);
-  return {
-    attSrc,
-    attDst,
-    bias: columnSums(gd),
-    linSrc: src.dw,
-    linDst: dst.dw,
-    dxSrc: src.dx,
-    dxDst: dst.dx,
-  };
-}
-
-/** a[n,h] = Σ_c x[n, hC+c] · att[h,c]. */
-function headScores(x: Mat, att: Float64Array, H: number, C: number): Float64Array {
-  const a = new Float64Array(x.rows * H);
-  for (let n = 0; n < x.rows; n++) {
-    for (let h = 0; h < H; h++) {
-      let s = 0;
-      for (let c = 0; c < C; c++) s += x.data[n * H * C + h * C + c] * att[h * C + c];
-      a[n * H + h] = s;
-    }
-  }
-  return a;
-}
-
-// ---- dense pieces ----
-
-/** y = x · wᵀ (+ b), w being outDim × x.cols as torch stores it. */
-function linearForward(x: Mat, w: Float64Array, outDim: number, b?: Float64Array): Mat {
-  const y = mat(x.rows, outDim);
-  for (let n = 0; n < x.rows; n++) {
-    for (let o = 0; o < outDim; o++) {
-      let s = 0;
-      for (let f = 0; f < x.cols; f++) s += x.data[n * x.cols + f] * w[o * x.cols + f];
-      y.data[n * outDim + o] = b ? s + b[o] : s;
-    }
-  }
-  return y;
-}
-
-/** dw = dyᵀ · x and dx = dy · w. */
-function linearBackward(dy: Mat, x: Mat, w: Float64Array) {
-  const dw = new Float64Array(dy.cols * x.cols);
-  const dx = mat(x.rows, x.cols);
-  for (let n = 0; n < x.rows; n++) {
-    for (let o = 0; o < dy.cols; o++) {
-      const g = dy.data[n * dy.cols + o];
-      for (let f = 0; f < x.cols; f++) {
-        dw[o * x.cols + f] += g * x.data[n * x.cols + f];
-        dx.data[n * x.cols + f] += g * w[o * x.cols + f];
-      }
-    }
-  }
-  return { dw, dx };
-}
-
-function columnSums(m: Mat): Float64Array {
-  const s = new Float64Array(m.cols);
-  for (let k = 0; k < m.data.length; k++) s[k % m.cols] += m.data[k];
-  return s;
-}
-
-function relu(m: Mat): Mat {
-  return mat(m.rows, m.cols, m.data.map((v) => (v > 0 ? v : 0)));
-}
-
-function addInto(target: Mat, m: Mat): void {
-  for (let k = 0; k < m.data.length; k++) target.data[k] += m.data[k];
 }
 
 // ---- checks: a wrong size here would otherwise read past an array as undefined → NaN ----

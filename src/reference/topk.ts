@@ -1,7 +1,7 @@
 // Exact maximum-inner-product top-K and Recall@K: the yardstick for the GPU top-K kernel and for
 // any approximate search over a large catalogue.
+import type { PairTuples } from '../graph/pairs';
 import type { TopK } from '../search/topk';
-import type { Pairs } from './model';
 
 /**
  * For every user, the k items with the largest inner product, skipping the [user, item] pairs in
@@ -12,7 +12,7 @@ export function exactTopK(
   item: ArrayLike<number>,
   dim: number,
   k: number,
-  exclude: Pairs = [],
+  exclude: PairTuples = [],
 ): TopK {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`exactTopK: k must be a positive integer, got ${k}`);
   if (user.length % dim !== 0 || item.length % dim !== 0) throw new RangeError(`exactTopK: embeddings are not rows of ${dim}`);
@@ -48,7 +48,7 @@ export function exactTopK(
  * PyG's LinkPredRecall: per user with at least one target, the hits in its top-k over its number
  * of target pairs (duplicates count, as PyG counts edges), averaged over those users; 0 without targets.
  */
-export function recallAtK(topk: TopK, targets: Pairs): number {
+export function recallAtK(topk: TopK, targets: PairTuples): number {
   const wanted = pairSets(targets, topk.numUsers);
   const count = new Map<number, number>();
   for (const [u] of targets) count.set(u, (count.get(u) ?? 0) + 1);
@@ -67,7 +67,7 @@ export function recallAtK(topk: TopK, targets: Pairs): number {
   return sum / count.size;
 }
 
-function pairSets(pairs: Pairs, numUsers: number): Set<number>[] {
+function pairSets(pairs: PairTuples, numUsers: number): Set<number>[] {
   const sets: Set<number>[] = [];
   for (const [u, i] of pairs) {
     if (!(u >= 0 && u < numUsers)) throw new RangeError(`pair [${u}, ${i}] names a user outside 0..${numUsers - 1}`);

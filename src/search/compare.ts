@@ -2,7 +2,7 @@
 // exact list that KNN-MIPS finds, and the wall time of each (the graph build apart, since one
 // graph serves many searches). The command line, the page's engine worker and the benchmark all
 // compare through here, so their figures mean the same thing.
-import type { PairList } from './inputs';
+import type { PairList } from '../graph/pairs';
 import { KnnMips } from './knnMips';
 import type { SearchSettings } from './settings';
 import { overlapRecall } from './topk';

@@ -1,12 +1,10 @@
 // What the KNN-MIPS kernels (shaders/knn_mips.wgsl) take, made on the CPU: each user's excluded
 // items, the rows the item graph compares, and the walks' start items. src/search/knnMips.ts
 // uploads them; the float64 twin (src/reference/knnMips.ts) starts from the same ones.
+import type { PairList } from '../graph/pairs';
 import { Rng } from '../util/rng';
 
 export type Similarity = 'inner' | 'cosine';
-
-/** [user, item] pairs, as tuples or as two parallel arrays (the engine's Pairs). */
-export type PairList = ReadonlyArray<readonly [number, number]> | { user: ArrayLike<number>; item: ArrayLike<number> };
 
 /** Each user's excluded items as (ptr, items): ascending and without repeats per user. */
 export function excludeLists(numUsers: number, numItems: number, pairs: PairList = []): { ptr: Uint32Array; items: Uint32Array } {

@@ -9,7 +9,8 @@ import { readBack, storageBuffer, storageWith, uniformWith } from '../gpu/buffer
 import { bindGroup, bufferLayout, compilePipelines, dispatch, submitPass } from '../gpu/kernels';
 import { KNN_PARAMS_FIELDS, MAX_K, record } from '../gpu/layout';
 import { KNN_PROGRAM } from '../gpu/shaders';
-import { drawStarts, excludeLists, graphRows, type PairList, type Similarity } from './inputs';
+import type { PairList } from '../graph/pairs';
+import { drawStarts, excludeLists, graphRows, type Similarity } from './inputs';
 import { KNN_MAX_NEIGHBORS } from './settings';
 
 export interface KnnMipsOptions {

@@ -3,10 +3,10 @@
 // JSON), embeddings (CSV) and a PyG script, importing weights into a new run, and telling the user
 // when the engine rebuilt the run on a new GPU device. Storage failures become notices: the run
 // itself never depends on storage.
-import { embeddingsCsv, embeddingsFileName } from '../model/embeddingsCsv';
-import type { Checkpoint } from '../train/trainer';
-import type { FromWorker, RunStatus, SnapshotData, ToWorker } from '../worker/protocol';
-import type { RunActions, RunState } from './runStore';
+import { embeddingsCsv, embeddingsFileName } from '../formats/embeddingsCsv';
+import type { Checkpoint } from '../train/types';
+import type { RunSettings, SettingIssue } from '../train/settings';
+import type { DatasetSource, FromWorker, RunInfo, RunStatus, SnapshotData, ToWorker } from '../worker/protocol';
 import { describeSaved, newRunId, openingChoice, SAVED_RUN_VERSION, storageFailure, type RunArchive, type SavedRun, type SavedRunSummary } from './savedRun';
 
 export interface KeepNotice {
@@ -45,10 +45,28 @@ export interface KeepingActions {
   dismissSavedOffer(): void;
 }
 
+/** The store's run, as far as keeping it goes: what is saved with it, and the names an export writes. */
+export interface KeptRun {
+  runId: number;
+  info: Pick<RunInfo, 'userNames' | 'itemNames'> | null;
+  settings: RunSettings;
+  dataset: DatasetSource;
+  datasetLabel: string;
+  /** Recall@K before any training. */
+  recall0: number | null;
+}
+
+/** What keeping changes in the store besides its own state: a restored run's settings and data, a recovered run's snapshot. */
+interface KeepingPatch extends KeepingState, Omit<KeptRun, 'runId' | 'info'> {
+  issues: SettingIssue[];
+  live: SnapshotData | null;
+  status: RunStatus;
+}
+
 /** What the keeping needs of the store. */
 export interface KeepingContext {
-  get(): RunState & RunActions;
-  set(patch: Partial<RunState>): void;
+  get(): KeptRun;
+  set(patch: Partial<KeepingPatch>): void;
   send(message: ToWorker): void;
   archive: RunArchive | null;
   /** The page's query string at start. */

@@ -3,7 +3,7 @@
 // history), all a run needs to go on bit for bit. IndexedDB holds them; what it gives back is
 // checked before use, since storage outlives the code that wrote it.
 import { checkSettings, settingsToQuery, type RunSettings } from '../train/settings';
-import type { Checkpoint, EpochMetrics } from '../train/trainer';
+import type { Checkpoint, EpochMetrics } from '../train/types';
 import { Rng } from '../util/rng';
 import type { DatasetSource } from '../worker/protocol';
 

@@ -1,13 +1,9 @@
 // The most-popular-items baseline: every user gets the items with the most training ratings, in
 // the same order, less the items that user rated in training. Ranked like the exact search:
 // more ratings first, ties to the lower item index. What a model's Recall@K has to beat.
+import type { PairArrays } from '../graph/pairs';
 import type { TopK } from '../search/topk';
 
-/** [user, item] pairs as two parallel arrays (the engine's Pairs, or plain arrays). */
-export interface PairArrays {
-  user: ArrayLike<number>;
-  item: ArrayLike<number>;
-}
 
 /** Training ratings per item (a repeated pair counts each time). */
 export function itemCounts(numItems: number, train: PairArrays): Uint32Array {

@@ -1,6 +1,6 @@
 // A user's recommendations, with names and scores, from a snapshot read off the GPU.
 import type { Ratings } from '../graph/types';
-import type { Snapshot } from './trainer';
+import type { Snapshot } from './types';
 
 export interface Recommendation {
   item: string;

@@ -4,69 +4,24 @@
 // asked for: one wait per chunk.
 import type { Gpu } from '../gpu/device';
 import { submitPass, type Kernels } from '../gpu/kernels';
-import { readBack, readFloats, storageBuffer, storageWith } from '../gpu/buffers';
-import { countsOf, packGraph, setStepFields, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
-import { HEADER_WORDS } from '../gpu/layout';
+import { readBack, readFloats, storageBuffer } from '../gpu/buffers';
+import { countsOf, packGraph, STEP_FIELDS } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
+import { NO_LABELS } from '../graph/pairs';
 import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
 import { EVAL_SLOTS } from '../model/arena';
-import { adamFactors, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { fusable, type ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
 import { initParams, type ModelShape } from '../model/params';
-import { Rng, type RngState } from '../util/rng';
+import { Rng } from '../util/rng';
+import { SnapshotCapture } from './capture';
+import { chunkCapacity, pack, packFused } from './chunkPlan';
 import { Evaluator } from './evaluator';
-import { featureRows, prepare, type Prepared } from './prepare';
+import { placeModel, modelShape } from './modelOnGraph';
+import { prepare, type Prepared } from './prepare';
 import type { RunSettings } from './settings';
-
-export interface EpochMetrics {
-  epoch: number;
-  /** Mean squared error over the epoch's supervision pairs (each step's loss weighted by its pairs). */
-  loss: number;
-  /**
-   * Recall@K after the epoch, or null where it was not evaluated (settings.evalEvery). Epochs at a
-   * multiple of evalEvery, those whose snapshot is kept and the last of each train() call are.
-   */
-  recall: number | null;
-  /** Wall time per epoch, averaged over its chunk. */
-  ms: number;
-}
-
-/** The model's view after an epoch: what the page draws and the explanations read. */
-export interface Snapshot {
-  /** Epochs done when it was taken. */
-  epoch: number;
-  k: number;
-  channels: number;
-  /** numUsers × channels */
-  user: Float32Array;
-  /** numItems × channels */
-  item: Float32Array;
-  /** numUsers × k item indices, best first (-1 pads a short list) */
-  topk: Int32Array;
-  /** Per layer: the evaluation graph's edges × heads, in its CSR slot order. */
-  attention: Float32Array[];
-}
-
-/**
- * Everything a run needs to go on, bit for bit, in another Trainer (made by Trainer.create from the
- * same ratings and settings), on this GPU device or another: the weights and Adam's moments, the
- * counters, and the generator that plans the coming epochs. Plain data: it survives JSON (with the
- * arrays as lists), structured clone and the loss of the device it was taken on.
- */
-export interface Checkpoint {
-  /** Epochs done. */
-  epoch: number;
-  /** Optimizer steps done (Adam's t). */
-  step: number;
-  /** The run's generator, so that the next epochs shuffle, sample and draw negatives as they would have. */
-  rng: RngState;
-  /** The flat parameters, model.size of them (PyG names via src/model/params.ts). */
-  params: Float32Array;
-  /** Adam's first moments then its second ones, 2 × model.size. */
-  moments: Float32Array;
-  history: EpochMetrics[];
-}
+import type { Checkpoint, EpochMetrics, Snapshot } from './types';
 
 export interface TrainOptions {
   /** Epochs whose snapshot is captured on the GPU during the chunk and handed to onChunk. */
@@ -75,22 +30,12 @@ export interface TrainOptions {
 
 /** Steps per chunk at most: bounds the upload and the command buffer. */
 const MAX_STEPS_PER_CHUNK = 4096;
-const EMPTY_LABELS = { user: new Uint32Array(0), item: new Uint32Array(0), value: new Float32Array(0) };
 
 export class DivergedError extends Error {
   constructor(readonly epoch: number) {
     super(`training diverged at epoch ${epoch}: the loss is not a finite number; kept the weights of epoch ${epoch - 1}`);
     this.name = 'DivergedError';
   }
-}
-
-/** One planned optimizer step of a chunk. */
-interface PlannedStep {
-  counts: GraphCounts;
-  /** Word offset of its data in the chunk's upload. */
-  at: number;
-  /** Per-op path: only the header's step fields are uploaded, the graph is already in the workspace. */
-  fieldsOnly: boolean;
 }
 
 /** A chunk submitted to the GPU whose results are on their way back. */
@@ -109,13 +54,6 @@ interface Launched {
   results: Promise<[Float32Array, Float32Array, ArrayBuffer | null]>;
 }
 
-interface ChunkPlan {
-  data: Uint32Array<ArrayBuffer>;
-  steps: PlannedStep[];
-  /** Fused path: per epoch, the word offset of its Which record (for the workspace's control). */
-  controls: number[] | null;
-}
-
 export class Trainer {
   readonly history: EpochMetrics[] = [];
   /** Epochs done. */
@@ -130,7 +68,7 @@ export class Trainer {
   /** The graph whose full packing is in the workspace's graph buffer (per-op path). */
   private resident: GraphArrays | null = null;
   private upload: GPUBuffer | null = null;
-  private capture: GPUBuffer | null = null;
+  private readonly capture: SnapshotCapture;
   /** Parameters and Adam's state at the start of the last two chunks, to rewind to if one diverges. */
   private readonly backups: { params: GPUBuffer; opt: GPUBuffer }[];
   private launches = 0;
@@ -152,6 +90,7 @@ export class Trainer {
       params: storageBuffer(gpu.device, `backup${i}.params`, model.size * 4),
       opt: storageBuffer(gpu.device, `backup${i}.opt`, model.size * 12),
     }));
+    this.capture = new SnapshotCapture(gpu, evaluator, shape, data.numUsers);
   }
 
   /** A fresh run: features and initial weights drawn from the seed (or the given weights). */
@@ -160,18 +99,10 @@ export class Trainer {
     // Before any buffer (and before the features) is made: a dataset too large for this GPU is the
     // user's to change, not a crash.
     const data = prepare(ratings, settings, rng, (counts) => checkFitsGpu(counts, gpu.device.limits));
-    const shape: ModelShape = {
-      layers: settings.layers,
-      hidden: settings.hidden,
-      heads: settings.heads,
-      userDim: data.features.userDim,
-      itemDim: data.features.itemDim,
-    };
-    const params = initial ?? initParams(shape, rng);
-    const model = new ModelOnGpu(gpu.device, kernels, shape, params);
-    const features = storageWith(gpu.device, 'features', featureRows(data.features).data);
+    const shape = modelShape(settings, data.features);
+    const { model, features } = placeModel(gpu, kernels, shape, initial ?? initParams(shape, rng), data.features);
     const k = Math.min(settings.k, data.numItems);
-    const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, EMPTY_LABELS);
+    const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, NO_LABELS);
     const evaluator = new Evaluator(model, features, evalGraph, data.train, data.test, k, EVAL_SLOTS);
     const sampler = new Sampler({
       numUsers: data.numUsers,
@@ -228,7 +159,11 @@ export class Trainer {
     const batches = Array.from({ length: epochs }, () => this.sampler.planEpoch(this.rng));
     const ws = this.ensureWorkspace(batches.flat());
     const fused = this.fuse === 'auto' && batches.flat().every((g) => fusable(countsOf(g)));
-    const plan = fused ? this.packFused(batches) : this.pack(batches);
+    const steps = { lr: this.settings.lr, before: this.step };
+    const plan = fused ? packFused(batches, steps) : pack(batches, steps, this.resident);
+    this.step += plan.steps.length;
+    // The per-op path leaves the chunk's last graph in the workspace; the fused one leaves it as it was.
+    if (!fused) this.resident = batches[epochs - 1][batches[epochs - 1].length - 1];
     const upload = this.ensureUpload(plan.data.length);
     // Queue writes and submits run in order: the previous chunk is done with the upload by then.
     device.queue.writeBuffer(upload, 0, plan.data);
@@ -236,7 +171,7 @@ export class Trainer {
     const kept = numbers.filter((n) => keep?.(n) ?? false);
     // A kept snapshot copies the evaluation's embeddings and top-K, so its epoch is evaluated too.
     const evaluated = numbers.map((n, e) => n % this.settings.evalEvery === 0 || kept.includes(n) || (ends && e === epochs - 1));
-    const capture = this.ensureCapture(kept.length);
+    const capture = this.capture.ensure(kept.length);
 
     const encoder = device.createCommandEncoder({ label: `epochs ${rewind.epoch + 1}..${rewind.epoch + epochs}` });
     const backup = this.backups[slot];
@@ -262,7 +197,7 @@ export class Trainer {
       }
       if (evaluated[e]) this.evaluator.encode(encoder, e);
       const k = kept.indexOf(rewind.epoch + e + 1);
-      if (k >= 0) this.encodeCapture(encoder, capture!, k);
+      if (k >= 0) this.capture.encode(encoder, capture!, k);
     }
     device.queue.submit([encoder.finish()]);
     this.plannedEpoch += epochs;
@@ -270,7 +205,7 @@ export class Trainer {
     const results = Promise.all([
       ws.readLosses(plan.steps.length),
       this.evaluator.readRecall(epochs),
-      kept.length > 0 ? readBack(device, capture!, kept.length * this.captureBytes) : Promise.resolve(null),
+      kept.length > 0 ? readBack(device, capture!, kept.length * this.capture.bytes) : Promise.resolve(null),
     ]);
     return { epochs, started, rewind, keep, kept, evaluated, stepsPerEpoch: batches.map((b) => b.length), labels: plan.steps.map((st) => st.counts.labels), results };
   }
@@ -298,7 +233,7 @@ export class Trainer {
     }
     this.epoch = rewind.epoch + epochs;
     this.history.push(...metrics);
-    const snapshots = captured ? chunk.kept.map((epoch, k) => this.unpackCapture(captured, k, epoch)) : [];
+    const snapshots = captured ? chunk.kept.map((epoch, k) => this.capture.unpack(captured, k, epoch)) : [];
     return { metrics, snapshots };
   }
 
@@ -320,75 +255,9 @@ export class Trainer {
     if (good > 0) await this.land(this.launch(good, keep, true));
   }
 
-  /** Sets step t's fields (its loss slot in the chunk, Adam's bias-corrected factors) in a packed header. */
-  private stepFields(header: Uint32Array, at: number, slot: number): void {
-    this.step++;
-    const { stepSize, bias2Sqrt } = adamFactors(this.settings.lr, this.step);
-    setStepFields(header, at, slot, stepSize, bias2Sqrt);
-  }
-
-  /**
-   * Per-op path: each step's packed graph with its step fields, or, when the step's graph is the
-   * one already in the workspace (full batch without negatives), the step fields alone.
-   */
-  private pack(batches: GraphArrays[][]): ChunkPlan {
-    const pieces: Uint32Array[] = [];
-    const steps: PlannedStep[] = [];
-    let at = 0;
-    for (const graph of batches.flat()) {
-      const fieldsOnly = graph === this.resident;
-      const data = fieldsOnly ? new Uint32Array(HEADER_WORDS) : packGraph(graph);
-      this.stepFields(data, 0, steps.length);
-      const piece = fieldsOnly ? data.subarray(STEP_FIELDS.lossSlot, STEP_FIELDS.lossSlot + 3) : data;
-      pieces.push(piece);
-      steps.push({ counts: countsOf(graph), at, fieldsOnly });
-      at += piece.length;
-      this.resident = graph;
-    }
-    return { data: concat(pieces, at), steps, controls: null };
-  }
-
-  /**
-   * Fused path: per epoch a Which record and a schedule (step count, then each step's graph
-   * offset), then every step's packed graph with its own header.
-   */
-  private packFused(batches: GraphArrays[][]): ChunkPlan {
-    const epochs = batches.length;
-    const scheduleWords = batches.reduce((a, b) => a + 1 + b.length, 0);
-    let at = 4 * epochs + scheduleWords;
-    const head = new Uint32Array(at);
-    const pieces: Uint32Array[] = [head];
-    const steps: PlannedStep[] = [];
-    const controls: number[] = [];
-    let schedule = 4 * epochs;
-    batches.forEach((graphs, e) => {
-      controls.push(4 * e);
-      head.set([0, 0, schedule, e], 4 * e);
-      head[schedule] = graphs.length;
-      graphs.forEach((graph, b) => {
-        const data = packGraph(graph);
-        this.stepFields(data, 0, steps.length);
-        head[schedule + 1 + b] = at;
-        pieces.push(data);
-        steps.push({ counts: countsOf(graph), at, fieldsOnly: false });
-        at += data.length;
-      });
-      schedule += 1 + graphs.length;
-    });
-    // The fused path leaves the workspace's own graph buffer as it was.
-    return { data: concat(pieces, at), steps, controls };
-  }
-
   /** A workspace big enough for every graph of the chunk (rebuilt, with its bind groups, when not). */
   private ensureWorkspace(graphs: GraphArrays[]): Workspace {
-    const need: Capacity = { nodes: 0, edges: 0, labels: 0, words: 0, lossSlots: graphs.length };
-    for (const g of graphs) {
-      const c = countsOf(g);
-      need.nodes = Math.max(need.nodes, c.nodes);
-      need.edges = Math.max(need.edges, c.edges);
-      need.labels = Math.max(need.labels, c.labels);
-      need.words = Math.max(need.words, c.words);
-    }
+    const need = chunkCapacity(graphs);
     const ws = this.workspace;
     if (ws?.fits(need)) return ws;
     ws?.destroy();
@@ -413,54 +282,6 @@ export class Trainer {
       this.upload = storageBuffer(this.gpu.device, 'upload', Math.ceil(words * 1.25) * 4);
     }
     return this.upload;
-  }
-
-  /** Bytes of one captured snapshot: embeddings, every layer's attention, the top-K. */
-  private get captureBytes(): number {
-    const c = this.evaluator.counts;
-    return (c.nodes * this.shape.hidden + this.shape.layers * c.edges * this.shape.heads) * 4 + this.evaluator.topKBytes;
-  }
-
-  private ensureCapture(count: number): GPUBuffer | null {
-    if (count === 0) return null;
-    const bytes = count * this.captureBytes;
-    if (!this.capture || this.capture.size < bytes) {
-      this.capture?.destroy();
-      this.capture = storageBuffer(this.gpu.device, 'capture', bytes);
-    }
-    return this.capture;
-  }
-
-  private encodeCapture(encoder: GPUCommandEncoder, capture: GPUBuffer, k: number): void {
-    const ws = this.evaluator.workspace;
-    const c = this.evaluator.counts;
-    const { hidden: C, heads: H } = this.shape;
-    let at = k * this.captureBytes;
-    const layers = ws.layout.layers;
-    encoder.copyBufferToBuffer(ws.arena, layers[layers.length - 1].out * 4, capture, at, c.nodes * C * 4);
-    at += c.nodes * C * 4;
-    for (const a of layers) {
-      encoder.copyBufferToBuffer(ws.arena, a.alpha * 4, capture, at, c.edges * H * 4);
-      at += c.edges * H * 4;
-    }
-    this.evaluator.encodeCopyTopK(encoder, capture, at);
-  }
-
-  private unpackCapture(buffer: ArrayBuffer, k: number, epoch: number): Snapshot {
-    const c = this.evaluator.counts;
-    const { hidden: C, heads: H, layers } = this.shape;
-    const U = this.data.numUsers;
-    let at = k * this.captureBytes;
-    const floats = (n: number) => {
-      const a = new Float32Array(buffer.slice(at, at + n * 4));
-      at += n * 4;
-      return a;
-    };
-    const user = floats(U * C);
-    const item = floats((c.nodes - U) * C);
-    const attention = Array.from({ length: layers }, () => floats(c.edges * H));
-    const topk = new Int32Array(buffer.slice(at, at + this.evaluator.topKBytes));
-    return { epoch, k: this.evaluator.k, channels: C, user, item, topk, attention };
   }
 
   /** Runs the evaluation now (without training) and returns Recall@K. */
@@ -565,17 +386,8 @@ export class Trainer {
 
   destroy(): void {
     for (const b of [this.workspace, this.probe, this.evaluator]) b?.destroy();
-    for (const b of [this.upload, this.capture, this.features, ...this.backups.flatMap((k) => [k.params, k.opt])]) b?.destroy();
+    this.capture.destroy();
+    for (const b of [this.upload, this.features, ...this.backups.flatMap((k) => [k.params, k.opt])]) b?.destroy();
     this.model.destroy();
   }
-}
-
-function concat(pieces: Uint32Array[], words: number): Uint32Array<ArrayBuffer> {
-  const data = new Uint32Array(words);
-  let o = 0;
-  for (const p of pieces) {
-    data.set(p, o);
-    o += p.length;
-  }
-  return data;
 }

@@ -1,6 +1,6 @@
 // Training MSE and Recall@K per epoch, live, with the shown epoch marked.
 import { useMemo, useRef } from 'react';
-import { isFast, isSoftwareAdapter, shownEpoch } from '../store/runStore';
+import { isFast, isSoftwareAdapter, shownEpoch } from '../store/shown';
 import { fmt } from './format';
 import { MetricChart, type MetricPoint } from './MetricChart';
 import { useRun } from './StoreContext';

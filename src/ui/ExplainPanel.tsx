@@ -7,7 +7,7 @@ import { DimensionSplit } from './DimensionSplit';
 import { PairPicker } from './PairPicker';
 import { ScoreCard } from './ScoreCard';
 import { useRunShallow } from './StoreContext';
-import { shownEpoch } from '../store/runStore';
+import { shownEpoch } from '../store/shown';
 
 export function ExplainPanel() {
   const s = useRunShallow((s) => ({ e: s.explanation, error: s.explainError, busy: s.explaining, shown: shownEpoch(s), ready: s.info !== null }));

@@ -1,7 +1,7 @@
 // The bipartite graph with its attention controls, legend and time slider. A graph too large to
 // draw whole gets a search box, and the card says which part of it is drawn.
 import { useMemo } from 'react';
-import { shownSnapshot } from '../store/runStore';
+import { shownSnapshot } from '../store/shown';
 import { AttentionControls } from './AttentionControls';
 import { graphIndexOf } from './graphIndex';
 import { buildGraphModel, describeFocus, isLarge } from './graphModel';

@@ -1,6 +1,6 @@
 // Exact values under the pointer: an edge's rating and α per head in every layer (for the chosen
 // direction), or a node's embedding and its norm.
-import type { AttentionView } from '../store/runStore';
+import type { AttentionView } from '../store/shown';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
 import { fmt, TEST_EDGE_COLOR, ratingColor } from './format';
 import { embeddingOf, headsOf, norm, slotFor, type DrawnEdge, type DrawnNode } from './graphModel';

@@ -1,7 +1,7 @@
 // How far a load has come: its four phases in order, the current one with a bar (a moving stripe
 // where the engine cannot say how far it is: building the graph, the first evaluation), and the
 // ratings parsed so far.
-import type { LoadState } from '../store/runStore';
+import type { LoadState } from '../store/loading';
 import { LOAD_PHASES, type LoadPhase } from '../worker/protocol';
 import { fmt } from './format';
 

@@ -1,6 +1,6 @@
 // Back to any kept epoch: the graph, the attention and the explanation follow the slider.
 import { useActions, useRunShallow } from './StoreContext';
-import { shownEpoch } from '../store/runStore';
+import { shownEpoch } from '../store/shown';
 
 export function TimeTravel() {
   const a = useActions();

@@ -1,9 +1,10 @@
 // What the graph view draws: which users and movies (all of them for a small dataset, the
 // neighbourhood of the focused user or movie for a large one), where, and each rating edge with
 // the evaluation-graph slots that carry its attention in either direction.
+import { headAlpha, slotHeads } from '../explain/attention';
 import { itemLabel, userLabel } from '../explain/names';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
-import type { AttentionView, Pair } from '../store/runStore';
+import type { AttentionView, Pair } from '../store/shown';
 import type { GraphIndex } from './graphIndex';
 import { neighbourhood } from './neighbourhood';
 
@@ -149,18 +150,14 @@ export function slotFor(edge: DrawnEdge, view: AttentionView): number {
 export function alphaOf(snapshot: SnapshotData | null, heads: number, slot: number, layer: number, head: number | 'mean'): number | null {
   if (!snapshot || slot < 0) return null;
   const a = snapshot.attention[layer - 1];
-  if (!a) return null;
-  if (head !== 'mean') return a[slot * heads + head];
-  let s = 0;
-  for (let h = 0; h < heads; h++) s += a[slot * heads + h];
-  return s / heads;
+  return a ? headAlpha(a, heads, slot, head) : null;
 }
 
 /** Every head's α of one slot in one layer. */
 export function headsOf(snapshot: SnapshotData | null, heads: number, slot: number, layer: number): number[] {
   if (!snapshot || slot < 0) return [];
   const a = snapshot.attention[layer - 1];
-  return a ? Array.from(a.subarray(slot * heads, (slot + 1) * heads)) : [];
+  return a ? slotHeads(a, heads, slot) : [];
 }
 
 /** A node's final embedding row from a snapshot. */

@@ -1,7 +1,8 @@
 // The explain panel's data: the engine's explanation of one (user, item) score at a snapshot.
 import { explain } from '../explain/explain';
 import type { HeadChoice } from '../explain/attention';
-import type { Snapshot, Trainer } from '../train/trainer';
+import type { Trainer } from '../train/trainer';
+import type { Snapshot } from '../train/types';
 import type { ExplanationData } from './protocol';
 
 /** Counterfactual forward passes per explanation at most: bounds the work between training chunks. */

@@ -1,17 +1,18 @@
 // The engine side of the page: owns the GPU, the compiled kernels and the run's Trainer, trains in
-// chunks (one GPU readback each), keeps snapshots for time travel and answers explanations.
+// chunks (one GPU readback each), keeps epochs (epochArchive.ts) and answers the page (requests.ts).
 // Every GPU job runs through one queue, so an explanation never interleaves with a chunk.
 import { createGpu, NoWebGPUError, type Gpu } from '../gpu/device';
 import { createKernels, type Kernels } from '../gpu/kernels';
-import { pygScript, SCRIPT_NAME, weightsFileName } from '../model/pygScript';
-import { serializeWeights } from '../model/weightsFile';
-import { pygRun, ratedPairs } from '../train/pygHandoff';
-import { DivergedError, Trainer, type Checkpoint, type EpochMetrics, type Snapshot } from '../train/trainer';
+import { DivergedError, Trainer } from '../train/trainer';
+import type { Checkpoint, EpochMetrics, Snapshot } from '../train/types';
 import { loadRatings, recogniseFiles } from './datasetLoader';
-import { explainPair } from './explainer';
+import { EpochArchive } from './epochArchive';
 import { Searcher } from './searcher';
-import { keeps, keepStride } from './keep';
-import type { DatasetSource, FromWorker, LoadPhase, RunInfo, Speed, ToWorker } from './protocol';
+import { keeps } from './keep';
+import { loadProgress } from './loadProgress';
+import type { DatasetSource, FromWorker, RunInfo, Speed, ToWorker } from './protocol';
+import { answer, type Request } from './requests';
+import { describeRun, firstLook, type FirstLook } from './runInfo';
 import { DeviceLosses, LOSS_LIMIT, lostWithin, rebuildRun, trainerLike } from './recovery';
 import { weightsForRun } from './weightsImport';
 
@@ -24,17 +25,7 @@ const CALL_EPOCHS = 64;
  */
 const CALL_TARGET_MS = 300;
 
-/** A load's progress reaches the page at most this often within a phase: a large file reports thousands of times. */
-const PROGRESS_MS = 50;
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A new trainer's first look at the data: Recall@K, the snapshot and the weights of epoch 0. */
-interface FirstLook {
-  recall: number;
-  snapshot: Snapshot;
-  weights: Float32Array;
-}
 
 export class EngineHost {
   private gpu: Gpu | null = null;
@@ -44,15 +35,8 @@ export class EngineHost {
   /** The last run the page asked for (a reset or a load); a load overtaken by a later one is dropped. */
   private requested = -1;
   private stride = 1;
-  private readonly snapshots = new Map<number, Snapshot>();
-  /** The last epoch's snapshot, kept or not: the page explains the live epoch too. */
-  private latest: Snapshot | null = null;
-  /** Weights at some kept epochs (where a train() call ended), for counterfactuals in the past. */
-  private readonly weights = new Map<number, Float32Array>();
-  /** The last weight readback still in flight. */
-  private weightsPending: Promise<void> = Promise.resolve();
-  /** The run's state at its last kept epoch (in CPU memory): where it goes on if the GPU device is lost. */
-  private lastKept: Checkpoint | null = null;
+  /** The run's kept snapshots and weights. */
+  private readonly archive = new EpochArchive();
   /** KNN-MIPS against the exact search, on demand (the Search card). */
   private readonly searcher = new Searcher();
   /** The current run's data, as the page names it. */
@@ -107,21 +91,22 @@ export class EngineHost {
         this.target = null;
         return;
       case 'explain':
-        void this.enqueue(() => this.explain(msg));
-        return;
       case 'checkpoint':
-        void this.enqueue(() => this.checkpoint(msg));
-        return;
       case 'export':
-        void this.enqueue(() => this.exportFile(msg));
+      case 'search':
+        void this.enqueue(() => this.answer(msg));
         return;
       case 'importWeights':
         void this.enqueue(() => this.importWeights(msg));
         return;
-      case 'search':
-        void this.enqueue(() => this.search(msg));
-        return;
     }
+  }
+
+  /** Answers a question about the run, if it is still the current one (see requests.ts). */
+  private async answer(msg: Request): Promise<void> {
+    const trainer = this.trainer;
+    const current = trainer && msg.runId === this.runId ? { trainer, archive: this.archive, searcher: this.searcher, datasetName: this.datasetName } : null;
+    this.post(await answer(msg, current));
   }
 
   /** Runs GPU jobs one after another. */
@@ -160,7 +145,7 @@ export class EngineHost {
     const { runId } = msg;
     const superseded = () => runId !== this.requested;
     if (superseded() || !(await this.openGpu(runId))) return;
-    const progress = this.progressOf(runId);
+    const progress = loadProgress(this.post, runId);
     // Messages from the parsers name the file; later ones (too large, nothing left) get the files' names here.
     let where = '';
     let trainer: Trainer | null = null;
@@ -208,11 +193,8 @@ export class EngineHost {
     this.trainer?.destroy();
     this.trainer = null;
     this.searcher.drop();
-    this.snapshots.clear();
-    this.latest = null;
-    this.weights.clear();
+    this.archive.clear();
     this.posted = 0;
-    this.lastKept = null;
   }
 
   /** Makes a built and evaluated trainer the run, in place of the current one, and tells the page. */
@@ -223,59 +205,13 @@ export class EngineHost {
     this.target = null;
     this.datasetName = name;
     // A resumed run starts at its checkpoint's epoch, with its history.
-    this.snapshots.set(trainer.epoch, look.snapshot);
-    this.weights.set(trainer.epoch, look.weights);
+    this.archive.snapshots.set(trainer.epoch, look.snapshot);
+    this.archive.weights.set(trainer.epoch, look.weights);
     this.posted = trainer.epoch;
-    const info = this.describe(trainer, runId, name);
+    const info = describeRun(trainer, runId, name, this.gpu!.adapterName);
     this.stride = info.keepEvery;
     this.keepWeights(runId);
     this.post({ type: 'ready', info, metrics: [...trainer.history], snapshot: look.snapshot, recall: look.recall, dataset });
-  }
-
-  /** Posts a load's progress: each phase's start and end, and at most every PROGRESS_MS between. */
-  private progressOf(runId: number): (phase: LoadPhase, fraction: number, rows: number) => void {
-    let phaseNow: LoadPhase | null = null;
-    let last = 0;
-    return (phase, fraction, rows) => {
-      const now = performance.now();
-      if (phase === phaseNow && fraction < 1 && now - last < PROGRESS_MS) return;
-      phaseNow = phase;
-      last = now;
-      this.post({ type: 'loading', runId, phase, fraction, rows });
-    };
-  }
-
-  private describe(trainer: Trainer, runId: number, datasetName: string): RunInfo {
-    const { data, shape, settings, evaluator } = trainer;
-    const g = evaluator.graph;
-    const k = evaluator.k;
-    const notes: string[] = [];
-    if (settings.k > data.numItems) notes.push(`K is ${settings.k} but the catalogue has ${data.numItems} movies; the run ranks with K = ${k}.`);
-    if (data.test.user.length === 0) notes.push(`With SPLIT ${settings.split} no rating is left for testing, so Recall@${k} has nothing to find.`);
-    const stride = keepStride(
-      { numUsers: data.numUsers, numItems: data.numItems, channels: shape.hidden, k, layers: shape.layers, edges: g.edgeSrc.length, heads: shape.heads },
-      settings.epochs,
-    );
-    return {
-      runId,
-      settings,
-      adapterName: this.gpu!.adapterName,
-      datasetName,
-      userNames: data.ratings.userNames,
-      itemNames: data.ratings.itemNames,
-      numUsers: data.numUsers,
-      numItems: data.numItems,
-      ratings: ratedPairs(trainer),
-      graph: { edgeSrc: g.edgeSrc, edgeDst: g.edgeDst },
-      layers: shape.layers,
-      heads: shape.heads,
-      channels: shape.hidden,
-      k,
-      stepsPerEpoch: trainer.stepsPerEpoch,
-      paramCount: trainer.model.size,
-      keepEvery: stride,
-      notes,
-    };
   }
 
   /** Trains while there is a target ahead; one train() call per round, paced at slow speeds. */
@@ -341,25 +277,11 @@ export class EngineHost {
     return runId === this.runId;
   }
 
-  /**
-   * Keeps a checkpoint of the current epoch when it is a kept one (or the run has none yet): its
-   * weights serve counterfactuals in the past, and the latest is where the run goes on if the GPU
-   * device is lost. Not awaited: the copies are queued before the next chunk's work, so they hold
-   * this epoch's state, and their readback completes alongside that chunk instead of adding a wait.
-   */
+  /** Keeps a checkpoint of the current epoch when it is a kept one (see EpochArchive.keepCheckpoint). */
   private keepWeights(runId: number): void {
     const trainer = this.trainer;
     if (!trainer || runId !== this.runId) return;
-    const epoch = trainer.epoch;
-    if (this.lastKept !== null && (this.weights.has(epoch) || !keeps(this.stride, trainer.settings.epochs)(epoch))) return;
-    this.weightsPending = trainer.checkpoint().then(
-      (c) => {
-        if (runId !== this.runId) return;
-        this.weights.set(epoch, c.params);
-        this.lastKept = c;
-      },
-      () => undefined,
-    );
+    this.archive.keepCheckpoint(trainer, keeps(this.stride, trainer.settings.epochs)(trainer.epoch), () => runId === this.runId);
   }
 
   /** The GPU device is gone: unless that happens too often, the run goes on from its last kept epoch on a new one. */
@@ -380,59 +302,23 @@ export class EngineHost {
   private async recover(why: string): Promise<void> {
     const lost = this.trainer;
     const runId = this.runId;
-    await this.weightsPending;
-    const kept = this.lastKept;
+    await this.archive.pending;
+    const kept = this.archive.lastKept;
     // Without a run there is nothing to restore: the next one opens a new device.
     if (!lost || !kept || !(await this.openGpu(runId))) return;
     try {
       const trainer = rebuildRun(this.gpu!, this.kernels!, lost, kept);
       lost.destroy();
       this.trainer = trainer;
-      for (const e of [...this.snapshots.keys()]) if (e > kept.epoch) this.snapshots.delete(e);
-      for (const e of [...this.weights.keys()]) if (e > kept.epoch) this.weights.delete(e);
+      this.archive.forgetAfter(kept.epoch);
       this.posted = kept.epoch;
       const snapshot = await trainer.snapshot();
-      this.snapshots.set(snapshot.epoch, snapshot);
-      this.latest = snapshot;
+      this.archive.snapshots.set(snapshot.epoch, snapshot);
+      this.archive.latest = snapshot;
       const message = `The GPU device was lost (${why}); restored epoch ${kept.epoch} on a new device. Press play to go on.`;
       this.post({ type: 'recovered', runId, epoch: kept.epoch, snapshot: snapshot, message });
     } catch (e) {
       this.post({ type: 'error', runId, message: `The GPU device was lost (${why}) and the run could not be rebuilt on a new one: ${(e as Error).message}. Reload the page to start again.`, fatal: true });
-    }
-  }
-
-  /** The run as it stands, for the page to save. */
-  private async checkpoint(msg: Extract<ToWorker, { type: 'checkpoint' }>): Promise<void> {
-    const { requestId, runId } = msg;
-    const trainer = this.trainer;
-    if (!trainer || runId !== this.runId) {
-      this.post({ type: 'checkpoint', requestId, runId, checkpoint: null, error: 'the run has changed' });
-      return;
-    }
-    try {
-      this.post({ type: 'checkpoint', requestId, runId, checkpoint: await trainer.checkpoint() });
-    } catch (e) {
-      this.post({ type: 'checkpoint', requestId, runId, checkpoint: null, error: (e as Error).message });
-    }
-  }
-
-  /** The current weights (PyG-named JSON), or the PyG script of the current epoch. */
-  private async exportFile(msg: Extract<ToWorker, { type: 'export' }>): Promise<void> {
-    const { requestId, runId, what } = msg;
-    const reply = (fileName: string, text: string | null, error?: string) => this.post({ type: 'exported', requestId, runId, what, fileName, text, error });
-    const trainer = this.trainer;
-    if (!trainer || runId !== this.runId) {
-      reply('', null, 'the run has changed');
-      return;
-    }
-    try {
-      if (what === 'weights') {
-        reply(weightsFileName(trainer.epoch), serializeWeights(trainer.shape, await trainer.readParams()));
-        return;
-      }
-      reply(SCRIPT_NAME, pygScript(await pygRun(trainer, this.datasetName)));
-    } catch (e) {
-      reply('', null, (e as Error).message);
     }
   }
 
@@ -458,32 +344,11 @@ export class EngineHost {
     }
   }
 
-  /** KNN-MIPS beside the exact top-K on the current epoch's embeddings; between chunks, like every GPU job. */
-  private async search(msg: Extract<ToWorker, { type: 'search' }>): Promise<void> {
-    const { requestId, runId } = msg;
-    const trainer = this.trainer;
-    if (!trainer || runId !== this.runId) {
-      this.post({ type: 'searched', requestId, runId, report: null, error: 'the run has changed' });
-      return;
-    }
-    try {
-      // A kept epoch's snapshot is at hand; otherwise the evaluation gives the current embeddings.
-      let snapshot = this.snapshots.get(trainer.epoch);
-      if (!snapshot) {
-        await trainer.evaluate();
-        snapshot = await trainer.snapshot();
-      }
-      this.post({ type: 'searched', requestId, runId, report: await this.searcher.run(trainer, snapshot, msg.settings) });
-    } catch (e) {
-      this.post({ type: 'searched', requestId, runId, report: null, error: (e as Error).message });
-    }
-  }
-
   private publish(runId: number, metrics: EpochMetrics[], snapshots: Snapshot[], kept: (e: number) => boolean): void {
     const keptOnes = snapshots.filter((s) => kept(s.epoch));
-    for (const s of keptOnes) this.snapshots.set(s.epoch, s);
+    for (const s of keptOnes) this.archive.snapshots.set(s.epoch, s);
     const last = snapshots[snapshots.length - 1];
-    if (last) this.latest = last;
+    if (last) this.archive.latest = last;
     const live = last && !kept(last.epoch) ? last : undefined;
     if (metrics.length > 0) this.posted = metrics[metrics.length - 1].epoch;
     this.post({
@@ -500,47 +365,13 @@ export class EngineHost {
   private async afterDivergence(runId: number): Promise<void> {
     const trainer = this.trainer;
     if (!trainer || runId !== this.runId) return;
-    for (const e of [...this.snapshots.keys()]) if (e > trainer.epoch) this.snapshots.delete(e);
-    for (const e of [...this.weights.keys()]) if (e > trainer.epoch) this.weights.delete(e);
+    this.archive.forgetAfter(trainer.epoch);
     const missing = trainer.history.filter((m) => m.epoch > this.posted);
     await trainer.evaluate();
     const snap = await trainer.snapshot();
-    this.snapshots.set(snap.epoch, snap);
-    this.weights.set(snap.epoch, await trainer.readParams());
+    this.archive.snapshots.set(snap.epoch, snap);
+    this.archive.weights.set(snap.epoch, await trainer.readParams());
     this.publish(runId, missing, [snap], () => true);
-  }
-
-  private async explain(msg: Extract<ToWorker, { type: 'explain' }>): Promise<void> {
-    const trainer = this.trainer;
-    const reply = (explanation: FromWorker & { type: 'explanation' }) => this.post(explanation);
-    if (!trainer || msg.runId !== this.runId) {
-      reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation: null, error: 'the run has changed' });
-      return;
-    }
-    const live = this.latest?.epoch === msg.epoch ? this.latest : undefined;
-    const snapshot = live ?? this.snapshots.get(msg.epoch) ?? this.snapshots.get(nearestAtOrBefore(this.snapshots, msg.epoch) ?? -1);
-    if (!snapshot) {
-      reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation: null, error: `no snapshot of epoch ${msg.epoch}` });
-      return;
-    }
-    try {
-      await this.weightsPending;
-      // Counterfactuals need the weights of the explained epoch: load them for the forward passes.
-      // The model holds the current epoch's weights; an earlier epoch's come from those kept.
-      const current = trainer.epoch;
-      const at = snapshot.epoch === current || this.weights.has(snapshot.epoch) ? snapshot.epoch : nearestAtOrBefore(this.weights, snapshot.epoch);
-      const swap = at !== null && at !== current;
-      const saved = swap ? await trainer.readParams() : null;
-      if (swap) trainer.model.writeParams(this.weights.get(at)!);
-      try {
-        const explanation = await explainPair(trainer, snapshot, msg.user, msg.item, msg.head, swap ? at! : current, msg.brief);
-        reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation });
-      } finally {
-        if (saved) trainer.model.writeParams(saved);
-      }
-    } catch (e) {
-      reply({ type: 'explanation', requestId: msg.requestId, runId: msg.runId, explanation: null, error: (e as Error).message });
-    }
   }
 }
 
@@ -551,16 +382,4 @@ function resumeFrom(trainer: Trainer, checkpoint: Checkpoint): void {
   } catch (e) {
     throw new Error(`its checkpoint does not fit this data and these settings (${(e as Error).message})`);
   }
-}
-
-async function firstLook(trainer: Trainer): Promise<FirstLook> {
-  const recall = await trainer.evaluate();
-  const snapshot = await trainer.snapshot();
-  return { recall, snapshot, weights: await trainer.readParams() };
-}
-
-function nearestAtOrBefore(map: Map<number, unknown>, epoch: number): number | null {
-  let best: number | null = null;
-  for (const e of map.keys()) if (e <= epoch && (best === null || e > best)) best = e;
-  return best;
 }

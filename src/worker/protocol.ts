@@ -5,7 +5,7 @@
 import type { RunSettings } from '../train/settings';
 import type { Explanation } from '../explain/explain';
 import type { HeadChoice } from '../explain/attention';
-import type { Checkpoint, EpochMetrics, Snapshot } from '../train/trainer';
+import type { Checkpoint, EpochMetrics, Snapshot } from '../train/types';
 import type { ColumnMapping } from '../graph/csv';
 import type { SearchSettings } from '../search/settings';
 

@@ -3,7 +3,8 @@
 // there, how a loss is told from an ordinary failure, and when to stop trying.
 import type { Gpu } from '../gpu/device';
 import type { Kernels } from '../gpu/kernels';
-import { Trainer, type Checkpoint } from '../train/trainer';
+import { Trainer } from '../train/trainer';
+import type { Checkpoint } from '../train/types';
 
 /** This many losses within LOSS_WINDOW_MS and the page gives up: the GPU is not coming back. */
 export const LOSS_LIMIT = 3;

@@ -4,7 +4,8 @@
 import { buildItemGraph, compareSearch } from '../search/compare';
 import type { KnnMips } from '../search/knnMips';
 import type { SearchSettings } from '../search/settings';
-import type { Snapshot, Trainer } from '../train/trainer';
+import type { Trainer } from '../train/trainer';
+import type { Snapshot } from '../train/types';
 import type { SearchReport } from './protocol';
 
 export class Searcher {

@@ -1,7 +1,7 @@
 // Weights a user imports into the page's run: read from a PyG-named JSON file and checked against
 // the run's model, with messages that say which setting to change when they belong to another.
 import type { ModelShape } from '../model/params';
-import { inferShape, parseWeights, readWeightsJson } from '../model/weightsFile';
+import { inferShape, parseWeights, readWeightsJson } from '../formats/weightsFile';
 import { InputError } from '../util/errors';
 
 /** How the settings panel names what fixes each dimension. */

@@ -9,7 +9,7 @@ import { fullGraph } from '../../src/graph/build';
 import { selectPairs } from '../../src/graph/pairs';
 import { splitByTime } from '../../src/graph/split';
 import type { Ratings } from '../../src/graph/types';
-import type { AttentionView, Pair } from '../../src/store/runStore';
+import type { AttentionView, Pair } from '../../src/store/shown';
 import { SEED_SETTINGS } from '../../src/train/settings';
 import { buildGraphIndex, graphIndexOf, ratingsOf, type GraphIndex } from '../../src/ui/graphIndex';
 import { alphaOf, buildGraphModel, describeFocus, MAX_DRAWN_NODES, type GraphModel } from '../../src/ui/graphModel';

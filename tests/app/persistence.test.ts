@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSavedRun, openingChoice, StorageError, summaryOf, type RunArchive, type SavedRun, type SavedRunSummary } from '../../src/store/savedRun';
 import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
-import type { Checkpoint } from '../../src/train/trainer';
+import type { Checkpoint } from '../../src/train/types';
 import type { SnapshotData, ToWorker } from '../../src/worker/protocol';
 import { hostHarness } from '../helpers/engineHost';
 import { startedStore, toyInfo } from '../helpers/runStore';

@@ -1,7 +1,8 @@
 // The page's store without a browser: a fake engine link stands in for the worker, so the state
 // machine (runs, progress, time travel, divergence, the URL) is checked message by message.
 import { describe, expect, it } from 'vitest';
-import { shownEpoch, type RunStore } from '../../src/store/runStore';
+import type { RunStore } from '../../src/store/runStore';
+import { shownEpoch } from '../../src/store/shown';
 import type { FromWorker, SnapshotData, ToWorker } from '../../src/worker/protocol';
 import { startedStore, toyInfo } from '../helpers/runStore';
 

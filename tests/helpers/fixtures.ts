@@ -3,8 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ModelShape } from '../../src/model/params';
-import { inferShape, namedWeightsFromJson } from '../../src/model/weightsFile';
-import type { NamedParams, Pairs, ReferenceInput } from '../../src/reference/model';
+import { inferShape, namedWeightsFromJson } from '../../src/formats/weightsFile';
+import type { PairTuples } from '../../src/graph/pairs';
+import type { NamedParams, ReferenceInput } from '../../src/reference/model';
 
 /** The shared folder sits beside the repository: /work/main and /work/shared. */
 export const FIXTURE_DIR = new URL('../../../shared/fixtures/pyg/', import.meta.url);
@@ -77,7 +78,7 @@ export function caseTensors(input: FixtureInput, tensors: Record<string, Nested>
 /** A case's graph and supervision in the reference model's terms. */
 export function referenceInputOf(input: FixtureInput): ReferenceInput {
   const g = input.graph;
-  const reversed: Pairs = g.edges.map(([u, i]) => [i, u] as const);
+  const reversed: PairTuples = g.edges.map(([u, i]) => [i, u] as const);
   return {
     numUsers: g.num_users,
     numItems: g.num_items,

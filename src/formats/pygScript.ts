@@ -5,7 +5,7 @@
 import type { Features } from '../graph/types';
 import type { RunSettings } from '../train/settings';
 import { settingsToQuery } from '../train/settings';
-import { EDGE_TYPES, NODE_TYPES, paramTable, type ModelShape } from './params';
+import { EDGE_TYPES, NODE_TYPES, paramTable, type ModelShape } from '../model/params';
 
 /** The ratings of the run, with its split: what the script's graph is made of. */
 export interface RatedPairs {

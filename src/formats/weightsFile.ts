@@ -2,7 +2,7 @@
 // `json.dump({k: v.tolist() for k, v in model.state_dict().items()})`. They come from users, so
 // every problem is reported as an InputError that names the file and what is wrong.
 import { InputError } from '../util/errors';
-import { type ModelShape, flatFromNamed, paramTable } from './params';
+import { type ModelShape, flatFromNamed, paramTable } from '../model/params';
 
 /** Parses the text of a weights file; the values are checked later, against a shape. */
 export function readWeightsJson(text: string, fileName: string): Record<string, unknown> {

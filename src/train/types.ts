@@ -1,0 +1,53 @@
+// What a run hands out: an epoch's metrics, the model's view after an epoch (snapshot) and the
+// state to go on from (checkpoint). Plain data, shared by the trainer, the explanations, the
+// engine worker and the page, none of which needs the trainer itself to name them.
+import type { RngState } from '../util/rng';
+
+export interface EpochMetrics {
+  epoch: number;
+  /** Mean squared error over the epoch's supervision pairs (each step's loss weighted by its pairs). */
+  loss: number;
+  /**
+   * Recall@K after the epoch, or null where it was not evaluated (settings.evalEvery). Epochs at a
+   * multiple of evalEvery, those whose snapshot is kept and the last of each train() call are.
+   */
+  recall: number | null;
+  /** Wall time per epoch, averaged over its chunk. */
+  ms: number;
+}
+
+/** The model's view after an epoch: what the page draws and the explanations read. */
+export interface Snapshot {
+  /** Epochs done when it was taken. */
+  epoch: number;
+  k: number;
+  channels: number;
+  /** numUsers × channels */
+  user: Float32Array;
+  /** numItems × channels */
+  item: Float32Array;
+  /** numUsers × k item indices, best first (-1 pads a short list) */
+  topk: Int32Array;
+  /** Per layer: the evaluation graph's edges × heads, in its CSR slot order. */
+  attention: Float32Array[];
+}
+
+/**
+ * Everything a run needs to go on, bit for bit, in another Trainer (made by Trainer.create from the
+ * same ratings and settings), on this GPU device or another: the weights and Adam's moments, the
+ * counters, and the generator that plans the coming epochs. Plain data: it survives JSON (with the
+ * arrays as lists), structured clone and the loss of the device it was taken on.
+ */
+export interface Checkpoint {
+  /** Epochs done. */
+  epoch: number;
+  /** Optimizer steps done (Adam's t). */
+  step: number;
+  /** The run's generator, so that the next epochs shuffle, sample and draw negatives as they would have. */
+  rng: RngState;
+  /** The flat parameters, model.size of them (PyG names via src/model/params.ts). */
+  params: Float32Array;
+  /** Adam's first moments then its second ones, 2 × model.size. */
+  moments: Float32Array;
+  history: EpochMetrics[];
+}
