@@ -15,7 +15,7 @@ import { checkSearchSettings, SEARCH_DEFAULTS, type SearchSettings } from '../se
 import { InputError } from '../util/errors';
 import { Rng } from '../util/rng';
 import { parseFlags, usage, type Flags, type FlagSpec } from './args';
-import { loadRatings, readText } from './data';
+import { DATA_FLAGS, loadRatings, readingFromFlags, readText } from './data';
 import { RUN_FLAGS, settingsFromFlags } from './runFlags';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -26,6 +26,7 @@ const FLAGS: Record<string, FlagSpec> = {
   steps: { value: true, help: `knn-mips: greedy steps T per restart (default ${SEARCH_DEFAULTS.steps})` },
   expansions: { value: true, help: `knn-mips: expansions E, the neighbours per item in the graph (default ${SEARCH_DEFAULTS.expansions})` },
   ...RUN_FLAGS,
+  ...DATA_FLAGS,
   json: { value: false, help: 'print one JSON object' },
   help: { value: false, help: 'show this help' },
 };
@@ -69,7 +70,7 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   const data = typeof flags.data === 'string' ? flags.data : 'toy';
   const dataName = data === 'toy' ? 'the toy data' : data;
   // The run's data as training saw it (filtered, split, with its features), to check the weights against.
-  const loaded = loadRatings(data);
+  const loaded = loadRatings(data, readingFromFlags(flags));
   const prepared = prepare(loaded, settings, new Rng(settings.seed));
   const { ratings, features } = prepared;
   if (shape.userDim !== features.userDim) {

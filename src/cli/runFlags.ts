@@ -4,7 +4,7 @@ import { InputError } from '../util/errors';
 import type { FlagSpec, Flags } from './args';
 
 export const RUN_FLAGS: Record<string, FlagSpec> = {
-  data: { value: true, help: 'toy (default), a ratings CSV (userId,movieId,rating[,timestamp]; movies.csv beside it gives titles and genres), or MovieLens 100K u.data (u.item beside it)' },
+  data: { value: true, help: 'toy (default), or a ratings file: a MovieLens ZIP, ratings.csv, ratings.dat, u.data, or any CSV (movies.csv, movies.dat or u.item beside it gives titles and genres; see --columns, --sep)' },
   seed: { value: true, help: `random seed (default ${SEED_SETTINGS.seed})` },
   split: { value: true, help: 'train fraction (default 0.875)' },
   'split-mode': { value: true, help: 'time (default: the oldest ratings train), userTime (each user\'s oldest ratings train) or random (a random draw from --seed)' },

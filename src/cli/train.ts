@@ -7,11 +7,12 @@ import { recommendationsFor } from '../train/recommend';
 import { Trainer, type EpochMetrics } from '../train/trainer';
 import { InputError } from '../util/errors';
 import { parseFlags, usage, type FlagSpec } from './args';
-import { loadRatings, readText } from './data';
+import { DATA_FLAGS, loadRatings, readingFromFlags, readText } from './data';
 import { RUN_FLAGS, settingsFromFlags } from './runFlags';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...RUN_FLAGS,
+  ...DATA_FLAGS,
   init: { value: true, help: 'start from these weights (a PyG-named JSON file) instead of the seed\'s init' },
   save: { value: true, help: 'write the final weights here (PyG-named JSON, loads with load_state_dict)' },
   json: { value: false, help: 'print one JSON object per epoch, then a final one with the recommendations' },
@@ -26,7 +27,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   const settings = settingsFromFlags(flags);
   const data = typeof flags.data === 'string' ? flags.data : 'toy';
-  const loaded = loadRatings(data);
+  const loaded = loadRatings(data, readingFromFlags(flags));
   const gpu = await createGpu();
   const kernels = await createKernels(gpu.device);
   let initial: Float32Array | undefined;

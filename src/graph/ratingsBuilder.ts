@@ -30,6 +30,18 @@ export function readNumber(field: string, column: string, fileName: string, line
 }
 
 /**
+ * The rating in a field: a number that float32, in which the GPU trains, holds as a finite value.
+ * InputError naming the file and line otherwise.
+ */
+export function readRating(field: string, fileName: string, line: number): number {
+  const x = readNumber(field, 'rating', fileName, line);
+  if (!Number.isFinite(Math.fround(x))) {
+    throw csvError(fileName, line, `rating "${field.trim()}" is too large: ratings are trained as 32-bit floats, whose largest is about 3.4e38`);
+  }
+  return x;
+}
+
+/**
  * Collects ratings row by row. Ids are text ("Bob" and "17" alike); `movies` names items (its
  * titles) and, when its values carry genres, gives the Ratings `itemGenres`.
  */
@@ -99,11 +111,11 @@ export class RatingsBuilder {
 
 /** Genres as movies.csv writes them ("Action|Adventure"): trimmed, "(no genres listed)" and blanks dropped, no duplicates. */
 export function splitGenres(field: string): string[] {
-  const out: string[] = [];
+  // A set, not a search of the list: a line may list thousands of genres.
+  const out = new Set<string>();
   for (const raw of field.split('|')) {
     const g = raw.trim();
-    if (g === '' || g === '(no genres listed)' || out.includes(g)) continue;
-    out.push(g);
+    if (g !== '' && g !== '(no genres listed)') out.add(g);
   }
-  return out;
+  return [...out];
 }
