@@ -21,6 +21,9 @@ export const DATA_FLAGS: Record<string, FlagSpec> = {
   sep: { value: true, help: 'the field separator of a CSV: "," ";" "tab" or "|" (default: guessed from the first line)' },
 };
 
+/** The flags that decide what a run's weights were trained on, for messages that ask to set them as in training. */
+export const RUN_DATA_FLAGS = '--data (and --columns, --sep), --min-rating, --split, --split-mode, --features, --seed and --message-passing';
+
 /** How to read a CSV, as --columns and --sep say. */
 export interface DataReading {
   columns?: ColumnMapping;

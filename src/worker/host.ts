@@ -5,6 +5,7 @@ import { createGpu, NoWebGPUError, type Gpu } from '../gpu/device';
 import { createKernels, type Kernels } from '../gpu/kernels';
 import { predictionChecks, pygScript, SCRIPT_NAME, weightsFileName, type RatedPairs } from '../model/pygScript';
 import { serializeWeights } from '../model/weightsFile';
+import { runFingerprint } from '../train/fingerprint';
 import { DivergedError, Trainer, type Checkpoint, type EpochMetrics, type Snapshot } from '../train/trainer';
 import { loadRatings, recogniseFiles } from './datasetLoader';
 import { explainPair } from './explainer';
@@ -426,7 +427,7 @@ export class EngineHost {
     }
     try {
       if (what === 'weights') {
-        reply(weightsFileName(trainer.epoch), serializeWeights(trainer.shape, await trainer.readParams()));
+        reply(weightsFileName(trainer.epoch), serializeWeights(trainer.shape, await trainer.readParams(), runFingerprint(trainer.data, trainer.settings)));
         return;
       }
       // The check pairs' scores come from the current weights' embeddings.
