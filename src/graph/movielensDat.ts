@@ -55,9 +55,9 @@ function firstLine(text: string): string {
   return /^\uFEFF?\s*([^\r\n]*)/.exec(text)?.[1] ?? '';
 }
 
-/** Whether a text reads as ratings.dat: its first non-blank line is four ::-separated fields, the last two numbers. */
+/** Whether a text reads as ratings.dat: its first non-blank line is four ::-separated fields, the last a whole number (the rating is checked when parsed). */
 export function looksLikeDatRatings(text: string): boolean {
-  return /^[^:]+::[^:]+::[+-]?(\d+\.?\d*|\.\d+)::\d+\s*$/.test(firstLine(text));
+  return /^[^:]+::[^:]+::[^:]+::\s*\d+\s*$/.test(firstLine(text));
 }
 
 /** Whether a text reads as movies.dat: its first non-blank line is three ::-separated fields, the first a whole number. */

@@ -84,7 +84,33 @@ export function decodeText(bytes: Uint8Array, fileName: string): string {
   if (strange > FEW) {
     throw notText(`binary data (${strange} bytes that are neither UTF-8 nor Latin-1 text, the first at byte ${first + 1})`);
   }
-  return new TextDecoder('windows-1252').decode(bytes);
+  return decodeWindows1252(bytes);
+}
+
+/** Windows-1252's characters for the bytes 0x80–0x9F (Latin-1 has controls there); the undefined five stay as they are. */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+/**
+ * Windows-1252 as the WHATWG Encoding standard (and so every browser) decodes it. Written out
+ * because Node's TextDecoder, without full ICU, reads 'windows-1252' as plain Latin-1, and the
+ * CLI must read a file as the page does.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  const chunk = 8192;
+  const codes = new Uint16Array(Math.min(chunk, bytes.length));
+  let text = '';
+  for (let start = 0; start < bytes.length; start += chunk) {
+    const end = Math.min(start + chunk, bytes.length);
+    for (let k = start; k < end; k++) {
+      const b = bytes[k];
+      codes[k - start] = b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : b;
+    }
+    text += String.fromCharCode(...codes.subarray(0, end - start));
+  }
+  return text;
 }
 
 /** The text, if it holds no more than a few control characters (binary data that happens to be valid UTF-8 holds many). */
