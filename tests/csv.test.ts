@@ -335,4 +335,34 @@ describe('fuzz of the new parsers', () => {
     expect(parsed).toBeGreaterThan(100);
     expect(parsed).toBeLessThan(trials);
   });
+
+  it('throws nothing but InputError on mutated semicolon-, tab-separated and header-less files, with or without a given separator', () => {
+    const files = [
+      '"User-ID";"ISBN";"Book-Rating"\n"1";"034545104X";"0"\n"2";"0155061224";"10"\n',
+      'userId\tmovieId\trating\ttimestamp\n1\t10\t4\t5\n2\t"1,0"\t3\t6\n',
+      'A1RSDE90N6RSZF,B00005N5PF,5\nA3GD6T1K2C3ZL7,0001527665,3\n',
+      '1,31,2.5,1260759144\n1,1029,3,1260759179\n',
+    ];
+    const alphabet = [',', ';', '\t', '|', '"', '\n', '\r', ' ', 'a', '1', '.', '-', 'e', '\u0000', '\u001b', 'User-ID', '1e39'];
+    const rng = new Rng(77);
+    const mutate = mutator(rng, alphabet);
+    const mapping: ColumnMapping = { user: 'User-ID', item: 'ISBN', rating: 'Book-Rating' };
+    const seps = [undefined, ',', ';', '\t', '|'] as const;
+    let parsed = 0;
+    for (let trial = 0; trial < 3000; trial++) {
+      const text = mutate(files[trial % files.length]);
+      const sep = seps[rng.int(seps.length)];
+      try {
+        const r = parseRatingsCsv(text, 'fuzz.csv', undefined, { sep, mapping: trial % files.length === 0 && rng.int(2) ? mapping : undefined });
+        parsed++;
+        for (const x of r.rating) expect(Number.isFinite(Math.fround(x))).toBe(true);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw new Error(`non-InputError ${String(e)} for ${JSON.stringify(text)}`);
+        expect(e.message).toMatch(/^fuzz\.csv/);
+        expect(e.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+      }
+    }
+    expect(parsed).toBeGreaterThan(100);
+    expect(parsed).toBeLessThan(3000);
+  });
 });
