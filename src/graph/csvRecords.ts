@@ -133,14 +133,21 @@ function separatorHint(next: string, sep: Separator): string {
 
 /**
  * Calls `visit` with each non-blank line (BOM and line end removed) and its 1-based number;
- * `progress` hears the fraction of lines read every PROGRESS_EVERY lines and 1 at the end.
+ * `progress` hears the fraction of the text read every PROGRESS_EVERY lines and 1 at the end.
+ * Reads line by line rather than splitting the whole text, so a large file is never held twice.
  */
 export function forEachLine(text: string, visit: (line: string, number: number) => void, progress?: (fraction: number) => void): void {
-  const body = text.charCodeAt(0) === BOM ? text.slice(1) : text;
-  const lines = body.split(/\r\n|\n|\r/);
-  for (let k = 0; k < lines.length; k++) {
-    if (lines[k].trim() !== '') visit(lines[k], k + 1);
-    if (progress && (k + 1) % PROGRESS_EVERY === 0) progress((k + 1) / lines.length);
+  const n = text.length;
+  let i = text.charCodeAt(0) === BOM ? 1 : 0;
+  let number = 0;
+  while (i < n) {
+    let end = i;
+    for (let c = text.charCodeAt(end); end < n && c !== LF && c !== CR; c = text.charCodeAt(++end));
+    number++;
+    const line = text.slice(i, end);
+    if (line.trim() !== '') visit(line, number);
+    i = end + (text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? 2 : 1);
+    if (progress && number % PROGRESS_EVERY === 0) progress(i / n);
   }
   progress?.(1);
 }

@@ -52,10 +52,12 @@ export class RatingsBuilder {
   private readonly itemNames: string[] = [];
   private readonly itemGenres: string[][] = [];
   private readonly withGenres: boolean;
-  private readonly user: number[] = [];
-  private readonly item: number[] = [];
-  private readonly rating: number[] = [];
-  private readonly time: number[] = [];
+  // Columns grow by doubling: typed arrays keep a million ratings out of the garbage collector's way.
+  private user = new Uint32Array(1024);
+  private item = new Uint32Array(1024);
+  private rating = new Float32Array(1024);
+  private time = new Float64Array(1024);
+  private n = 0;
 
   constructor(private readonly movies?: MovieInfo) {
     let withGenres = false;
@@ -69,7 +71,7 @@ export class RatingsBuilder {
   }
 
   get count(): number {
-    return this.user.length;
+    return this.n;
   }
 
   /** Ids must be trimmed and non-empty (the format parser says which line is wrong otherwise). */
@@ -89,23 +91,34 @@ export class RatingsBuilder {
       this.itemNames.push(title || itemId);
       if (this.withGenres) this.itemGenres.push(typeof m === 'object' ? m.genres : []);
     }
-    this.user.push(u);
-    this.item.push(it);
-    this.rating.push(rating);
-    this.time.push(time);
+    if (this.n === this.user.length) this.grow();
+    this.user[this.n] = u;
+    this.item[this.n] = it;
+    this.rating[this.n] = rating;
+    this.time[this.n] = time;
+    this.n++;
   }
 
   finish(): Ratings {
     const r: Ratings = {
       userNames: this.userNames,
       itemNames: this.itemNames,
-      user: Uint32Array.from(this.user),
-      item: Uint32Array.from(this.item),
-      rating: Float32Array.from(this.rating),
-      time: Float64Array.from(this.time),
+      user: this.user.slice(0, this.n),
+      item: this.item.slice(0, this.n),
+      rating: this.rating.slice(0, this.n),
+      time: this.time.slice(0, this.n),
     };
     if (this.withGenres) r.itemGenres = this.itemGenres;
     return r;
+  }
+
+  private grow(): void {
+    const size = 2 * this.user.length;
+    const more = <T extends Uint32Array | Float32Array | Float64Array>(a: T, b: T) => (b.set(a), b);
+    this.user = more(this.user, new Uint32Array(size));
+    this.item = more(this.item, new Uint32Array(size));
+    this.rating = more(this.rating, new Float32Array(size));
+    this.time = more(this.time, new Float64Array(size));
   }
 }
 
