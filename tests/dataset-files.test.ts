@@ -149,7 +149,7 @@ describe('formats users actually have, the same both ways', () => {
     const text = '"User-ID";"ISBN";"Book-Rating"\n"276725";"034545104X";"0"\n"276726";"0155061224";"5"\n"276727";"0446520802";"10"\n"276726";"034545104X";"7"\n';
     const mapping = { user: 'User-ID', item: 'ISBN', rating: 'Book-Rating' };
     // The page asks, guessing every column from its name; the CLI says what to give.
-    const found = recogniseFiles([{ name: 'BX-Book-Ratings.csv', bytes: latin1(text).buffer }]);
+    const found = recogniseFiles([{ name: 'BX-Book-Ratings.csv', bytes: latin1(text).buffer as ArrayBuffer }]);
     expect('ask' in found && found.ask).toMatchObject({ columns: ['User-ID', 'ISBN', 'Book-Rating'], guess: { ...mapping, time: null }, sep: ';' });
     expect(errorOf(() => viaCli([{ name: 'BX-Book-Ratings.csv', bytes: latin1(text) }])).message).toMatch(
       /BX-Book-Ratings\.csv: the header \("User-ID", "ISBN", "Book-Rating"\) does not name .*perhaps --columns user=User-ID,item=ISBN,rating=Book-Rating\)$/,

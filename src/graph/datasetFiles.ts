@@ -118,7 +118,7 @@ export function loadRatings(source: DatasetSource, progress?: ParseProgress): { 
   const moviesProgress = progress && ((fraction: number) => progress(fraction * share, 0));
   const ratingsProgress = progress && ((fraction: number, rows: number) => progress(share + fraction * (1 - share), rows));
   const movies = source.movies === undefined ? undefined : parseMoviesFile({ name: moviesName, text: source.movies }, moviesProgress);
-  const name = source.movies === undefined ? source.name : `${source.name} + ${moviesName}`;
+  const name = source.movies === undefined ? source.name : bothNames(source.name, moviesName);
   const file = { name: source.name, text: source.ratings };
   const ratings = isU100kData(file)
     ? parseU100kData(file.text, file.name, movies, ratingsProgress)
@@ -126,6 +126,13 @@ export function loadRatings(source: DatasetSource, progress?: ParseProgress): { 
       ? parseDatRatings(file.text, file.name, movies, ratingsProgress)
       : parseRatingsCsv(file.text, file.name, movies, { mapping: source.mapping, sep: source.sep, progress: ratingsProgress });
   return { ratings, name };
+}
+
+/** "ratings.csv + movies.csv", or "ml-latest-small.zip (ratings.csv + movies.csv)" for two files of one archive. */
+function bothNames(ratings: string, movies: string): string {
+  const zip = /^(.*\.zip)\//i.exec(ratings)?.[1];
+  if (zip && movies.startsWith(`${zip}/`)) return `${zip} (${ratings.slice(zip.length + 1)} + ${movies.slice(zip.length + 1)})`;
+  return `${ratings} + ${movies}`;
 }
 
 function parseMoviesFile(f: TextFile, progress?: ParseProgress): MovieInfo {
