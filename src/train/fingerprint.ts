@@ -58,20 +58,19 @@ export function checkFingerprint(saved: unknown, now: RunFingerprint, fileName: 
   } else if (was.ids !== now.ids) {
     differs.push('the data: as many users, items and ratings, but other ids or ratings');
   }
+  // Other data splits and features differently whatever the settings: with the data named, only settings that differ are.
+  const sameData = differs.length === 0;
   if (was.filter !== now.filter) differs.push(`the minimum rating: ${was.filter} then, ${now.filter} now`);
   if (was.split !== now.split) {
     const how = (s: Partial<RunSettings>) => `${s.splitMode} ${s.split}`;
-    differs.push(how(then) === how(now.settings) ? 'the split: the same settings, other training ratings' : `the split: ${how(then)} then, ${how(now.settings)} now`);
+    if (how(then) !== how(now.settings)) differs.push(`the split: ${how(then)} then, ${how(now.settings)} now`);
+    else if (sameData) differs.push('the split: the same settings, other training ratings');
   }
   if (was.features !== now.features) {
     const kind = (f: string | undefined) => f?.split(' ')[0];
-    differs.push(
-      kind(was.features) !== kind(now.features)
-        ? `the features: ${kind(was.features)} then, ${kind(now.features)} now`
-        : then.seed !== now.settings.seed
-          ? `the features: drawn from seed ${then.seed} then, ${now.settings.seed} now`
-          : 'the features: the same kind, other values',
-    );
+    if (kind(was.features) !== kind(now.features)) differs.push(`the features: ${kind(was.features)} then, ${kind(now.features)} now`);
+    else if (then.seed !== now.settings.seed) differs.push(`the features: drawn from seed ${then.seed} then, ${now.settings.seed} now`);
+    else if (sameData) differs.push('the features: the same kind, other values');
   }
   if (then.messagePassing !== undefined && then.messagePassing !== now.settings.messagePassing) {
     differs.push(`message passing: ${then.messagePassing} then, ${now.settings.messagePassing} now`);
