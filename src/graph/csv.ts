@@ -5,9 +5,9 @@
 // works with a column mapping that says which columns hold the user, item, rating and
 // (optionally) time; its other columns are then skipped. Ids are kept as text, so "Bob", "17" and
 // an ISBN like "0195153448" work alike.
-import { csvError, forEachRecord, SEPARATORS, type ParseProgress, type Separator } from './csvRecords';
+import { csvError, forEachRecord, SEPARATORS, separatorName, type ParseProgress, type Separator } from './csvRecords';
 import { readHeader } from './csvHeader';
-import { RatingsBuilder, readNumber, readRating, splitGenres, type Movie, type MovieInfo } from './ratingsBuilder';
+import { isDecimal, RatingsBuilder, readNumber, readRating, splitGenres, type Movie, type MovieInfo } from './ratingsBuilder';
 import type { Ratings } from './types';
 import { InputError } from '../util/errors';
 
@@ -50,15 +50,13 @@ export interface CsvReading {
   progress?: ParseProgress;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /**
  * Whether a first record is data rather than a header: three or four fields whose third (the
  * rating) and fourth (a timestamp) are numbers. A header names its columns, and no column name
  * is a number.
  */
 export function isHeaderlessRecord(fields: readonly string[]): boolean {
-  return (fields.length === 3 || fields.length === 4) && fields.slice(2).every((f) => NUMBER.test(f.trim())) && fields[0].trim() !== '' && fields[1].trim() !== '';
+  return (fields.length === 3 || fields.length === 4) && fields.slice(2).every((f) => isDecimal(f.trim())) && fields[0].trim() !== '' && fields[1].trim() !== '';
 }
 
 /**
@@ -159,7 +157,7 @@ export function parseRatingsCsv(text: string, fileName: string, movies?: MovieIn
 function otherSeparator(fields: string[], sep: Separator): string {
   if (fields.length !== 1) return '';
   const other = SEPARATORS.find((s) => s !== sep && fields[0].includes(s));
-  return other === undefined ? '' : ` (is the file separated by ${other === '\t' ? 'tabs' : `"${other}"`}?)`;
+  return other === undefined ? '' : ` (is the file separated by ${separatorName(other)}?)`;
 }
 
 /**

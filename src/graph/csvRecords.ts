@@ -131,6 +131,11 @@ function separatorHint(next: string, sep: Separator): string {
   return ` (the file seems to be separated by ${separatorName(other)}, not ${separatorName(sep)}: choose that separator, or --sep '${other === '\t' ? '\\t' : other}' on the command line)`;
 }
 
+/** The first non-blank line of a text (without a byte order mark), for telling formats apart. */
+export function firstLine(text: string): string {
+  return /^\uFEFF?\s*([^\r\n]*)/.exec(text)?.[1] ?? '';
+}
+
 /**
  * Calls `visit` with each non-blank line (BOM and line end removed) and its 1-based number;
  * `progress` hears the fraction of the text read every PROGRESS_EVERY lines and 1 at the end.

@@ -5,10 +5,10 @@
 // CSV once its columns are mapped), and parsed with progress. The page's worker and the CLI both
 // call it, so a file reads the same in both.
 import { csvHead, guessColumnMapping, guessSeparator, isHeaderlessRecord, knowsRatingsHeader, parseMovies, parseRatingsCsv, type ColumnMapping } from './csv';
-import type { ParseProgress, Separator } from './csvRecords';
+import { firstLine, type ParseProgress, type Separator } from './csvRecords';
 import { looksLikeU100kData, parseU100kData, parseU100kItems } from './movielens100k';
 import { looksLikeDatMovies, looksLikeDatRatings, parseDatMovies, parseDatRatings } from './movielensDat';
-import type { MovieInfo } from './ratingsBuilder';
+import { isDecimal, type MovieInfo } from './ratingsBuilder';
 import { decodeText, isZip } from './textDecode';
 import { TOY_CSV } from './toy';
 import type { Ratings } from './types';
@@ -55,7 +55,6 @@ const MOVIES_FILE_NAME = /(^|[^a-z])(movies\.(csv|dat)|u\.item)$/i;
 const U_ITEM_NAME = /(^|[^a-z])u\.item$/i;
 /** u.item's fields: id, title, release date, video release date, IMDb URL and 19 genre flags. */
 const U_ITEM_FIELDS = 24;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 interface TextFile {
   name: string;
@@ -98,7 +97,7 @@ export function recogniseFiles(files: readonly NamedBytes[], choice: CsvChoice =
   const readSep = sep ?? guessSeparator(r.text);
   const [columns, ...rows] = csvHead(r.text, r.name, PREVIEW_ROWS + 1, readSep);
   if (mapping === undefined && (knowsRatingsHeader(columns) || isHeaderlessRecord(columns))) return { source };
-  if (columns.every((c) => NUMBER.test(c))) {
+  if (columns.every(isDecimal)) {
     throw new InputError(
       `${r.name}: the first line (${columns.join(readSep)}) is data, not a header, and has ${columns.length} fields; a ratings file without a header has 3 or 4 (user, item, rating[, timestamp]), and one with a header names its columns, like userId,movieId,rating,timestamp`,
     );
@@ -140,8 +139,6 @@ function parseMoviesFile(f: TextFile, progress?: ParseProgress): MovieInfo {
   if (/\.dat$/i.test(f.name) || looksLikeDatMovies(f.text)) return parseDatMovies(f.text, f.name, progress);
   return parseMovies(f.text, f.name, progress);
 }
-
-const firstLine = (text: string) => /^\uFEFF?[\s]*([^\r\n]*)/.exec(text)?.[1] ?? '';
 
 /** movies.csv, movies.dat or u.item, by name, or by a first line that is a movies.csv header or a u.item or movies.dat record. */
 function isMoviesFile(f: TextFile): boolean {

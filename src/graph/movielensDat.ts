@@ -3,7 +3,7 @@
 // `MovieID::Title::Genres`, genres separated by `|`. Nothing is quoted: titles hold commas and
 // single colons, never `::`. ML-1M's movies.dat is Latin-1 text, ML-10M's UTF-8 (decodeText
 // tells them apart).
-import { csvError, forEachLine, type ParseProgress } from './csvRecords';
+import { csvError, firstLine, forEachLine, type ParseProgress } from './csvRecords';
 import { RatingsBuilder, readNumber, readRating, splitGenres, type Movie, type MovieInfo } from './ratingsBuilder';
 import type { Ratings } from './types';
 import { InputError } from '../util/errors';
@@ -48,11 +48,6 @@ export function parseDatMovies(text: string, fileName: string, progress?: ParseP
     movies.set(id, { title: fields[1].trim(), genres: splitGenres(fields[2]) });
   }, progress && ((fraction) => progress(fraction, movies.size)));
   return movies;
-}
-
-/** The first non-blank line of a text (without a byte order mark). */
-function firstLine(text: string): string {
-  return /^\uFEFF?\s*([^\r\n]*)/.exec(text)?.[1] ?? '';
 }
 
 /** Whether a text reads as ratings.dat: its first non-blank line is four ::-separated fields, the last a whole number (the rating is checked when parsed). */

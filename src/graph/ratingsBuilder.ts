@@ -20,6 +20,11 @@ export type MovieInfo = ReadonlyMap<string, string | Movie>;
 // Decimal notation only: Number() alone would also take "", " ", "0x1F" and "Infinity".
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Whether a (trimmed) field is a number in decimal notation, as readNumber takes it. */
+export function isDecimal(field: string): boolean {
+  return DECIMAL.test(field);
+}
+
 /** The number in a field; InputError naming the file, line and column otherwise. */
 export function readNumber(field: string, column: string, fileName: string, line: number): number {
   const s = field.trim();

@@ -27,10 +27,7 @@ const FEW = 3;
 
 /** What a file's first bytes say it is ('a PNG image', ...), or null for no known signature. */
 export function binaryKind(bytes: Uint8Array): string | null {
-  for (const [prefix, what] of SIGNATURES) {
-    if (bytes.length >= prefix.length && prefix.every((b, k) => bytes[k] === b)) return what;
-  }
-  return null;
+  return SIGNATURES.find(([prefix]) => startsWith(bytes, prefix))?.[1] ?? null;
 }
 
 /** Whether the bytes are a ZIP archive (by signature). */
@@ -144,7 +141,7 @@ function expectedKind(fileName: string): string {
   return /\.[ct]sv$/i.test(fileName) ? 'a CSV' : 'a text file of ratings or movies';
 }
 
-function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return bytes.length >= prefix.length && prefix.every((b, k) => bytes[k] === b);
 }
 
