@@ -48,6 +48,26 @@ describe('files as users have them', () => {
     await page.close();
   }, TEST_MS);
 
+  it('maps Book-Crossing\'s quoted ";"-separated columns in the dialog, showing the same choice as CLI flags', async () => {
+    const page = await open();
+    const rows = Array.from({ length: 12 }, (_, k) => `"${276725 + (k % 4)}";"03454${k % 5}104X";"${(k * 3) % 11}"`);
+    const text = `"User-ID";"ISBN";"Book-Rating"\n${rows.join('\n')}\n`;
+    await page.getByTestId('data-input').setInputFiles({ name: 'BX-Book-Ratings.csv', mimeType: 'text/csv', buffer: latin1(text) });
+    const dialog = page.getByTestId('mapping-dialog');
+    await dialog.waitFor({ timeout: 60_000 });
+    expect(await dialog.innerText()).toContain('Its fields are separated by ";".');
+    expect(await page.getByTestId('mapping-user').inputValue()).toBe('User-ID');
+    expect(await page.getByTestId('mapping-item').inputValue()).toBe('ISBN');
+    expect(await page.getByTestId('mapping-rating').inputValue()).toBe('Book-Rating');
+    expect(await page.getByTestId('mapping-cli').innerText()).toBe("On the command line: --columns user=User-ID,item=ISBN,rating=Book-Rating --sep ';'");
+    await page.getByTestId('mapping-load').click();
+    const counts = page.getByTestId('data-counts');
+    await counts.filter({ hasText: '4 users' }).waitFor({ timeout: READY_MS });
+    expect(await counts.innerText()).toMatch(/^4 users · 5 movies · 12 ratings/);
+    expect(await page.getByTestId('data-scale').innerText()).toBe('ratings from 0 to 10');
+    await page.close();
+  }, TEST_MS);
+
   it('loads ml-latest-small.zip as downloaded', async () => {
     const page = await open();
     const entries = Object.fromEntries(readdirSync(ML_SMALL_DIR).map((name) => [`ml-latest-small/${name}`, new Uint8Array(readFileSync(join(ML_SMALL_DIR, name)))]));
