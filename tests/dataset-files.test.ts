@@ -159,7 +159,7 @@ describe('formats users actually have, the same both ways', () => {
     expect(ratingScale(r).text).toBe('ratings from 0 to 10');
     // Read with the wrong separator, the error says which one the file seems to use.
     expect(errorOf(() => viaCli([{ name: 'BX-Book-Ratings.csv', bytes: latin1(text) }], { ...readingFromFlags({ sep: ',' }), columns: mapping })).message).toMatch(
-      /^[^,]*BX-Book-Ratings\.csv, line 1: unexpected text after a closing quote \(the file seems to be separated by ";", not ",": choose that separator, or --sep ';'/,
+      /^[^,]*BX-Book-Ratings\.csv, line 1: unexpected text after a closing quote \(the file seems to be separated by ";", not ",": on the command line give --sep ';'\)$/,
     );
   });
 

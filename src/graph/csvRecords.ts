@@ -128,7 +128,7 @@ export function forEachRecord(
 function separatorHint(next: string, sep: Separator): string {
   const other = SEPARATORS.find((s) => s === next);
   if (other === undefined) return '';
-  return ` (the file seems to be separated by ${separatorName(other)}, not ${separatorName(sep)}: choose that separator, or --sep '${other === '\t' ? '\\t' : other}' on the command line)`;
+  return ` (the file seems to be separated by ${separatorName(other)}, not ${separatorName(sep)}: on the command line give --sep ${other === '\t' ? 'tab' : `'${other}'`})`;
 }
 
 /** The first non-blank line of a text (without a byte order mark), for telling formats apart. */
