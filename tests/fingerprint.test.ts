@@ -9,6 +9,7 @@ import { checkFingerprint, runFingerprint } from '../src/train/fingerprint';
 import { prepare } from '../src/train/prepare';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Rng } from '../src/util/rng';
+import { weightsForRun } from '../src/worker/weightsImport';
 import { errorOf } from './helpers/errors';
 
 const fingerprintOf = (settings: RunSettings, ratings = toyRatings()) => runFingerprint(prepare(ratings, settings, new Rng(settings.seed)), settings);
@@ -52,5 +53,18 @@ describe('checkFingerprint', () => {
     expect(refusal({ ...SEED_SETTINGS, split: 0.75 })).toMatch(/it differs in the split: time 0\.875 then, time 0\.75 now \(/);
     expect(refusal({ ...SEED_SETTINGS, seed: 5 })).toMatch(/it differs in the features: drawn from seed 123 then, 5 now \(/);
     expect(refusal({ ...SEED_SETTINGS, messagePassing: 'all' })).toMatch(/it differs in message passing: train then, all now \(/);
+  });
+});
+
+describe('weights imported on the page', () => {
+  it('are refused when their fingerprint is of another run, in the settings panel\'s words', () => {
+    const prepared = prepare(toyRatings(), SEED_SETTINGS, new Rng(SEED_SETTINGS.seed));
+    const { layers, hidden, heads } = SEED_SETTINGS;
+    const shape = { layers, hidden, heads, userDim: prepared.features.userDim, itemDim: prepared.features.itemDim };
+    const text = serializeWeights(shape, initParams(shape, new Rng(2)), runFingerprint(prepared, SEED_SETTINGS));
+    expect(weightsForRun(text, 'w.json', shape, fingerprintOf(SEED_SETTINGS)).length).toBe(initParams(shape, new Rng(2)).length);
+    expect(errorOf(() => weightsForRun(text, 'w.json', shape, fingerprintOf({ ...SEED_SETTINGS, seed: 8 }))).message).toBe(
+      'w.json: these weights were trained on another run; it differs in the features: drawn from seed 123 then, 8 now (set the data, SEED, SPLIT, MIN_RATING, the split mode, the features and message passing as in training)',
+    );
   });
 });

@@ -466,7 +466,7 @@ export class EngineHost {
     }
     let trainer: Trainer | null = null;
     try {
-      const weights = weightsForRun(msg.text, msg.fileName, current.shape);
+      const weights = weightsForRun(msg.text, msg.fileName, current.shape, runFingerprint(current.data, current.settings));
       trainer = trainerLike(this.gpu!, this.kernels!, current, weights);
       const look = await firstLook(trainer);
       this.install(msg.runId, trainer, this.datasetName, look);
