@@ -5,7 +5,7 @@
 // works with a column mapping that says which columns hold the user, item, rating and
 // (optionally) time; its other columns are then skipped. Ids are kept as text, so "Bob", "17" and
 // an ISBN like "0195153448" work alike.
-import { csvError, forEachRecord, SEPARATORS, separatorName, type ParseProgress, type Separator } from './csvRecords';
+import { csvError, forEachRecord, joinFields, SEPARATORS, separatorName, type ParseProgress, type Separator } from './csvRecords';
 import { readHeader } from './csvHeader';
 import { isDecimal, RatingsBuilder, readNumber, readRating, splitGenres, type Movie, type MovieInfo } from './ratingsBuilder';
 import type { Ratings } from './types';
@@ -115,7 +115,7 @@ export function parseRatingsCsv(text: string, fileName: string, movies?: MovieIn
 
   const readRow = (fields: string[], line: number) => {
     if (fields.length !== width) {
-      const columns = header ? ` (${header.join(sep)})` : ' (user, item, rating[, timestamp], no header)';
+      const columns = header ? ` (${joinFields(header, sep)})` : ' (user, item, rating[, timestamp], no header)';
       throw csvError(fileName, line, `expected ${width} fields${columns}, found ${fields.length}${otherSeparator(fields, sep)}`);
     }
     const userId = fields[userAt].trim();

@@ -29,6 +29,11 @@ export function separatorName(sep: Separator): string {
   return sep === '\t' ? 'tabs' : `"${sep}"`;
 }
 
+/** Fields as a message shows them: joined by their separator, tabs as spaces (a message escapes a raw tab). */
+export function joinFields(fields: readonly string[], sep: Separator): string {
+  return fields.join(sep === '\t' ? ' ' : sep);
+}
+
 /** An error on a line of a file. The reason may quote the file: its line breaks and controls are escaped. */
 export function csvError(fileName: string, line: number, reason: string): InputError {
   return new InputError(`${fileName}, line ${line}: ${reason.replace(/\n/g, '\\n')}`);

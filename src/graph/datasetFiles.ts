@@ -5,7 +5,7 @@
 // CSV once its columns are mapped), and parsed with progress. The page's worker and the CLI both
 // call it, so a file reads the same in both.
 import { csvHead, guessColumnMapping, guessSeparator, isHeaderlessRecord, knowsRatingsHeader, parseMovies, parseRatingsCsv, type ColumnMapping } from './csv';
-import { firstLine, type ParseProgress, type Separator } from './csvRecords';
+import { firstLine, joinFields, type ParseProgress, type Separator } from './csvRecords';
 import { looksLikeU100kData, parseU100kData, parseU100kItems } from './movielens100k';
 import { looksLikeDatMovies, looksLikeDatRatings, parseDatMovies, parseDatRatings } from './movielensDat';
 import { isDecimal, type MovieInfo } from './ratingsBuilder';
@@ -99,7 +99,7 @@ export function recogniseFiles(files: readonly NamedBytes[], choice: CsvChoice =
   if (mapping === undefined && (knowsRatingsHeader(columns) || isHeaderlessRecord(columns))) return { source };
   if (columns.every(isDecimal)) {
     throw new InputError(
-      `${r.name}: the first line (${columns.join(readSep)}) is data, not a header, and has ${columns.length} fields; a ratings file without a header has 3 or 4 (user, item, rating[, timestamp]), and one with a header names its columns, like userId,movieId,rating,timestamp`,
+      `${r.name}: the first line (${joinFields(columns, readSep)}) is data, not a header, and has ${columns.length} fields; a ratings file without a header has 3 or 4 (user, item, rating[, timestamp]), and one with a header names its columns, like userId,movieId,rating,timestamp`,
     );
   }
   return { ask: { file: r.name, reason: mapping === 'ask' ? 'asked' : 'unknown', columns, rows, guess: guessColumnMapping(columns), sep: readSep } };
