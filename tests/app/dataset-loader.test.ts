@@ -139,6 +139,26 @@ describe('parsing with progress', () => {
     expect(seen.slice(moviesDone + 1).some(([f]) => f > share && f < 1)).toBe(true);
   });
 
+  it('reports MovieLens 1M ratings.dat with movies.dat, and ml-latest-small from its ZIP, in growing steps to 1', () => {
+    const dat = Array.from({ length: 20_000 }, (_, k) => `${1 + (k % 97)}::${1 + (k % 31)}::${1 + (k % 5)}::${1000 + k}`).join('\n');
+    const movies = Array.from({ length: 31 }, (_, k) => `${k + 1}::Film ${k + 1} (19${50 + k})::Drama`).join('\n');
+    const zip = zipSync({
+      'ml-latest-small/ratings.csv': new Uint8Array(readFileSync(`${ML_SMALL_DIR}ratings.csv`)),
+      'ml-latest-small/movies.csv': new Uint8Array(readFileSync(`${ML_SMALL_DIR}movies.csv`)),
+    });
+    for (const [files, count] of [
+      [[file('ratings.dat', dat), file('movies.dat', movies)], 20_000],
+      [[file('ml-latest-small.zip', zip)], 100_836],
+    ] as const) {
+      const seen: [number, number][] = [];
+      const { ratings } = loadRatings(sourceOf(recogniseFiles(files)), (fraction, rows) => seen.push([fraction, rows]));
+      expect(ratings.rating.length).toBe(count);
+      expect(seen.length).toBeGreaterThan(2);
+      for (let k = 1; k < seen.length; k++) expect(seen[k][0]).toBeGreaterThanOrEqual(seen[k - 1][0]);
+      expect(seen[seen.length - 1]).toEqual([1, count]);
+    }
+  });
+
   it('reports MovieLens 100K u.data with u.item', () => {
     const data = readFileSync(new URL('u.data', ML100K));
     const item = readFileSync(new URL('u.item', ML100K));
