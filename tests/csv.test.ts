@@ -173,7 +173,7 @@ describe('parseRatingsCsv with a column mapping', () => {
 
   it('reads the mapped columns of any CSV and skips the others (even unnamed ones)', () => {
     const text = ',stars,product,notes,customer,when\n0,4,p1,"hi, there",c1,10\n1,2.5,p2,,c2,5\n2,5,p1,x,c2,7\n';
-    const r = parseRatingsCsv(text, 'any.csv', undefined, mapping);
+    const r = parseRatingsCsv(text, 'any.csv', undefined, { mapping });
     expect(r.userNames).toEqual(['c1', 'c2']);
     expect(r.itemNames).toEqual(['p1', 'p2']);
     expect([...r.user]).toEqual([0, 1, 1]);
@@ -183,19 +183,19 @@ describe('parseRatingsCsv with a column mapping', () => {
   });
 
   it('takes the time column as optional (then time is the row index) and matches names without regard to case', () => {
-    const r = parseRatingsCsv('Customer,PRODUCT,Stars,when\nc,p,1,99\nd,p,2,98\n', 'any.csv', undefined, { user: 'customer', item: 'product', rating: 'stars' });
+    const r = parseRatingsCsv('Customer,PRODUCT,Stars,when\nc,p,1,99\nd,p,2,98\n', 'any.csv', undefined, { mapping: { user: 'customer', item: 'product', rating: 'stars' } });
     expect([...r.time]).toEqual([0, 1]);
     expect([...r.rating]).toEqual([1, 2]);
   });
 
   it('also maps MovieLens files, and the default without a mapping is unchanged', () => {
     const text = 'userId,movieId,rating,timestamp\n7,50,4.5,100\n3,50,2,90\n';
-    const mapped = parseRatingsCsv(text, 'r.csv', undefined, { user: 'userId', item: 'movieId', rating: 'rating', time: 'timestamp' });
+    const mapped = parseRatingsCsv(text, 'r.csv', undefined, { mapping: { user: 'userId', item: 'movieId', rating: 'rating', time: 'timestamp' } });
     expect(mapped).toEqual(parseRatingsCsv(text, 'r.csv'));
   });
 
   it('prefers an exact name over a case-insensitive one', () => {
-    const r = parseRatingsCsv('u,U,i,r\na,b,1,2\n', 'x.csv', undefined, { user: 'U', item: 'i', rating: 'r' });
+    const r = parseRatingsCsv('u,U,i,r\na,b,1,2\n', 'x.csv', undefined, { mapping: { user: 'U', item: 'i', rating: 'r' } });
     expect(r.userNames).toEqual(['b']);
   });
 
@@ -212,7 +212,7 @@ describe('parseRatingsCsv with a column mapping', () => {
     ['an empty file', '\n\n', mapping, /^m\.csv: the file is empty/],
   ];
   it.each(bad)('rejects %s', (_, text, m, message) => {
-    expect(errorOf(() => parseRatingsCsv(text, 'm.csv', undefined, m)).message).toMatch(message);
+    expect(errorOf(() => parseRatingsCsv(text, 'm.csv', undefined, { mapping: m })).message).toMatch(message);
   });
 });
 
@@ -314,7 +314,7 @@ describe('fuzz of the new parsers', () => {
     for (let trial = 0; trial < trials; trial++) {
       const text = mutate(anyCsv);
       if (mustBeInputError(() => {
-        const r = parseRatingsCsv(text, 'fuzz.csv', movieMap, mapping);
+        const r = parseRatingsCsv(text, 'fuzz.csv', movieMap, { mapping });
         for (const x of r.rating) if (!Number.isFinite(x)) throw new Error('non-finite rating');
         if (r.itemGenres!.length !== r.itemNames.length) throw new Error('genres misaligned');
       }, text)) parsed++;
@@ -325,14 +325,44 @@ describe('fuzz of the new parsers', () => {
       const names = ['customer', 'product', 'stars', 'when', '', 'x', 'Stars'];
       const pick = () => names[rng.int(names.length)];
       const randomMapping = { user: pick(), item: pick(), rating: pick(), time: rng.int(2) ? pick() : undefined };
-      mustBeInputError(() => parseRatingsCsv(text, 'fuzz.csv', undefined, randomMapping), `${text} with ${JSON.stringify(randomMapping)}`);
+      mustBeInputError(() => parseRatingsCsv(text, 'fuzz.csv', undefined, { mapping: randomMapping }), `${text} with ${JSON.stringify(randomMapping)}`);
       const noise = Array.from({ length: rng.int(120) }, () => alphabet[rng.int(alphabet.length)]).join('');
-      mustBeInputError(() => parseRatingsCsv(noise, 'fuzz.csv', undefined, mapping), noise);
+      mustBeInputError(() => parseRatingsCsv(noise, 'fuzz.csv', undefined, { mapping }), noise);
       mustBeInputError(() => parseMovies(noise, 'fuzz.csv'), noise);
       mustBeInputError(() => csvColumns(noise, 'fuzz.csv'), noise);
       mustBeInputError(() => guessColumnMapping(noise.split(',')), noise);
     }
     expect(parsed).toBeGreaterThan(100);
     expect(parsed).toBeLessThan(trials);
+  });
+
+  it('throws nothing but InputError on mutated semicolon-, tab-separated and header-less files, with or without a given separator', () => {
+    const files = [
+      '"User-ID";"ISBN";"Book-Rating"\n"1";"034545104X";"0"\n"2";"0155061224";"10"\n',
+      'userId\tmovieId\trating\ttimestamp\n1\t10\t4\t5\n2\t"1,0"\t3\t6\n',
+      'A1RSDE90N6RSZF,B00005N5PF,5\nA3GD6T1K2C3ZL7,0001527665,3\n',
+      '1,31,2.5,1260759144\n1,1029,3,1260759179\n',
+    ];
+    const alphabet = [',', ';', '\t', '|', '"', '\n', '\r', ' ', 'a', '1', '.', '-', 'e', '\u0000', '\u001b', 'User-ID', '1e39'];
+    const rng = new Rng(77);
+    const mutate = mutator(rng, alphabet);
+    const mapping: ColumnMapping = { user: 'User-ID', item: 'ISBN', rating: 'Book-Rating' };
+    const seps = [undefined, ',', ';', '\t', '|'] as const;
+    let parsed = 0;
+    for (let trial = 0; trial < 3000; trial++) {
+      const text = mutate(files[trial % files.length]);
+      const sep = seps[rng.int(seps.length)];
+      try {
+        const r = parseRatingsCsv(text, 'fuzz.csv', undefined, { sep, mapping: trial % files.length === 0 && rng.int(2) ? mapping : undefined });
+        parsed++;
+        for (const x of r.rating) expect(Number.isFinite(Math.fround(x))).toBe(true);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw new Error(`non-InputError ${String(e)} for ${JSON.stringify(text)}`);
+        expect(e.message).toMatch(/^fuzz\.csv/);
+        expect(e.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+      }
+    }
+    expect(parsed).toBeGreaterThan(100);
+    expect(parsed).toBeLessThan(3000);
   });
 });

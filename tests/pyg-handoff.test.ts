@@ -13,7 +13,8 @@ import { embeddingsFileName } from '../src/formats/embeddingsCsv';
 import { paramTable, type ModelShape } from '../src/model/params';
 import { SCRIPT_NAME, weightsFileName } from '../src/formats/pygScript';
 import { toyRatings } from '../src/graph/toy';
-import { inferShape, readWeightsJson } from '../src/formats/weightsFile';
+import { inferShape, readWeightsJson, weightsFingerprint } from '../src/formats/weightsFile';
+import type { RunFingerprint } from '../src/train/fingerprint';
 import { SEED_SETTINGS } from '../src/train/settings';
 import { weightsForRun } from '../src/worker/weightsImport';
 import { ok } from './helpers/gatlab';
@@ -98,7 +99,10 @@ const mse = (out: string, epoch: number) => Number(new RegExp(`^epoch ${epoch}: 
 /** `file`'s weights, taken back by the page's import and by `gatlab train --init` with the run's flags. */
 function takenBack(e: Export, file: string): void {
   const text = readFileSync(join(e.dir, file), 'utf8');
-  const flat = weightsForRun(text, file, e.shape);
+  // The script carries the exported run's fingerprint through training, so the page's import takes the file as this run's.
+  const fingerprint = weightsFingerprint(readWeightsJson(e.weights, 'exported')) as RunFingerprint;
+  expect(weightsFingerprint(readWeightsJson(text, file))).toEqual(fingerprint);
+  const flat = weightsForRun(text, file, e.shape, fingerprint);
   // The engine's flat layout, read back in the model's parameter order.
   const imported = paramTable(e.shape).flatMap((p) => Array.from(flat.subarray(p.offset, p.offset + p.size)));
   expect(imported).toEqual(flatOf(JSON.parse(text) as Named, e.shape).map(Math.fround));

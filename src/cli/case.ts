@@ -34,9 +34,33 @@ export async function caseCommand(argv: string[]): Promise<void> {
   const gpu = await createGpu();
   const kernels = await createKernels(gpu.device);
   const result = await runCase(gpu, kernels, spec);
+  // JSON would write NaN and ±Infinity as null: a result that is not all numbers is a failure, not a file.
+  const bad = firstNonFinite(result, '');
+  if (bad !== null) {
+    throw new InputError(
+      `${inPath}: the result's ${bad.path} is ${bad.value} (not a finite number), so ${outPath} was not written; are the case's values too large for 32-bit floats?`,
+    );
+  }
   try {
     writeFileSync(outPath, `${JSON.stringify(result)}\n`);
   } catch (e) {
     throw new InputError(`${outPath}: cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+}
+
+/** The first number in a result that is NaN or infinite, by its path (`train.loss_history[3]`); null when all are finite. */
+function firstNonFinite(value: unknown, path: string): { path: string; value: number } | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : { path, value };
+  if (Array.isArray(value)) {
+    for (let k = 0; k < value.length; k++) {
+      const bad = firstNonFinite(value[k], `${path}[${k}]`);
+      if (bad) return bad;
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, v] of Object.entries(value)) {
+      const bad = firstNonFinite(v, path === '' ? key : `${path}.${key}`);
+      if (bad) return bad;
+    }
+  }
+  return null;
 }

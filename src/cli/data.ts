@@ -1,38 +1,112 @@
-// Datasets for the command line: the seed's toy data, a ratings CSV from disk (with the titles and
-// genres of a MovieLens movies.csv when one sits beside it), or MovieLens 100K's u.data (with
-// u.item beside it).
+// Datasets for the command line: the seed's toy data or a file from disk, read by the engine's one
+// path (src/graph/datasetFiles.ts), as the page reads a picked file. The movies file beside a
+// ratings file gives titles and genres: movies.csv, movies.dat (MovieLens 1M/10M) or u.item
+// (MovieLens 100K). The data flags say how to read a CSV; they are not run settings.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { parseMovies, parseRatingsCsv } from '../graph/csv';
-import { looksLikeU100kData, parseU100kData, parseU100kItems } from '../graph/movielens100k';
+import { basename, dirname, extname, join } from 'node:path';
+import type { ColumnMapping } from '../graph/csv';
+import { SEPARATORS, type Separator } from '../graph/csvRecords';
+import { loadRatings as loadDataset, recogniseFiles, type NamedBytes } from '../graph/datasetFiles';
 import { toyRatings } from '../graph/toy';
 import type { Ratings } from '../graph/types';
 import { InputError } from '../util/errors';
+import type { FlagSpec, Flags } from './args';
 
-export function readText(path: string, encoding: 'utf8' | 'latin1' = 'utf8'): string {
+/** How to read the --data file, beside --data itself (in RUN_FLAGS). */
+export const DATA_FLAGS: Record<string, FlagSpec> = {
+  columns: {
+    value: true,
+    help: 'the columns of a CSV whose header is not userId,movieId,rating[,timestamp]: user=NAME,item=NAME,rating=NAME[,time=NAME] (as the page\'s column dialog)',
+  },
+  sep: { value: true, help: 'the field separator of a CSV: "," ";" "tab" or "|" (default: guessed from the first line)' },
+};
+
+/** The flags that decide what a run's weights were trained on, for messages that ask to set them as in training. */
+export const RUN_DATA_FLAGS = '--data (and --columns, --sep), --min-rating, --split, --split-mode, --features, --seed and --message-passing';
+
+/** How to read a CSV, as --columns and --sep say. */
+export interface DataReading {
+  columns?: ColumnMapping;
+  sep?: Separator;
+}
+
+const ROLES = ['user', 'item', 'rating', 'time'] as const;
+
+/** --columns and --sep, checked. */
+export function readingFromFlags(flags: Flags): DataReading {
+  const out: DataReading = {};
+  if (flags.columns !== undefined) out.columns = parseColumns(String(flags.columns));
+  if (flags.sep !== undefined) {
+    const raw = String(flags.sep);
+    const sep = raw === 'tab' || raw === '\\t' ? '\t' : raw;
+    if (!(SEPARATORS as readonly string[]).includes(sep)) {
+      throw new InputError(`--sep: the separator must be "," ";" "tab" or "|", got ${JSON.stringify(raw)}`);
+    }
+    out.sep = sep as Separator;
+  }
+  return out;
+}
+
+/** `user=NAME,item=NAME,rating=NAME[,time=NAME]` as a ColumnMapping. */
+function parseColumns(text: string): ColumnMapping {
+  const given = new Map<string, string>();
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    const role = part.slice(0, eq < 0 ? undefined : eq).trim();
+    if (eq < 0 || !(ROLES as readonly string[]).includes(role)) {
+      throw new InputError(`--columns: expected user=NAME,item=NAME,rating=NAME[,time=NAME], got ${JSON.stringify(part)}`);
+    }
+    if (given.has(role)) throw new InputError(`--columns: ${role} is given twice`);
+    given.set(role, part.slice(eq + 1).trim());
+  }
+  const missing = ROLES.filter((r) => r !== 'time' && !given.get(r));
+  if (missing.length > 0) throw new InputError(`--columns: no column named for ${missing.join(', ')} (user=NAME,item=NAME,rating=NAME[,time=NAME])`);
+  const mapping: ColumnMapping = { user: given.get('user')!, item: given.get('item')!, rating: given.get('rating')! };
+  if (given.get('time')) mapping.time = given.get('time');
+  return mapping;
+}
+
+export function readBytes(path: string): Uint8Array {
   try {
-    return readFileSync(path, encoding);
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`}`);
   }
 }
 
+export function readText(path: string): string {
+  return new TextDecoder().decode(readBytes(path));
+}
+
+/** The movies file that goes with a ratings file, by the ratings file's name. */
+function moviesFileFor(path: string): string | null {
+  const name = basename(path).toLowerCase();
+  const ext = extname(name);
+  if (/^movies\.|^u\.item$/.test(name) || ext === '.zip') return null;
+  const beside = ext === '.dat' ? 'movies.dat' : ['.csv', '.tsv', '.txt'].includes(ext) ? 'movies.csv' : 'u.item';
+  const moviesPath = join(dirname(path), beside);
+  return existsSync(moviesPath) ? moviesPath : null;
+}
+
 /**
- * `toy`, or a file: MovieLens 100K u.data (by its name, or a first line of four tab-separated
- * numbers; titles and genres from u.item beside it, read as latin-1), else a ratings CSV (titles
- * and genres from movies.csv beside it).
+ * `toy`, or a ratings file (a MovieLens ZIP, ratings.csv, ratings.dat, u.data, any CSV) with the
+ * movies file beside it. A CSV whose header is not known needs `reading.columns`: without it the
+ * error shows the header and a --columns to try.
  */
-export function loadRatings(data: string): Ratings {
+export function loadRatings(data: string, reading: DataReading = {}): Ratings {
   if (data === 'toy') return toyRatings();
-  const text = readText(data);
-  const dir = dirname(data);
-  if (basename(data) === 'u.data' || looksLikeU100kData(text)) {
-    const items = join(dir, 'u.item');
-    const movies = existsSync(items) ? parseU100kItems(readText(items, 'latin1'), items) : undefined;
-    return parseU100kData(text, data, movies);
+  const files: NamedBytes[] = [{ name: data, bytes: readBytes(data) }];
+  const movies = moviesFileFor(data);
+  if (movies) files.push({ name: movies, bytes: readBytes(movies) });
+  const found = recogniseFiles(files, { mapping: reading.columns, sep: reading.sep });
+  if ('ask' in found) {
+    const { file, columns, guess } = found.ask;
+    const header = columns.map((c) => JSON.stringify(c)).join(', ');
+    const tryThis = ROLES.filter((r) => guess[r] !== null).map((r) => `${r}=${guess[r]}`).join(',');
+    throw new InputError(
+      `${file}: the header (${header}) does not name the columns userId,movieId,rating[,timestamp]; say which hold what with --columns user=NAME,item=NAME,rating=NAME[,time=NAME]${tryThis ? ` (perhaps --columns ${tryThis})` : ''}`,
+    );
   }
-  const moviesPath = join(dir, 'movies.csv');
-  const movies = basename(data) !== 'movies.csv' && existsSync(moviesPath) ? parseMovies(readText(moviesPath), moviesPath) : undefined;
-  return parseRatingsCsv(text, data, movies);
+  return loadDataset(found.source).ratings;
 }

@@ -5,7 +5,8 @@
 // against the exact one over every user.
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
-import { inferShape, parseWeights, readWeightsJson } from '../formats/weightsFile';
+import { inferShape, parseWeights, readWeightsJson, weightsFingerprint } from '../formats/weightsFile';
+import { checkFingerprint, runFingerprint } from '../train/fingerprint';
 import { prepare } from '../train/prepare';
 import { recommendationsFor } from '../train/recommend';
 import { Trainer } from '../train/trainer';
@@ -16,7 +17,7 @@ import { checkSearchSettings, SEARCH_DEFAULTS, type SearchSettings } from '../se
 import { InputError } from '../util/errors';
 import { Rng } from '../util/rng';
 import { parseFlags, usage, type Flags, type FlagSpec } from './args';
-import { loadRatings, readText } from './data';
+import { DATA_FLAGS, loadRatings, readingFromFlags, readText, RUN_DATA_FLAGS } from './data';
 import { RUN_FLAGS, settingsFromFlags } from './runFlags';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -27,6 +28,7 @@ const FLAGS: Record<string, FlagSpec> = {
   steps: { value: true, help: `knn-mips: greedy steps T per restart (default ${SEARCH_DEFAULTS.steps})` },
   expansions: { value: true, help: `knn-mips: expansions E, the neighbours per item in the graph (default ${SEARCH_DEFAULTS.expansions})` },
   ...RUN_FLAGS,
+  ...DATA_FLAGS,
   json: { value: false, help: 'print one JSON object' },
   help: { value: false, help: 'show this help' },
 };
@@ -51,7 +53,8 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   if (typeof flags.user !== 'string') throw new InputError('--user NAME is required');
   const weightsPath = flags.weights;
   const text = readText(weightsPath);
-  const shape = inferShape(readWeightsJson(text, weightsPath), weightsPath);
+  const named = readWeightsJson(text, weightsPath);
+  const shape = inferShape(named, weightsPath);
 
   // The shape is the file's; a flag that says otherwise is a mistake, not a choice.
   for (const [flag, value] of [
@@ -70,7 +73,7 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   const data = typeof flags.data === 'string' ? flags.data : 'toy';
   const dataName = data === 'toy' ? 'the toy data' : data;
   // The run's data as training saw it (filtered, split, with its features), to check the weights against.
-  const loaded = loadRatings(data);
+  const loaded = loadRatings(data, readingFromFlags(flags));
   const prepared = prepare(loaded, settings, new Rng(settings.seed));
   const { ratings, features } = prepared;
   if (shape.userDim !== features.userDim) {
@@ -83,6 +86,8 @@ export async function recommendCommand(argv: string[]): Promise<void> {
       `${weightsPath}: lin1.item.weight reads ${shape.itemDim} item features, but ${dataName} gives ${features.itemDim} with --features ${settings.features}: set --features as in training`,
     );
   }
+  // Counts that differ are said above in terms of the tensors; the rest (other ids, split, seed) here.
+  checkFingerprint(weightsFingerprint(named), runFingerprint(prepared, settings), weightsPath, RUN_DATA_FLAGS);
 
   const user = findUser(ratings.userNames, flags.user, dataName);
   const initial = parseWeights(text, shape, weightsPath);

@@ -3,18 +3,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGpu } from '../gpu/device';
 import { createKernels } from '../gpu/kernels';
-import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../formats/weightsFile';
+import { ratingScale } from '../graph/ratingScale';
+import { inferShape, parseWeights, readWeightsJson, serializeWeights, weightsFingerprint } from '../formats/weightsFile';
 import { pygHandoff } from '../train/exporter';
+import { checkFingerprint, runFingerprint } from '../train/fingerprint';
 import { recommendationsFor } from '../train/recommend';
 import { Trainer } from '../train/trainer';
 import type { EpochMetrics } from '../train/types';
 import { InputError } from '../util/errors';
 import { parseFlags, usage, type FlagSpec } from './args';
-import { loadRatings, readText } from './data';
+import { DATA_FLAGS, loadRatings, readingFromFlags, readText, RUN_DATA_FLAGS } from './data';
 import { RUN_FLAGS, settingsFromFlags } from './runFlags';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...RUN_FLAGS,
+  ...DATA_FLAGS,
   init: { value: true, help: 'start from these weights (a PyG-named JSON file) instead of the seed\'s init' },
   save: { value: true, help: 'write the final weights here (PyG-named JSON, loads with load_state_dict)' },
   'export-pyg': { value: true, help: 'write the final epoch\'s hand-off to PyG into this folder: weights, embeddings CSV and gatlab_pyg.py' },
@@ -31,7 +34,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const settings = settingsFromFlags(flags);
   const data = typeof flags.data === 'string' ? flags.data : 'toy';
   const dataName = data === 'toy' ? 'the seed\'s toy data' : data;
-  const loaded = loadRatings(data);
+  const loaded = loadRatings(data, readingFromFlags(flags));
   const exportDir = typeof flags['export-pyg'] === 'string' ? flags['export-pyg'] : null;
   // Made before training, so that a folder that cannot be made fails now and not after the run.
   if (exportDir !== null) {
@@ -44,9 +47,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const gpu = await createGpu();
   const kernels = await createKernels(gpu.device);
   let initial: Float32Array | undefined;
+  let initFingerprint: unknown;
   if (typeof flags.init === 'string') {
     const text = readText(flags.init);
-    const shape = inferShape(readWeightsJson(text, flags.init), flags.init);
+    const named = readWeightsJson(text, flags.init);
+    const shape = inferShape(named, flags.init);
+    initFingerprint = weightsFingerprint(named);
     if (shape.hidden !== settings.hidden || shape.heads !== settings.heads || shape.layers !== settings.layers) {
       throw new InputError(
         `${flags.init}: weights of ${shape.layers} layers, hidden ${shape.hidden}, ${shape.heads} heads; the run has ${settings.layers}, ${settings.hidden}, ${settings.heads} (set --layers/--hidden/--heads to match)`,
@@ -55,12 +61,16 @@ export async function trainCommand(argv: string[]): Promise<void> {
     initial = parseWeights(text, shape, flags.init);
   }
   const trainer = Trainer.create(gpu, kernels, loaded, settings, initial);
+  const fingerprint = runFingerprint(trainer.data, settings);
+  if (typeof flags.init === 'string') checkFingerprint(initFingerprint, fingerprint, flags.init, RUN_DATA_FLAGS);
   // The run's ratings: those kept by --min-rating, users and items numbered again.
   const ratings = trainer.data.ratings;
   const json = flags.json === true;
   const log = (s: string) => process.stderr.write(s);
+  const scale = ratingScale(loaded);
+  if (scale.warning) log(`warning: ${scale.warning}\n`);
   if (!json) {
-    log(`GAT Lab: ${dataName}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test)\n`);
+    log(`GAT Lab: ${dataName}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test); ${scale.text}\n`);
     log(`on ${gpu.adapterName}; ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
   }
   const total = settings.epochs;
@@ -83,7 +93,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const { numUsers: users, numItems: items, train, test, features } = trainer.data;
   const counts = { users, items, ratings: ratings.user.length, loaded: loaded.user.length, train: train.user.length, test: test.user.length, itemFeatures: features.itemDim };
   if (json) {
-    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, data: counts, recommendations })}\n`);
+    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, data: counts, scale: { min: scale.min, max: scale.max, text: scale.text }, recommendations })}\n`);
   } else {
     for (const r of recommendations.slice(0, 20)) {
       process.stdout.write(`${r.user}: ${r.items.map((i) => `${i.item} (${i.score.toFixed(3)})`).join(', ')}\n`);
@@ -91,7 +101,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     if (recommendations.length > 20) process.stdout.write(`… and ${recommendations.length - 20} more test users (--json lists all)\n`);
   }
   if (typeof flags.save === 'string') {
-    writeFileSync(flags.save, serializeWeights(trainer.shape, await trainer.readParams()));
+    writeFileSync(flags.save, serializeWeights(trainer.shape, await trainer.readParams(), fingerprint));
     if (!json) log(`weights saved to ${flags.save}\n`);
   }
   if (exportDir !== null) {

@@ -6,6 +6,7 @@ import type { Features } from '../graph/types';
 import type { RunSettings } from '../train/settings';
 import { settingsToQuery } from '../train/settings';
 import { EDGE_TYPES, NODE_TYPES, paramTable, type ModelShape } from '../model/params';
+import { FINGERPRINT_KEY } from './weightsFile';
 
 /** The ratings of the run, with its split: what the script's graph is made of. */
 export interface RatedPairs {
@@ -136,17 +137,21 @@ ${paramTable(shape)
   .map((e) => `    ${py(e.name)},`)
   .join('\n')}
 ]
+# GAT Lab's fingerprint of the run (its data and settings) the weights belong to: not a tensor.
+FINGERPRINT_KEY = ${py(FINGERPRINT_KEY)}
 
 
 def load_weights(encoder, path):
+    """Loads the weights strictly; returns the fingerprint of the GAT Lab run they came from, if any."""
     with open(path) as f:
         named = json.load(f)
     missing = [k for k in STATE_DICT_KEYS if k not in named]
-    unknown = [k for k in named if k not in STATE_DICT_KEYS]
+    unknown = [k for k in named if k not in STATE_DICT_KEYS and k != FINGERPRINT_KEY]
     if missing or unknown:
         sys.exit(f'{path}: not the weights of this model (missing {missing[:3]}, unknown {unknown[:3]}); '
                  'export the weights and this script from the same GAT Lab run')
     encoder.load_state_dict({k: torch.tensor(named[k], dtype=torch.float32) for k in STATE_DICT_KEYS}, strict=True)
+    return named.get(FINGERPRINT_KEY)
 
 
 def array(text, dtype):
@@ -250,7 +255,7 @@ def main():
     decoder = Decoder()
     with torch.no_grad():
         encoder(x, edge_index)  # PyG's lazy (-1) input sizes are fixed by a first pass over the data
-    load_weights(encoder, args.weights)
+    fingerprint = load_weights(encoder, args.weights)
     check(encoder, decoder, x, edge_index, args.weights, say)
 
     # Training goes on here, with Adam and fresh moments. One process: full batch, every training
@@ -296,7 +301,9 @@ def main():
         say(f'epoch {epoch}: MSE {(total[0] / total[1]).item():.4f}')
     if args.save and rank == 0:
         with open(args.save, 'w') as f:
-            json.dump({k: v.tolist() for k, v in encoder.state_dict().items()}, f)
+            # The same run's data and settings, so GAT Lab's --init and import take the file back.
+            fingerprint_entry = {FINGERPRINT_KEY: fingerprint} if fingerprint is not None else {}
+            json.dump({**fingerprint_entry, **{k: v.tolist() for k, v in encoder.state_dict().items()}}, f)
         print(f'wrote {args.save}')
     if args.distributed:
         dist.destroy_process_group()

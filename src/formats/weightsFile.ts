@@ -4,6 +4,17 @@
 import { InputError } from '../util/errors';
 import { type ModelShape, flatFromNamed, paramTable } from '../model/params';
 
+/**
+ * The key under which a weights file written here keeps the fingerprint of its run
+ * (src/train/fingerprint.ts). It is not a parameter: PyG's loader picks the state_dict names.
+ */
+export const FINGERPRINT_KEY = 'gatlab_fingerprint';
+
+/** The fingerprint a weights file carries, or undefined (a file from PyG, or from before fingerprints). */
+export function weightsFingerprint(named: Record<string, unknown>): unknown {
+  return named[FINGERPRINT_KEY];
+}
+
 /** Parses the text of a weights file; the values are checked later, against a shape. */
 export function readWeightsJson(text: string, fileName: string): Record<string, unknown> {
   let value: unknown;
@@ -52,7 +63,7 @@ export function namedWeightsFromJson(
 ): Record<string, Float64Array> {
   const table = paramTable(shape);
   const known = new Set(table.map((e) => e.name));
-  const unknown = Object.keys(named).filter((k) => !known.has(k));
+  const unknown = Object.keys(named).filter((k) => !known.has(k) && k !== FINGERPRINT_KEY);
   if (unknown.length > 0) {
     throw new InputError(`${fileName}: unknown parameter ${list(unknown)} (not one of a model with ${describe(shape)})`);
   }
@@ -78,8 +89,11 @@ export function parseWeights(text: string, shape: ModelShape, fileName: string):
   return flat;
 }
 
-/** A weights file for `flat`, keys in PyG's state_dict order, so PyG's `load_state_dict` takes it. */
-export function serializeWeights(shape: ModelShape, flat: Float32Array): string {
+/**
+ * A weights file for `flat`, keys in PyG's state_dict order, so PyG's `load_state_dict` takes it;
+ * with `fingerprint`, the run it was trained on goes first, under FINGERPRINT_KEY.
+ */
+export function serializeWeights(shape: ModelShape, flat: Float32Array, fingerprint?: object): string {
   const lines = paramTable(shape).map((e) => {
     const text = (at: number, dims: number[]): string => {
       if (dims.length === 0) {
@@ -92,6 +106,7 @@ export function serializeWeights(shape: ModelShape, flat: Float32Array): string 
     };
     return `${JSON.stringify(e.name)}: ${text(e.offset, e.shape)}`;
   });
+  if (fingerprint) lines.unshift(`${JSON.stringify(FINGERPRINT_KEY)}: ${JSON.stringify(fingerprint)}`);
   return `{\n${lines.join(',\n')}\n}\n`;
 }
 

@@ -1,11 +1,13 @@
-// Ratings, titles and genres from CSV files. Two spellings of a ratings file are known without
-// help: MovieLens (`userId,movieId,rating[,timestamp]`) and named (`user,item,rating[,timestamp]`,
-// the toy's form, where the ids are the display names). Any other CSV works with a column mapping
-// that says which columns hold the user, item, rating and (optionally) time; its other columns
-// are then skipped. Ids are kept as text, so "Bob" and "17" work alike.
-import { csvError, forEachRecord, type ParseProgress } from './csvRecords';
+// Ratings, titles and genres from CSV files (separated by commas, semicolons, tabs or bars). Three
+// spellings of a ratings file are known without help: MovieLens (`userId,movieId,rating[,timestamp]`),
+// named (`user,item,rating[,timestamp]`, the toy's form, where the ids are the display names) and
+// no header at all (`user,item,rating[,timestamp]` rows from the first line on). Any other CSV
+// works with a column mapping that says which columns hold the user, item, rating and
+// (optionally) time; its other columns are then skipped. Ids are kept as text, so "Bob", "17" and
+// an ISBN like "0195153448" work alike.
+import { csvError, forEachRecord, joinFields, SEPARATORS, separatorName, type ParseProgress, type Separator } from './csvRecords';
 import { readHeader } from './csvHeader';
-import { RatingsBuilder, readNumber, splitGenres, type Movie, type MovieInfo } from './ratingsBuilder';
+import { isDecimal, RatingsBuilder, readNumber, readRating, splitGenres, type Movie, type MovieInfo } from './ratingsBuilder';
 import type { Ratings } from './types';
 import { InputError } from '../util/errors';
 
@@ -39,6 +41,45 @@ const MOVIE_COLUMNS: Readonly<Record<string, MovieColumn>> = {
   genres: 'genres',
 };
 
+/** How to read a ratings CSV beyond its text: all optional. */
+export interface CsvReading {
+  /** Which columns hold what; without it the header must use the known names, or be absent. */
+  mapping?: ColumnMapping;
+  /** The field separator; guessed from the first line (guessSeparator) when not given. */
+  sep?: Separator;
+  progress?: ParseProgress;
+}
+
+/**
+ * Whether a first record is data rather than a header: three or four fields whose third (the
+ * rating) and fourth (a timestamp) are numbers. A header names its columns, and no column name
+ * is a number.
+ */
+export function isHeaderlessRecord(fields: readonly string[]): boolean {
+  return (fields.length === 3 || fields.length === 4) && fields.slice(2).every((f) => isDecimal(f.trim())) && fields[0].trim() !== '' && fields[1].trim() !== '';
+}
+
+/**
+ * The separator of a delimited file, from its first non-blank line: the one of SEPARATORS found
+ * most often outside quotes (a comma when none is).
+ */
+export function guessSeparator(text: string): Separator {
+  const counts = new Map<string, number>();
+  let quoted = false;
+  let started = false;
+  for (let k = text.charCodeAt(0) === 0xfeff ? 1 : 0; k < text.length; k++) {
+    const c = text[k];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) {
+      if (started) break;
+    } else if (!quoted && (SEPARATORS as readonly string[]).includes(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c.trim() !== '') started = true;
+  }
+  let best: Separator = ',';
+  for (const sep of SEPARATORS) if ((counts.get(sep) ?? 0) > (counts.get(best) ?? 0)) best = sep;
+  return best;
+}
+
 const ROLE_WORDS: Record<RatingColumn, string> = {
   user: 'user ids',
   item: 'item ids',
@@ -52,69 +93,87 @@ const ROLE_WORDS: Record<RatingColumn, string> = {
  * `movies` carries genres (`parseMovies`) the result has `itemGenres`. Without a time column,
  * time is the row index, so that a split "by time" follows the file order.
  *
- * Without `mapping` the header must use the known names (an unknown column is an error, as it is
- * likely a typo). With `mapping` the named columns are read and every other column is skipped.
- * Throws InputError, naming the file and line, on anything malformed. `progress` follows the parse.
+ * Without a mapping the header must use the known names (an unknown column is an error, as it is
+ * likely a typo), or the file has no header (isHeaderlessRecord: `user,item,rating[,timestamp]`).
+ * With a mapping the named columns are read and every other column is skipped. Throws InputError,
+ * naming the file and line, on anything malformed. `read.progress` follows the parse.
  */
-export function parseRatingsCsv(text: string, fileName: string, movies?: MovieInfo, mapping?: ColumnMapping, progress?: ParseProgress): Ratings {
+export function parseRatingsCsv(text: string, fileName: string, movies?: MovieInfo, read: CsvReading = {}): Ratings {
+  const { mapping, progress } = read;
   // trim() also drops a byte order mark.
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
   if (mapping) checkMapping(mapping, fileName);
+  const sep = read.sep ?? guessSeparator(text);
   // Field positions, set by the header (width 0 until then).
   let width = 0;
   let userAt = 0;
   let itemAt = 0;
   let ratingAt = 0;
   let timeAt: number | undefined;
-  let header: string[] = [];
+  let header: string[] | null = [];
   const out = new RatingsBuilder(movies);
 
-  forEachRecord(text, fileName, (fields, line) => {
-    if (width === 0) {
-      const columns = mapping
-        ? mappedHeader(fields, fileName, line, mapping)
-        : readHeader(fields, fileName, line, RATING_COLUMNS, ['user', 'item', 'rating'], false);
-      userAt = columns.get('user')!;
-      itemAt = columns.get('item')!;
-      ratingAt = columns.get('rating')!;
-      timeAt = columns.get('time');
-      width = fields.length;
-      header = fields.map((f) => f.trim());
-      return;
-    }
+  const readRow = (fields: string[], line: number) => {
     if (fields.length !== width) {
-      throw csvError(fileName, line, `expected ${width} fields (${header.join(',')}), found ${fields.length}`);
+      const columns = header ? ` (${joinFields(header, sep)})` : ' (user, item, rating[, timestamp], no header)';
+      throw csvError(fileName, line, `expected ${width} fields${columns}, found ${fields.length}${otherSeparator(fields, sep)}`);
     }
     const userId = fields[userAt].trim();
     const itemId = fields[itemAt].trim();
     if (userId === '') throw csvError(fileName, line, 'empty user id');
     if (itemId === '') throw csvError(fileName, line, 'empty item id');
     const ratingText = fields[ratingAt];
-    if (ratingText.trim() === header[ratingAt] && fields.every((f, k) => f.trim() === header[k])) {
+    if (header && ratingText.trim() === header[ratingAt] && fields.every((f, k) => f.trim() === header![k])) {
       throw csvError(fileName, line, 'the header appears again here (were two files joined?)');
     }
-    const rating = readNumber(ratingText, 'rating', fileName, line);
+    const rating = readRating(ratingText, fileName, line);
     const time = timeAt === undefined ? out.count : readNumber(fields[timeAt], 'timestamp', fileName, line);
     out.add(userId, itemId, rating, time);
-  }, progress && ((fraction) => progress(fraction, out.count)));
+  };
+
+  forEachRecord(text, fileName, (fields, line) => {
+    if (width !== 0) return readRow(fields, line);
+    width = fields.length;
+    if (!mapping && isHeaderlessRecord(fields)) {
+      [userAt, itemAt, ratingAt, timeAt] = [0, 1, 2, width === 4 ? 3 : undefined];
+      header = null;
+      return readRow(fields, line);
+    }
+    const columns = mapping
+      ? mappedHeader(fields, fileName, line, mapping)
+      : readHeader(fields, fileName, line, RATING_COLUMNS, ['user', 'item', 'rating'], false);
+    userAt = columns.get('user')!;
+    itemAt = columns.get('item')!;
+    ratingAt = columns.get('rating')!;
+    timeAt = columns.get('time');
+    header = fields.map((f) => f.trim());
+  }, progress && ((fraction) => progress(fraction, out.count)), sep);
 
   if (out.count === 0) throw new InputError(`${fileName}: the file has a header but no ratings`);
   return out.finish();
+}
+
+/** A hint when a row of the wrong width is one field holding another separator. */
+function otherSeparator(fields: string[], sep: Separator): string {
+  if (fields.length !== 1) return '';
+  const other = SEPARATORS.find((s) => s !== sep && fields[0].includes(s));
+  return other === undefined ? '' : ` (is the file separated by ${separatorName(other)}?)`;
 }
 
 /**
  * The header's column names (trimmed, in file order), for choosing a ColumnMapping. Reads only
  * the first record, so a prefix of a large file (its first few KiB) is enough.
  */
-export function csvColumns(text: string, fileName: string): string[] {
-  return csvHead(text, fileName, 1)[0];
+export function csvColumns(text: string, fileName: string, sep?: Separator): string[] {
+  return csvHead(text, fileName, 1, sep)[0];
 }
 
 /**
  * The first `count` records (fields trimmed; the header first), for showing a file before it is
- * parsed. Reads no further than those records. Throws InputError on an empty file.
+ * parsed; `sep` is guessed when not given. Reads no further than those records. Throws
+ * InputError on an empty file.
  */
-export function csvHead(text: string, fileName: string, count: number): string[][] {
+export function csvHead(text: string, fileName: string, count: number, sep: Separator = guessSeparator(text)): string[][] {
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
   const head: string[][] = [];
   const stop = new Error('head read');
@@ -122,7 +181,7 @@ export function csvHead(text: string, fileName: string, count: number): string[]
     forEachRecord(text, fileName, (fields) => {
       head.push(fields.map((f) => f.trim()));
       if (head.length >= count) throw stop;
-    });
+    }, undefined, sep);
   } catch (e) {
     if (e !== stop) throw e;
   }
@@ -142,8 +201,8 @@ export function knowsRatingsHeader(columns: readonly string[]): boolean {
 
 const GUESSES: Record<RatingColumn, string[]> = {
   user: ['userid', 'user', 'user_id', 'uid', 'customer', 'customerid', 'customer_id'],
-  item: ['movieid', 'item', 'itemid', 'item_id', 'movie', 'movie_id', 'product', 'productid', 'product_id', 'iid'],
-  rating: ['rating', 'ratings', 'score', 'stars', 'value'],
+  item: ['movieid', 'item', 'itemid', 'item_id', 'movie', 'movie_id', 'product', 'productid', 'product_id', 'iid', 'isbn', 'asin', 'book', 'bookid', 'book_id'],
+  rating: ['rating', 'ratings', 'score', 'stars', 'value', 'bookrating', 'book_rating', 'overall'],
   time: ['timestamp', 'time', 'date', 'datetime', 'ts', 'unixtime'],
 };
 
@@ -210,6 +269,7 @@ function mappedHeader(header: string[], fileName: string, line: number, m: Colum
  */
 export function parseMovies(text: string, fileName: string, progress?: ParseProgress): Map<string, Movie> {
   if (text.trim() === '') throw new InputError(`${fileName}: the file is empty`);
+  const sep = guessSeparator(text);
   let columns: Map<MovieColumn, number> | undefined;
   let width = 0;
   const movies = new Map<string, Movie>();
@@ -230,7 +290,7 @@ export function parseMovies(text: string, fileName: string, progress?: ParseProg
       title: fields[columns.get('title')!].trim(),
       genres: genresAt === undefined ? [] : splitGenres(fields[genresAt]),
     });
-  }, progress && ((fraction) => progress(fraction, movies.size)));
+  }, progress && ((fraction) => progress(fraction, movies.size)), sep);
   return movies;
 }
 

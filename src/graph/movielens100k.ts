@@ -3,8 +3,8 @@
 // line as `movie id | movie title | release date | video release date | IMDb URL | 19 genre
 // flags`. u.item is latin-1 text: read it as such (TextDecoder('latin1'), readFileSync(p, 'latin1')).
 // The split files of the set (u1.base, ua.test, ...) have u.data's format.
-import { csvError, PROGRESS_EVERY, type ParseProgress } from './csvRecords';
-import { RatingsBuilder, readNumber, type Movie, type MovieInfo } from './ratingsBuilder';
+import { csvError, forEachLine, type ParseProgress } from './csvRecords';
+import { RatingsBuilder, readNumber, readRating, type Movie, type MovieInfo } from './ratingsBuilder';
 import type { Ratings } from './types';
 import { InputError } from '../util/errors';
 
@@ -34,20 +34,6 @@ export const U100K_GENRES = [
 const ITEM_FIELDS = 5 + U100K_GENRES.length;
 
 /**
- * Calls `visit` with each non-blank line (BOM and line end removed) and its 1-based number;
- * `progress` hears the fraction of lines read every PROGRESS_EVERY lines and 1 at the end.
- */
-function forEachLine(text: string, visit: (line: string, number: number) => void, progress?: (fraction: number) => void): void {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = body.split(/\r\n|\n|\r/);
-  for (let k = 0; k < lines.length; k++) {
-    if (lines[k].trim() !== '') visit(lines[k], k + 1);
-    if (progress && (k + 1) % PROGRESS_EVERY === 0) progress((k + 1) / lines.length);
-  }
-  progress?.(1);
-}
-
-/**
  * Parses u.data: users and items numbered by first appearance, items named and given genres by
  * `movies` (parseU100kItems of u.item) where known. Fields are separated by tabs (runs of spaces
  * are accepted too). Throws InputError naming the file and line on anything malformed. `progress`
@@ -63,7 +49,7 @@ export function parseU100kData(text: string, fileName: string, movies?: MovieInf
       throw csvError(fileName, number, `expected 4 tab-separated fields (user id, item id, rating, timestamp), found ${fields.length}${hint}`);
     }
     const [userId, itemId, rating, time] = fields;
-    out.add(userId, itemId, readNumber(rating, 'rating', fileName, number), readNumber(time, 'timestamp', fileName, number));
+    out.add(userId, itemId, readRating(rating, fileName, number), readNumber(time, 'timestamp', fileName, number));
   }, progress && ((fraction) => progress(fraction, out.count)));
   return out.finish();
 }

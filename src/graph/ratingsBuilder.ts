@@ -20,12 +20,29 @@ export type MovieInfo = ReadonlyMap<string, string | Movie>;
 // Decimal notation only: Number() alone would also take "", " ", "0x1F" and "Infinity".
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Whether a (trimmed) field is a number in decimal notation, as readNumber takes it. */
+export function isDecimal(field: string): boolean {
+  return DECIMAL.test(field);
+}
+
 /** The number in a field; InputError naming the file, line and column otherwise. */
 export function readNumber(field: string, column: string, fileName: string, line: number): number {
   const s = field.trim();
   if (!DECIMAL.test(s)) throw csvError(fileName, line, `${column} "${s}" is not a number`);
   const x = Number(s);
   if (!Number.isFinite(x)) throw csvError(fileName, line, `${column} "${s}" is not finite`);
+  return x;
+}
+
+/**
+ * The rating in a field: a number that float32, in which the GPU trains, holds as a finite value.
+ * InputError naming the file and line otherwise.
+ */
+export function readRating(field: string, fileName: string, line: number): number {
+  const x = readNumber(field, 'rating', fileName, line);
+  if (!Number.isFinite(Math.fround(x))) {
+    throw csvError(fileName, line, `rating "${field.trim()}" is too large: ratings are trained as 32-bit floats, whose largest is about 3.4e38`);
+  }
   return x;
 }
 
@@ -40,10 +57,12 @@ export class RatingsBuilder {
   private readonly itemNames: string[] = [];
   private readonly itemGenres: string[][] = [];
   private readonly withGenres: boolean;
-  private readonly user: number[] = [];
-  private readonly item: number[] = [];
-  private readonly rating: number[] = [];
-  private readonly time: number[] = [];
+  // Columns grow by doubling: typed arrays keep a million ratings out of the garbage collector's way.
+  private user = new Uint32Array(1024);
+  private item = new Uint32Array(1024);
+  private rating = new Float32Array(1024);
+  private time = new Float64Array(1024);
+  private n = 0;
 
   constructor(private readonly movies?: MovieInfo) {
     let withGenres = false;
@@ -57,7 +76,7 @@ export class RatingsBuilder {
   }
 
   get count(): number {
-    return this.user.length;
+    return this.n;
   }
 
   /** Ids must be trimmed and non-empty (the format parser says which line is wrong otherwise). */
@@ -77,33 +96,47 @@ export class RatingsBuilder {
       this.itemNames.push(title || itemId);
       if (this.withGenres) this.itemGenres.push(typeof m === 'object' ? m.genres : []);
     }
-    this.user.push(u);
-    this.item.push(it);
-    this.rating.push(rating);
-    this.time.push(time);
+    if (this.n === this.user.length) this.grow();
+    this.user[this.n] = u;
+    this.item[this.n] = it;
+    this.rating[this.n] = rating;
+    this.time[this.n] = time;
+    this.n++;
   }
 
   finish(): Ratings {
     const r: Ratings = {
       userNames: this.userNames,
       itemNames: this.itemNames,
-      user: Uint32Array.from(this.user),
-      item: Uint32Array.from(this.item),
-      rating: Float32Array.from(this.rating),
-      time: Float64Array.from(this.time),
+      user: this.user.slice(0, this.n),
+      item: this.item.slice(0, this.n),
+      rating: this.rating.slice(0, this.n),
+      time: this.time.slice(0, this.n),
     };
     if (this.withGenres) r.itemGenres = this.itemGenres;
     return r;
+  }
+
+  private grow(): void {
+    const size = 2 * this.user.length;
+    const more = <T extends Uint32Array | Float32Array | Float64Array>(a: T, b: T) => {
+      b.set(a);
+      return b;
+    };
+    this.user = more(this.user, new Uint32Array(size));
+    this.item = more(this.item, new Uint32Array(size));
+    this.rating = more(this.rating, new Float32Array(size));
+    this.time = more(this.time, new Float64Array(size));
   }
 }
 
 /** Genres as movies.csv writes them ("Action|Adventure"): trimmed, "(no genres listed)" and blanks dropped, no duplicates. */
 export function splitGenres(field: string): string[] {
-  const out: string[] = [];
+  // A set, not a search of the list: a line may list thousands of genres.
+  const out = new Set<string>();
   for (const raw of field.split('|')) {
     const g = raw.trim();
-    if (g === '' || g === '(no genres listed)' || out.includes(g)) continue;
-    out.push(g);
+    if (g !== '' && g !== '(no genres listed)') out.add(g);
   }
-  return out;
+  return [...out];
 }

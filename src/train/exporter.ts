@@ -5,6 +5,7 @@
 import { embeddingsCsv, embeddingsFileName } from '../formats/embeddingsCsv';
 import { predictionChecks, pygScript, SCRIPT_NAME, weightsFileName, type PygRun, type RatedPairs } from '../formats/pygScript';
 import { serializeWeights } from '../formats/weightsFile';
+import { runFingerprint } from './fingerprint';
 import type { Trainer } from './trainer';
 import type { Snapshot } from './types';
 
@@ -13,9 +14,10 @@ export interface ExportedText {
   text: string;
 }
 
-/** The current weights, by PyG name. */
+/** The current weights, by PyG name, with the fingerprint of the run they belong to. */
 export async function exportWeights(trainer: Trainer): Promise<ExportedText> {
-  return { fileName: weightsFileName(trainer.epoch), text: serializeWeights(trainer.shape, await trainer.readParams()) };
+  const text = serializeWeights(trainer.shape, await trainer.readParams(), runFingerprint(trainer.data, trainer.settings));
+  return { fileName: weightsFileName(trainer.epoch), text };
 }
 
 /** The PyG script of the current epoch; `datasetName` names the data it was trained on. */

@@ -6,6 +6,7 @@ import type { GpuSizeCounts } from '../graph/gpuSize';
 import { selectPairs, type LabeledPairs, type Pairs } from '../graph/pairs';
 import { splitByTime, splitByUserTime, splitRandom } from '../graph/split';
 import type { Features, Ratings, Split } from '../graph/types';
+import { InputError } from '../util/errors';
 import type { Rng } from '../util/rng';
 import type { RunSettings } from './settings';
 
@@ -28,7 +29,8 @@ export interface Prepared {
  * Filter (settings.minRating), then split (by time, or at random from `rng`), then features
  * (from `rng` for the seed's). The seed's default path (all ratings, time split, seed features)
  * draws exactly what it always has: the item features' normals, nothing else. Throws InputError
- * when the filter keeps nothing or the features cannot be made (genres without genres).
+ * when the filter keeps nothing, the split leaves no training or no test ratings, or the features
+ * cannot be made (genres without genres).
  * `check` sees the run's GPU sizes before the features are built: a dataset too large for the GPU
  * is turned down before its users² one-hot matrix can exhaust the CPU's memory.
  */
@@ -40,6 +42,7 @@ export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?
       : settings.splitMode === 'userTime'
         ? splitByUserTime(ratings, settings.split)
         : splitByTime(ratings, settings.split);
+  checkSplit(split, settings);
   const train = selectPairs(ratings, split.train);
   const test = selectPairs(ratings, split.test);
   const all = { user: ratings.user, item: ratings.item };
@@ -59,6 +62,17 @@ export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?
     all,
     mpEdges,
   };
+}
+
+/** A run trains on some ratings and tests on others: a split that leaves either side empty is refused, with the counts. */
+function checkSplit(split: Split, settings: RunSettings): void {
+  const train = split.train.length;
+  const test = split.test.length;
+  if (train > 0 && test > 0) return;
+  const n = train + test;
+  const how = `the ${settings.splitMode} split with train fraction ${settings.split}`;
+  const fix = n < 2 ? 'a run needs at least two ratings, one to train and one to test' : train === 0 ? 'raise the train fraction' : 'lower the train fraction';
+  throw new InputError(`${how} of ${n} rating${n === 1 ? '' : 's'} leaves ${train} to train and ${test} to test: ${fix}`);
 }
 
 /** What decides the GPU buffers' sizes for this run (for checkFitsGpu in src/graph/gpuSize.ts). */

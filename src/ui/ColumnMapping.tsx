@@ -1,9 +1,11 @@
 // The column-mapping dialog: a CSV's header and first rows, and which columns hold the user, the
 // item, the rating and (optionally) the time. It starts from the engine's guess; the choice goes
-// with the dataset (DatasetSource.mapping), so later runs read the file the same way.
+// with the dataset (DatasetSource.mapping), so later runs read the file the same way. The same
+// choice on the command line is shown under the fields (gatlab's --columns and --sep).
 import { useEffect, useId, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { ColumnMapping } from '../graph/csv';
+import { separatorName, type Separator } from '../graph/csvRecords';
 import type { MappingRequest } from '../worker/protocol';
 
 type Role = 'user' | 'item' | 'rating' | 'time';
@@ -27,6 +29,14 @@ function problemOf(c: Choice): string | null {
     if (other) return `“${c[r.role]}” is chosen for both ${other.name.toLowerCase()} and ${r.name.toLowerCase()}.`;
   }
   return null;
+}
+
+/** The command line's flags for a choice, as `gatlab train --data FILE` would take them. */
+function cliFlags(c: Choice, sep: Separator | undefined): string {
+  const quote = (s: string) => (/^[\w.,=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const columns = ROLES.filter((r) => c[r.role] !== '').map((r) => `${r.role}=${c[r.role]}`).join(',');
+  const sepFlag = sep && sep !== ',' ? ` --sep ${sep === '\t' ? 'tab' : quote(sep)}` : '';
+  return `--columns ${quote(columns)}${sepFlag}`;
 }
 
 export function ColumnMappingDialog({ request, onLoad, onCancel }: { request: MappingRequest; onLoad: (m: ColumnMapping) => void; onCancel: () => void }) {
@@ -58,6 +68,7 @@ export function ColumnMappingDialog({ request, onLoad, onCancel }: { request: Ma
           {request.reason === 'unknown'
             ? <><strong>{request.file}</strong> does not use the MovieLens column names (userId, movieId, rating, timestamp). Say which of its columns to read; the others are skipped.</>
             : <>Say which columns of <strong>{request.file}</strong> to read; the others are skipped.</>}
+          {request.sep && request.sep !== ',' && <> Its fields are separated by {separatorName(request.sep)}.</>}
         </p>
         <div className="mapping-table-wrap">
           <table className="mapping-table" data-testid="mapping-preview">
@@ -97,6 +108,11 @@ export function ColumnMappingDialog({ request, onLoad, onCancel }: { request: Ma
           ))}
         </div>
         {problem && <div className="field-issue" data-testid="mapping-problem">{problem}</div>}
+        {!problem && (
+          <div className="field-hint" data-testid="mapping-cli">
+            On the command line: <code>{cliFlags(choice, request.sep)}</code>
+          </div>
+        )}
         <div className="modal-actions">
           <button className="btn small ghost" data-testid="mapping-cancel" onClick={onCancel}>Cancel</button>
           <button className="btn small primary" data-testid="mapping-load" disabled={problem !== null} onClick={load}>Load with these columns</button>

@@ -1,14 +1,16 @@
-// Which ratings the run trains on: the seed's toy data, or files from this computer (MovieLens
-// ratings.csv with movies.csv, MovieLens 100K u.data with u.item, or any CSV of users, items and
-// ratings with its columns mapped), picked here or dropped anywhere on the page. While files load
+// Which ratings the run trains on: the seed's toy data, or files from this computer (a MovieLens
+// ZIP as downloaded, ratings.csv with movies.csv, MovieLens 1M ratings.dat with movies.dat,
+// MovieLens 100K u.data with u.item, or any CSV of users, items and ratings with its columns mapped), picked here or dropped anywhere on the page. While files load
 // the current run goes on; if they cannot be used, it stays and the reason is shown here.
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
+import { ratingScale } from '../graph/ratingScale';
 import { ColumnMappingDialog } from './ColumnMapping';
 import { fmt } from './format';
 import { LoadProgress } from './LoadProgress';
 import { useActions, useRun, useRunShallow } from './StoreContext';
 
-export const FILE_HINT = 'ratings.csv with movies.csv (MovieLens), u.data with u.item (MovieLens 100K), or any CSV of user, item, rating[, timestamp] columns';
+export const FILE_HINT =
+  'a MovieLens ZIP as downloaded, ratings.csv with movies.csv, ratings.dat with movies.dat (MovieLens 1M), u.data with u.item (MovieLens 100K), or any CSV of user, item, rating[, timestamp] columns';
 
 export function DataPicker() {
   const a = useActions();
@@ -22,6 +24,8 @@ export function DataPicker() {
     ms: s.loadMs,
   }));
   const mapping = useRun((s) => s.mappingRequest);
+  // The scale is stated, not assumed: MovieLens rates 0.5–5, other sets 0–10, −10…10 or 0/1.
+  const scale = useMemo(() => (s.info ? ratingScale(s.info.ratings) : null), [s.info]);
   const input = useRef<HTMLInputElement>(null);
   // The next pick opens the column dialog even for a CSV whose header is known.
   const ask = useRef(false);
@@ -53,13 +57,19 @@ export function DataPicker() {
           )}
         </div>
       )}
+      {scale && (
+        <div className={`field-hint${scale.warning ? ' warn' : ''}`} data-testid="data-scale" title={scale.warning ?? undefined}>
+          {scale.text}
+          {scale.warning && ` · ${scale.warning}`}
+        </div>
+      )}
       <button className="link-btn" data-testid="load-mapped" disabled={s.loading !== null} onClick={() => pick(true)}>
         Choose a CSV’s columns myself…
       </button>
       <input
         ref={input}
         type="file"
-        accept=".csv,text/csv,.data,.item,.base,.test,.txt"
+        accept=".csv,text/csv,.tsv,.zip,.dat,.data,.item,.base,.test,.txt"
         multiple
         hidden
         data-testid="data-input"

@@ -3,6 +3,7 @@
 // Every GPU job runs through one queue, so an explanation never interleaves with a chunk.
 import { createGpu, NoWebGPUError, type Gpu } from '../gpu/device';
 import { createKernels, type Kernels } from '../gpu/kernels';
+import { runFingerprint } from '../train/fingerprint';
 import { DivergedError, Trainer } from '../train/trainer';
 import type { Checkpoint, EpochMetrics, Snapshot } from '../train/types';
 import { loadRatings, recogniseFiles } from './datasetLoader';
@@ -334,7 +335,7 @@ export class EngineHost {
     }
     let trainer: Trainer | null = null;
     try {
-      const weights = weightsForRun(msg.text, msg.fileName, current.shape);
+      const weights = weightsForRun(msg.text, msg.fileName, current.shape, runFingerprint(current.data, current.settings));
       trainer = trainerLike(this.gpu!, this.kernels!, current, weights);
       const look = await firstLook(trainer);
       this.install(msg.runId, trainer, this.datasetName, look);

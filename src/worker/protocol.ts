@@ -9,17 +9,12 @@ import type { Checkpoint, EpochMetrics, Snapshot } from '../train/types';
 import type { ColumnMapping } from '../graph/csv';
 import type { SearchSettings } from '../search/settings';
 
-/** Where the ratings come from. The page fetches files itself and hands the worker their text. */
-export type DatasetSource =
-  | { kind: 'toy'; csv?: string }
-  /**
-   * A ratings file (MovieLens ratings.csv, u.data, or user,item,rating[,timestamp]) and its movies file
-   * (movies.csv or u.item) for titles and genres, as decoded text; `mapping` names the columns of any
-   * other CSV.
-   */
-  | { kind: 'csv'; name: string; ratings: string; movies?: string; moviesName?: string; mapping?: ColumnMapping };
+import type { DatasetSource, MappingRequest } from '../graph/datasetFiles';
 
-/** A file the user picked or dropped, as bytes: the worker decodes it (u.item is latin-1). */
+/** Where the ratings come from, and a CSV whose columns the page must ask about: the engine's types. */
+export type { DatasetSource, MappingRequest };
+
+/** A file the user picked or dropped, as bytes: the worker decodes it (or unpacks it, for a ZIP). */
 export interface DataFile {
   name: string;
   bytes: ArrayBuffer;
@@ -28,16 +23,6 @@ export interface DataFile {
 /** The steps of loading files, in order: the page reads them, the worker parses, builds the run and evaluates it once. */
 export type LoadPhase = 'reading' | 'parsing' | 'building' | 'evaluating';
 export const LOAD_PHASES: readonly LoadPhase[] = ['reading', 'parsing', 'building', 'evaluating'];
-
-/** A CSV whose columns the page must ask about: its header, its first rows, and a first guess. */
-export interface MappingRequest {
-  file: string;
-  /** 'asked': the user wanted to choose; 'unknown': the header names columns the parser does not know. */
-  reason: 'asked' | 'unknown';
-  columns: string[];
-  rows: string[][];
-  guess: { user: string | null; item: string | null; rating: string | null; time: string | null };
-}
 
 /** Speeds of play: epochs per second, or as fast as the GPU goes. */
 export type Speed = 1 | 5 | 20 | 60 | 'max';

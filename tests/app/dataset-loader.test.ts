@@ -9,6 +9,7 @@ import { errorOf } from '../helpers/errors';
 import { ML_SMALL_DIR } from '../helpers/paths';
 import { mutator } from '../helpers/mutate';
 import { Rng } from '../../src/util/rng';
+import { zipSync } from 'fflate';
 
 const ML100K = new URL('../data/ml-100k/', import.meta.url);
 
@@ -94,8 +95,9 @@ describe('recognising the files a user picks', () => {
     expect(errorOf(() => recogniseFiles([file('movies.csv', MOVIES)])).message).toMatch(/movies\.csv holds movies .* choose the ratings file too/);
     expect(errorOf(() => recogniseFiles([file('a.csv', RATINGS), file('b.csv', RATINGS)])).message).toMatch(/a\.csv, b\.csv: two ratings files/);
     expect(errorOf(() => recogniseFiles([file('ratings.csv', '')])).message).toBe('ratings.csv: the file is empty');
-    expect(errorOf(() => recogniseFiles([file('nohead.csv', '1,31,2.5,1260759144\n1,1029,3,1260759179\n')])).message).toMatch(
-      /nohead\.csv: the first line \(1,31,2\.5,1260759144\) is data, not a header/,
+    // A header-less file of user,item,rating[,timestamp] loads (below); one of another width cannot be read.
+    expect(errorOf(() => recogniseFiles([file('nohead.csv', '1,31\n1,1029\n')])).message).toMatch(
+      /nohead\.csv: the first line \(1,31\) is data, not a header, and has 2 fields; a ratings file without a header has 3 or 4/,
     );
   });
 
@@ -137,6 +139,26 @@ describe('parsing with progress', () => {
     expect(seen.slice(moviesDone + 1).some(([f]) => f > share && f < 1)).toBe(true);
   });
 
+  it('reports MovieLens 1M ratings.dat with movies.dat, and ml-latest-small from its ZIP, in growing steps to 1', () => {
+    const dat = Array.from({ length: 20_000 }, (_, k) => `${1 + (k % 97)}::${1 + (k % 31)}::${1 + (k % 5)}::${1000 + k}`).join('\n');
+    const movies = Array.from({ length: 31 }, (_, k) => `${k + 1}::Film ${k + 1} (19${50 + k})::Drama`).join('\n');
+    const zip = zipSync({
+      'ml-latest-small/ratings.csv': new Uint8Array(readFileSync(`${ML_SMALL_DIR}ratings.csv`)),
+      'ml-latest-small/movies.csv': new Uint8Array(readFileSync(`${ML_SMALL_DIR}movies.csv`)),
+    });
+    for (const [files, count] of [
+      [[file('ratings.dat', dat), file('movies.dat', movies)], 20_000],
+      [[file('ml-latest-small.zip', zip)], 100_836],
+    ] as const) {
+      const seen: [number, number][] = [];
+      const { ratings } = loadRatings(sourceOf(recogniseFiles(files)), (fraction, rows) => seen.push([fraction, rows]));
+      expect(ratings.rating.length).toBe(count);
+      expect(seen.length).toBeGreaterThan(2);
+      for (let k = 1; k < seen.length; k++) expect(seen[k][0]).toBeGreaterThanOrEqual(seen[k - 1][0]);
+      expect(seen[seen.length - 1]).toEqual([1, count]);
+    }
+  });
+
   it('reports MovieLens 100K u.data with u.item', () => {
     const data = readFileSync(new URL('u.data', ML100K));
     const item = readFileSync(new URL('u.item', ML100K));
@@ -157,8 +179,17 @@ describe('fuzz: whatever bytes a user drops', () => {
     [['ratings.csv', RATINGS], ['movies.csv', MOVIES]],
     [['u.data', U_DATA], ['u.item', U_ITEM]],
     [['mine.csv', 'who;what;stars\nann;x;4\nbob;y;2\n']],
+    [['ratings.dat', '1::10::4::100\n2::10::3::101\n2::20::5::102\n'], ['movies.dat', '10::Heat (1995)::Action|Crime\n20::Alien: Director\'s Cut (1979)::Horror\n']],
+    [['books.csv', '"User-ID";"ISBN";"Book-Rating"\n"1";"034545104X";"0"\n"2";"0155061224";"10"\n']],
+    [['ratings.tsv', 'userId\tmovieId\trating\n1\t10\t4\n2\t"1,0"\t3\n']],
+    [['nohead.csv', 'A1RSDE90N6RSZF,B00005N5PF,5\nA3GD6T1K2C3ZL7,0001527665,3,\n'.replace(',\n', '\n')]],
   ];
-  const alphabet = [',', '\n', '"', '|', '\t', ';', '\r', ' ', 'x', '-', '.', '1', '9', 'é', '\u0000', '\uFFFD', 'userId', 'NaN', '1e999'];
+  const alphabet = [',', '\n', '"', '|', '\t', ';', '::', '\r', ' ', 'x', '-', '.', '1', '9', 'é', '\u0000', '\u001b', '\uFFFD', 'userId', 'NaN', '1e999', '1e39'];
+  // Byte-level forms of the same files: Latin-1, UTF-16 with a byte order mark, a ZIP, and signatures of binary files.
+  const latin1 = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0) & 0xff));
+  const utf16le = (s: string) => Uint8Array.from([0xff, 0xfe, ...[...s].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8])]);
+  const zipOfSet = (set: [string, string][]) => zipSync(Object.fromEntries(set.map(([name, text]) => [`ml/${name}`, new TextEncoder().encode(text)])));
+  const signatures = [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], [0x50, 0x4b, 0x03, 0x04], [0x1f, 0x8b], [...'%PDF-1.4'].map((c) => c.charCodeAt(0))];
 
   const outcome = (files: DataFile[]): 'loaded' | 'ask' | 'refused' => {
     try {
@@ -178,11 +209,13 @@ describe('fuzz: whatever bytes a user drops', () => {
     } catch (e) {
       if ((e as Error).name !== 'InputError') throw new Error(`threw ${(e as Error).name}: ${(e as Error).message} on ${JSON.stringify(files.map((f) => [f.name, new TextDecoder().decode(f.bytes)]))}`);
       expect((e as Error).message).toMatch(/\S/);
+      // What a file holds is quoted with its controls escaped: none reaches the page or terminal raw.
+      expect((e as Error).message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       return 'refused';
     }
   };
 
-  it('3,000 mutated files and 1,000 random byte strings: loads, a mapping request or a clear refusal', () => {
+  it('3,000 mutated files, 1,000 random byte strings and 1,500 in other encodings, zipped or binary: loads, a mapping request or a clear refusal', () => {
     const rng = new Rng(2026);
     const mutate = mutator(rng, alphabet);
     const seen = { loaded: 0, ask: 0, refused: 0 };
@@ -195,6 +228,20 @@ describe('fuzz: whatever bytes a user drops', () => {
       const bytes = new Uint8Array(rng.int(200));
       for (let k = 0; k < bytes.length; k++) bytes[k] = rng.int(256);
       seen[outcome([file(trial % 2 ? 'ratings.csv' : 'u.data', bytes)])]++;
+    }
+    // Encodings and archives: mutated text in Latin-1 and UTF-16, random bytes flipped in a ZIP, binary signatures before text.
+    const flip = (bytes: Uint8Array) => {
+      const out = bytes.slice();
+      for (let k = 1 + rng.int(3); k > 0; k--) out[rng.int(out.length)] = rng.int(256);
+      return out;
+    };
+    for (let trial = 0; trial < 1500; trial++) {
+      const set = valid[trial % valid.length];
+      const form = trial % 4;
+      if (form === 0) seen[outcome(set.map(([name, text]) => file(name, latin1(mutate(text)))))]++;
+      else if (form === 1) seen[outcome(set.map(([name, text]) => file(name, utf16le(mutate(text)))))]++;
+      else if (form === 2) seen[outcome([file('set.zip', rng.int(2) ? zipOfSet(set) : flip(zipOfSet(set)))])]++;
+      else seen[outcome([file(set[0][0], Uint8Array.from([...signatures[rng.int(signatures.length)], ...new TextEncoder().encode(set[0][1])]))])]++;
     }
     // The fuzz must reach every outcome, or it tests less than it seems to.
     expect(seen.loaded).toBeGreaterThan(100);
