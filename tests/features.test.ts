@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
-import { genreVocabulary, makeFeatures } from '../src/graph/features';
+import { featureDims, genreVocabulary, makeFeatures } from '../src/graph/features';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
 import { toyRatings } from '../src/graph/toy';
 import { featureRows } from '../src/train/prepare';
@@ -49,6 +49,8 @@ describe('genre features', () => {
     expect(errorOf(() => makeFeatures(toyRatings(), 'genres', 12, new Rng(1))).message).toMatch(/item features from genres need genres, and this dataset has none/);
     const titlesOnly = parseRatingsCsv(RATINGS, 'r.csv', parseMovies('movieId,title\n1,One\n', 'm.csv'));
     expect(errorOf(() => makeFeatures(titlesOnly, 'genres', 12, new Rng(1))).message).toMatch(/no item of this dataset has one listed/);
+    // The GPU size check reads the widths before the features are built: it gets the same message.
+    expect(errorOf(() => featureDims(toyRatings(), 'genres', 12)).message).toMatch(/item features from genres need genres, and this dataset has none/);
   });
 
   it('rejects an unknown kind and keeps the latent dimension check', () => {

@@ -30,7 +30,7 @@ export function makeFeatures(ratings: Ratings, kind: FeatureKind, latentDim: num
 
 /** The widths makeFeatures will give, without building the matrices (users one-hot is users² floats). */
 export function featureDims(ratings: Ratings, kind: FeatureKind, latentDim: number): { userDim: number; itemDim: number } {
-  return { userDim: ratings.userNames.length, itemDim: kind === 'genres' ? genreVocabulary(ratings).length : latentDim };
+  return { userDim: ratings.userNames.length, itemDim: kind === 'genres' ? usableGenres(ratings).length : latentDim };
 }
 
 /** Every genre of the dataset's items, sorted (by UTF-16 code units, the same in every JS engine). */
@@ -49,8 +49,8 @@ function seedFeatures(numUsers: number, numItems: number, latentDim: number, rng
   return { userDim: numUsers, itemDim: latentDim, user, item };
 }
 
-// Items: row i has a 1 in the column of each of its genres; an item without genres is all zeros.
-function genreFeatures(ratings: Ratings): Features {
+/** The genre vocabulary, which genre features need at least one word of (an InputError says so, before any size is worked out). */
+function usableGenres(ratings: Ratings): string[] {
   const vocabulary = genreVocabulary(ratings);
   if (vocabulary.length === 0) {
     throw new InputError(
@@ -59,6 +59,12 @@ function genreFeatures(ratings: Ratings): Features {
         : 'item features from genres need genres, and no item of this dataset has one listed; use the seed’s random item features',
     );
   }
+  return vocabulary;
+}
+
+// Items: row i has a 1 in the column of each of its genres; an item without genres is all zeros.
+function genreFeatures(ratings: Ratings): Features {
+  const vocabulary = usableGenres(ratings);
   const numUsers = ratings.userNames.length;
   const numItems = ratings.itemNames.length;
   const column = new Map(vocabulary.map((g, k) => [g, k]));
