@@ -33,6 +33,7 @@ const PURE = [
   'tests/toy.test.ts',
   'tests/weightsFile.test.ts',
   'tests/app/dataset-loader.test.ts',
+  'tests/app/format.test.ts',
   'tests/app/graph-model.test.ts',
   'tests/app/keep.test.ts',
   'tests/app/node-search.test.ts',

@@ -200,7 +200,7 @@ export function createRunStore(env: StoreEnv): RunStore {
       const s = get();
       const info = s.info;
       let pair: { user: string; item: string } | null = null;
-      if (info && s.pair && !isDefaultPair(info, s.pair)) pair = { user: info.userNames[s.pair.user], item: info.itemNames[s.pair.item] };
+      if (info && s.pair && !isDefaultPair(info, s.dataset.kind === 'toy', s.snapshots.get(s.kept[0]) ?? null, s.pair)) pair = { user: info.userNames[s.pair.user], item: info.itemNames[s.pair.item] };
       else if (!info && wantedPair.user && wantedPair.item) pair = { user: wantedPair.user, item: wantedPair.item };
       env.writeSearch(urlQuery(s.settings, pair));
     };
@@ -359,7 +359,10 @@ export function createRunStore(env: StoreEnv): RunStore {
       setPair(pair) {
         const s = get();
         if (!s.info) return;
-        const next = { user: pair.user ?? s.pair?.user ?? 0, item: pair.item ?? s.pair?.item ?? 0 };
+        // A user picked alone is shown with their top recommendation (on data other than the toy).
+        const user = pair.user ?? s.pair?.user ?? 0;
+        const top = pair.item === undefined && s.dataset.kind !== 'toy' ? topRecommendation(shownSnapshot(s), user) : null;
+        const next = { user, item: pair.item ?? top ?? s.pair?.item ?? 0 };
         if (next.user < 0 || next.user >= s.info.numUsers || next.item < 0 || next.item >= s.info.numItems) return;
         wantedPair = { user: s.info.userNames[next.user], item: s.info.itemNames[next.item] };
         const focus = pair.item === undefined ? 'user' : pair.user === undefined ? 'item' : s.focus;
@@ -429,7 +432,7 @@ export function createRunStore(env: StoreEnv): RunStore {
           // A restored run starts at its checkpoint's epoch, with its history.
           const at = msg.snapshot.epoch;
           const snaps = new Map([[at, msg.snapshot]]);
-          const pair = resolvePair(info, wantedPair);
+          const pair = resolvePair(info, s.dataset.kind === 'toy', msg.snapshot, wantedPair);
           set({
             phase: 'ready',
             adapterName: info.adapterName,
@@ -580,24 +583,36 @@ export function createRunStore(env: StoreEnv): RunStore {
 
 const fast = isFast;
 
-function isDefaultPair(info: RunInfo, pair: Pair): boolean {
-  const d = defaultPair(info);
+function isDefaultPair(info: RunInfo, toy: boolean, first: SnapshotData | null, pair: Pair): boolean {
+  const d = defaultPair(info, toy, first);
   return d !== null && d.user === pair.user && d.item === pair.item;
 }
 
-/** The first test rating (Tim and The Avengers in the toy), else the first rating. */
-export function defaultPair(info: RunInfo): Pair | null {
+/**
+ * The pair explained first. On the toy, its held-out rating: Tim and The Avengers, the seed's
+ * case. On other data, the first held-out rating's user and that user's top recommendation in
+ * `first` (the run's first snapshot), so that what is explained is a recommendation; the
+ * held-out movie itself may rank thousands deep.
+ */
+export function defaultPair(info: RunInfo, toy: boolean, first: SnapshotData | null): Pair | null {
   const { user, item, train } = info.ratings;
   if (user.length === 0) return null;
   let r = train.indexOf(0);
   if (r < 0) r = 0;
-  return { user: user[r], item: item[r] };
+  return { user: user[r], item: (toy ? null : topRecommendation(first, user[r])) ?? item[r] };
 }
 
-function resolvePair(info: RunInfo, wanted: { user: string | null; item: string | null }): Pair | null {
-  const d = defaultPair(info);
+/** The user's first recommendation in the snapshot; null without one (no snapshot, or no candidate). */
+function topRecommendation(snapshot: SnapshotData | null, user: number): number | null {
+  const top = snapshot ? snapshot.topk[user * snapshot.k] : -1;
+  return top !== undefined && top >= 0 ? top : null;
+}
+
+function resolvePair(info: RunInfo, toy: boolean, first: SnapshotData, wanted: { user: string | null; item: string | null }): Pair | null {
+  const d = defaultPair(info, toy, first);
   if (!d) return null;
   const u = wanted.user === null ? -1 : info.userNames.indexOf(wanted.user);
   const i = wanted.item === null ? -1 : info.itemNames.indexOf(wanted.item);
-  return { user: u >= 0 ? u : d.user, item: i >= 0 ? i : d.item };
+  const item = i >= 0 ? i : u >= 0 && !toy ? (topRecommendation(first, u) ?? d.item) : d.item;
+  return { user: u >= 0 ? u : d.user, item };
 }
