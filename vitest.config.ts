@@ -16,6 +16,7 @@ const PURE = [
   'tests/build.test.ts',
   'tests/csv.test.ts',
   'tests/embeddings-csv.test.ts',
+  'tests/explain-learning.test.ts',
   'tests/explain-parts.test.ts',
   'tests/explain-paths.test.ts',
   'tests/explain-sentence.test.ts',

@@ -2,11 +2,11 @@
 // rating is an edge coloured by its stars; its width and opacity are the attention α of the chosen
 // layer, head and direction. The held-out test rating is dashed. A heat strip beside each node is
 // its embedding.
-import { useMemo, useState, type MouseEvent } from 'react';
+import { useMemo, useState, type CSSProperties, type MouseEvent } from 'react';
 import { linkHorizontal } from 'd3-shape';
 import { scaleLinear } from 'd3-scale';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
-import { badge, clip, ratingColor, TEST_EDGE_COLOR } from './format';
+import { badge, changeColor, clip, ratingColor, TEST_EDGE_COLOR } from './format';
 import { EmbeddingStrip, embeddingScale } from './EmbeddingStrip';
 import { GraphTooltip, type HoverTarget } from './GraphTooltip';
 import { alphaOf, embeddingOf, slotFor, type DrawnEdge, type DrawnNode, type GraphModel } from './graphModel';
@@ -34,7 +34,14 @@ function pointOn(x0: number, y0: number, x1: number, y1: number, t: number): [nu
   return [x, y];
 }
 
-export function GraphView({ model, info, snapshot }: { model: GraphModel; info: RunInfo; snapshot: SnapshotData | null }) {
+/** The largest |Δα| the change colours span at least, so that noise does not look like learning. */
+const MIN_CHANGE_SPAN = 0.02;
+
+/**
+ * `baseline`: when given, edges are coloured by their α's change since that snapshot (a diverging
+ * scale) instead of by their rating. `onPickEdge`: a click on an edge.
+ */
+export function GraphView({ model, info, snapshot, baseline = null, onPickEdge }: { model: GraphModel; info: RunInfo; snapshot: SnapshotData | null; baseline?: SnapshotData | null; onPickEdge?: (e: DrawnEdge) => void }) {
   const a = useActions();
   const view = useRun((s) => s.view);
   const pair = useRun((s) => s.pair);
@@ -49,6 +56,12 @@ export function GraphView({ model, info, snapshot }: { model: GraphModel; info: 
   const receiving = pair ? (view.direction === 'rates' ? byNode.get(info.numUsers + pair.item) : byNode.get(pair.user)) : undefined;
 
   const alphaFor = (e: DrawnEdge) => alphaOf(snapshot, info.heads, slotFor(e, view), view.layer, view.head);
+  const changeOf = (e: DrawnEdge): number | null => {
+    const now = alphaFor(e);
+    const then = alphaOf(baseline, info.heads, slotFor(e, view), view.layer, view.head);
+    return now === null || then === null ? null : now - then;
+  };
+  const changeSpan = baseline ? Math.max(MIN_CHANGE_SPAN, ...model.edges.map((e) => Math.abs(changeOf(e) ?? 0))) : 1;
   const touches = (e: DrawnEdge, n: DrawnNode) => (n.type === 'user' ? e.user === n.index : e.item === n.index);
   const hoveredNode = hover?.kind === 'node' ? hover.node : null;
   const centre = model.focus?.node ?? null;
@@ -78,9 +91,9 @@ export function GraphView({ model, info, snapshot }: { model: GraphModel; info: 
         <button className="btn small icon-text" onClick={() => setZoom((z) => Math.min(MAX_ZOOM, z * ZOOM_STEP))} disabled={zoom >= MAX_ZOOM} aria-label="Zoom in" data-testid="zoom-in">+</button>
       </div>
       {/* Scrolls sideways (pans) when zoomed in, and on a phone, where the graph keeps a readable size. */}
-      <div className="graph-scroll" data-testid="graph-scroll">
+      <div className="graph-scroll" data-testid="graph-scroll" style={{ '--graph-drawn-width': `${model.width}px` } as CSSProperties}>
         <svg
-          style={{ width: `${zoom * 100}%` }}
+          style={{ width: `calc(${zoom} * max(100%, var(--graph-min-width, 0px)))` }}
           className="graph"
           viewBox={`0 0 ${model.width} ${model.height}`}
           role="img"
@@ -104,7 +117,8 @@ export function GraphView({ model, info, snapshot }: { model: GraphModel; info: 
               const centred = centre !== null && touches(e, centre);
               const aside = hoveredNode === null && centre !== null && !centred;
               const hot = hover?.kind === 'edge' && hover.edge === e;
-              const stroke = e.train ? ratingColor(e.value) : TEST_EDGE_COLOR;
+              const moved = baseline ? changeOf(e) : null;
+              const stroke = !e.train ? TEST_EDGE_COLOR : moved !== null ? changeColor(moved / changeSpan) : ratingColor(e.value);
               const w = alpha === null ? 2 : centred ? Math.max(FOCUS_MIN_WIDTH, width(alpha)) : width(alpha);
               const o = alpha === null ? 0.75 : centred ? FOCUS_OPACITY : aside ? opacity(alpha) * ASIDE_OPACITY : opacity(alpha);
               return (
@@ -117,7 +131,9 @@ export function GraphView({ model, info, snapshot }: { model: GraphModel; info: 
                   data-item={info.itemNames[e.item]}
                   data-alpha={alpha === null ? '' : alpha.toFixed(4)}
                   data-focus={centred ? 'centre' : aside ? 'aside' : undefined}
+                  data-change={moved === null ? undefined : moved.toFixed(4)}
                   onMouseMove={(ev) => at(ev, { kind: 'edge', edge: e })}
+                  onClick={() => onPickEdge?.(e)}
                 >
                   <path className="hit" d={d} />
                   <path
@@ -179,6 +195,12 @@ export function GraphView({ model, info, snapshot }: { model: GraphModel; info: 
           </g>
         </svg>
       </div>
+      {baseline && (
+        <p className="change-legend" data-testid="change-legend">
+          <span className="change-ramp" style={{ background: `linear-gradient(90deg, ${changeColor(-1)}, ${changeColor(0)}, ${changeColor(1)})` }} />
+          α fell ← unchanged → rose since epoch {baseline.epoch.toLocaleString('en-US')} (up to {changeSpan.toFixed(2)}); width is α now
+        </p>
+      )}
       {hover && <GraphTooltip target={hover} info={info} snapshot={snapshot} view={view} />}
     </div>
   );

@@ -68,3 +68,10 @@ export function timeLeft(remaining: number, recentMs: number[], epochsPerSecond:
   if (seconds < 7200) return `~${Math.round(seconds / 60)} min left`;
   return `~${Math.round(seconds / 3600)} h left`;
 }
+
+/** A change of α in [−1, 1] (as a fraction of the largest shown): fell purple … unchanged grey … rose green. */
+export const changeColor = scaleLinear<string>()
+  .domain([-1, 0, 1])
+  .range(['#7b3294', '#d4d4d8', '#008837'])
+  .interpolate(interpolateHcl)
+  .clamp(true);
