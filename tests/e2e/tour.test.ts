@@ -71,7 +71,7 @@ describe('the guided first run', () => {
       const animated = await page.getByTestId('mp-edge').evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-alpha-to-item'))));
       expect(animated.length).toBe(drawn.length);
       const [a, d] = [[...animated].sort(), [...drawn].sort()];
-      for (let k = 0; k < a.length; k++) expect(a[k]).toBeCloseTo(d[k], 3);
+      for (let k = 0; k < a.length; k++) expect(a[k]).toBeCloseTo(d[k], 2);
       await page.getByTestId(`mp-step-${layers + 1}`).click();
       expect(await mp.getAttribute('data-layer')).toBe('score');
       const score = Number(await page.getByTestId('explain-score').getAttribute('data-score'));
