@@ -10,10 +10,10 @@ import { badge, clip } from './format';
 import { alphaOf } from './graphModel';
 import { graphIndexOf } from './graphIndex';
 
-const W = 360;
+const W = 400;
 const H = 230;
 const X_USER = 70;
-const X_ITEM = 290;
+const X_ITEM = 262;
 const TOP = 40;
 /** Milliseconds per layer when playing. */
 const LAYER_MS = 2200;
