@@ -32,7 +32,7 @@ interface Offender {
   px?: number;
 }
 
-/** Elements that reach past the viewport's left or right edge, outside any box that scrolls or clips them sideways. */
+/** Elements that reach past the viewport's or their card's left or right edge, outside any box that scrolls or clips them sideways. */
 function overflowing(page: Page): Promise<Offender[]> {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
@@ -47,7 +47,11 @@ function overflowing(page: Page): Promise<Offender[]> {
     for (const el of document.body.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
-      if ((r.right > width + 0.5 || r.left < -0.5) && !clipped(el)) {
+      // Past the viewport, or past the card it sits in (which the page would cut off or overlap).
+      const card = el.parentElement?.closest('.card')?.getBoundingClientRect();
+      const right = Math.min(width, card ? card.right : width);
+      const left = Math.max(0, card ? card.left : 0);
+      if ((r.right > right + 0.5 || r.left < left - 0.5) && !clipped(el)) {
         out.push({ what: `${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '').trim().replace(/\s+/g, '.')}`, left: Math.round(r.left), right: Math.round(r.right) });
       }
     }
