@@ -7,6 +7,9 @@ import type { RunInfo, SnapshotData } from '../worker/protocol';
 import { fmt, ordinal } from './format';
 import { MetricChart, type MetricPoint } from './MetricChart';
 
+/** Two decimals and a sign: fits the chart's axis. */
+const fmtMargin = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+
 /** Weight of the newest epoch in the smoothed line (an exponential moving average). */
 const SMOOTHING = 0.08;
 
@@ -36,7 +39,7 @@ export const HeldOutStanding = memo(function HeldOutStanding({ info, snapshots, 
   const now = rows[rows.length - 1];
   return (
     <>
-      <MetricChart testId="margin-chart" title={`${what}’s margin over ${who}’s next candidate`} points={points} marker={marker} color="#0f8b8d" format={fmt.delta} maxEpoch={maxEpoch} smoothLabel="smoothed" />
+      <MetricChart testId="margin-chart" title={`${what}’s margin over ${who}’s next candidate`} points={points} marker={marker} color="#0f8b8d" format={fmtMargin} maxEpoch={maxEpoch} smoothLabel="smoothed" />
       <p className="standing" data-testid="held-out-standing" data-rank={now.rank} data-margin={now.margin}>
         At epoch {fmt.int(now.epoch)} {who} ranks {what} <strong>{ordinal(now.rank)}</strong>, {now.margin >= 0 ? 'ahead of' : 'behind'} the best other candidate by {Math.abs(now.margin).toFixed(3)}: Recall@1 is 1 exactly when the margin is above 0.
       </p>
