@@ -432,7 +432,8 @@ export function createRunStore(env: StoreEnv): RunStore {
           // A restored run starts at its checkpoint's epoch, with its history.
           const at = msg.snapshot.epoch;
           const snaps = new Map([[at, msg.snapshot]]);
-          const pair = resolvePair(info, s.dataset.kind === 'toy', msg.snapshot, wantedPair);
+          // The dataset as adopted just above, for a load.
+          const pair = resolvePair(info, get().dataset.kind === 'toy', msg.snapshot, wantedPair);
           set({
             phase: 'ready',
             adapterName: info.adapterName,
