@@ -177,8 +177,10 @@ describe('the run store loading files', () => {
     await store.getState().loadFiles([fileOf('ratings.csv', RATINGS)]);
     const load = lastLoad(sent);
     const dataset = { kind: 'csv' as const, name: 'ratings.csv', ratings: RATINGS };
-    deliver({ type: 'ready', info: toyInfo(load.runId, load.settings, { datasetName: 'ratings.csv' }), metrics: [], snapshot: snap(0), recall: 0, dataset });
+    // User 2's top recommendation in the first snapshot is item 0: loaded data is explained from it.
+    deliver({ type: 'ready', info: toyInfo(load.runId, load.settings, { datasetName: 'ratings.csv' }), metrics: [], snapshot: { ...snap(0), topk: Int32Array.of(-1, -1, 0) }, recall: 0, dataset });
     const s = store.getState();
+    expect(s.pair).toEqual({ user: 2, item: 0 });
     expect(s.runId).toBe(load.runId);
     expect(s.dataset).toEqual(dataset);
     expect(s.datasetLabel).toBe('ratings.csv');
