@@ -2,7 +2,7 @@
 // the graph without a rating, names.
 import { describe, expect, it } from 'vitest';
 import { edgeAttention, slotAlpha } from '../src/explain/attention';
-import { graphWithout, nearbyRatings } from '../src/explain/counterfactuals';
+import { graphWithout, nearbyRatings, ratingsBetween } from '../src/explain/counterfactuals';
 import { itemLabel, namedNode, userLabel } from '../src/explain/names';
 import { candidateRank, topCandidates, userScores } from '../src/explain/ranking';
 import { scoreSplit } from '../src/explain/scoreSplit';
@@ -82,6 +82,20 @@ describe('counterfactual graphs', () => {
     expect(pairs).not.toContain('2>5');
     expect(pairs).not.toContain('5>2');
     expect(g.dstPtr[3] - g.dstPtr[2]).toBe(0);
+  });
+
+  it('takes several ratings out at once, and finds a rating by its two nodes either way round', () => {
+    const between = ratingsBetween(mp, 3, 3);
+    // Node ids: users 0..2, items 3..5. Tim (2) – Guardians (5), Steve (1) – Guardians, Steve – Avengers (4).
+    const path = [between(2, 5), between(5, 1), between(1, 4)].flat();
+    expect(path).toEqual([6, 5, 4]);
+    expect(between(0, 5)).toEqual([2]);
+    expect(between(2, 3)).toEqual([]);
+    const g = graphWithout(3, 3, mp, ...path);
+    expect(g.edgeSrc.length).toBe(graph.edgeSrc.length - 6);
+    const pairs = new Set([...g.edgeSrc].map((s, e) => `${s}>${g.edgeDst[e]}`));
+    for (const gone of ['2>5', '5>2', '1>5', '5>1', '1>4', '4>1']) expect(pairs.has(gone)).toBe(false);
+    expect(pairs.has('0>5')).toBe(true);
   });
 
   it('finds the ratings touching the pair or their neighbours, by attention flow', () => {

@@ -8,7 +8,7 @@ import { attentionEdges } from '../src/explain/attention';
 import { graphWithout } from '../src/explain/counterfactuals';
 import { explain, type Explanation } from '../src/explain/explain';
 import { dot, row } from '../src/explain/scoreSplit';
-import { formatScore } from '../src/explain/sentence';
+import { formatScore, formatShare, side } from '../src/explain/sentence';
 import { toyRatings } from '../src/graph/toy';
 import { SEED_SETTINGS } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
@@ -100,14 +100,32 @@ describe('explain (toy: Tim and The Avengers)', () => {
     expect(dot(row(emb.user, TIM, C), row(emb.item, AVENGERS, C))).toBe(tg.score);
   });
 
-  it('sums it up in words from those numbers', () => {
+  it('measures each connecting path by taking all its ratings out, and gives its share of the listed weight', async () => {
+    const { numUsers, numItems, mpEdges } = trainer.data;
+    const total = ex.connecting.reduce((s, p) => s + p.weight, 0);
+    expect(ex.connecting.reduce((s, p) => s + p.share, 0)).toBeCloseTo(1, 12);
+    const C = snapshot.channels;
+    const viaSteve = ex.connecting.find((p) => p.nodes.map((n) => n.name).join(' > ') === 'Tim > Guardians of the Galaxy > Steve > The Avengers')!;
+    expect(viaSteve.share).toBe(viaSteve.weight / total);
+    // Its ratings in the toy's message-passing edges: Tim–Guardians, Steve–Guardians, Steve–Avengers.
+    const pairs = [...mpEdges.user].map((u, k) => `${u}-${mpEdges.item[k]}`);
+    const ratings = ['2-2', '1-2', '1-1'].map((key) => pairs.indexOf(key));
+    expect(ratings.every((k) => k >= 0)).toBe(true);
+    const emb = await trainer.embeddingsFor(graphWithout(numUsers, numItems, mpEdges, ...ratings));
+    expect(viaSteve.score).toBe(dot(row(emb.user, TIM, C), row(emb.item, AVENGERS, C)));
+    expect(viaSteve.delta).toBe(viaSteve.score - ex.counterfactuals.baseline);
+  });
+
+  it('sums it up in words from those numbers, the strongest reason for the score first', () => {
     const text = ex.sentence;
-    const biggest = ex.counterfactuals.tried[0];
-    expect(text).toContain(`The model scores The Avengers ${formatScore(ex.score)} for Tim, 1st of 2 candidates (the held-out rating is 5)`);
-    expect(text).toContain(`taking out ${biggest.userName}'s rating of ${biggest.itemName} moves it most: `);
-    expect(text).toContain(`by ${formatScore(Math.abs(biggest.delta))} to ${formatScore(biggest.score)}.`);
-    const path = ex.connecting[0].nodes.map((n) => n.name);
-    expect(text).toContain(`The strongest attention path from Tim to The Avengers runs through ${path.slice(1, -1).join(' and ')}: `);
+    expect(text).toContain(`The model scores The Avengers ${formatScore(ex.score)} for Tim, 1st of 2 candidates (the held-out rating is 5).`);
+    const up = ex.counterfactuals.tried.filter((c) => side(c) === 'for')[0];
+    expect(up).toBeDefined();
+    expect(text).toContain(`What raises it most is ${up.userName}'s rating of ${up.itemName}: without it the score falls by ${formatScore(-up.delta)} to ${formatScore(up.score)}.`);
+    const path = ex.connecting.find((p) => side(p) === 'for');
+    if (path) expect(text).toContain(`The strongest attention path that raises it (${formatShare(path.share)} of the listed paths' attention) runs through ${path.nodes.slice(1, -1).map((n) => n.name).join(' and ')}: `);
+    const down = ex.counterfactuals.tried.find((c) => side(c) === 'against');
+    if (down) expect(text.indexOf('What raises it most')).toBeLessThan(text.indexOf('What lowers it most'));
   });
 
   it('lists one layer\'s attention by edge for the graph view', () => {

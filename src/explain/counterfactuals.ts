@@ -37,15 +37,35 @@ export interface Counterfactuals {
   tried: Counterfactual[];
 }
 
-/** The graph of `mpEdges` without rating `rating`, in either direction. */
-export function graphWithout(numUsers: number, numItems: number, mpEdges: Pairs, rating: number): GraphArrays {
-  const drop = (a: Uint32Array) => {
-    const out = new Uint32Array(a.length - 1);
-    out.set(a.subarray(0, rating));
-    out.set(a.subarray(rating + 1), rating);
-    return out;
-  };
+/** The graph of `mpEdges` without the ratings `ratings` (indices into mpEdges), in either direction. */
+export function graphWithout(numUsers: number, numItems: number, mpEdges: Pairs, ...ratings: number[]): GraphArrays {
+  const gone = new Set(ratings);
+  const drop = (a: Uint32Array) => a.filter((_, k) => !gone.has(k));
   return fullGraph(numUsers, numItems, { user: drop(mpEdges.user), item: drop(mpEdges.item) }, NO_LABELS);
+}
+
+/** The ratings' indices in mpEdges by (user, item) node pair, either way round: all of them where a pair is rated twice. */
+export function ratingsBetween(mpEdges: Pairs, numUsers: number, numItems: number): (a: number, b: number) => number[] {
+  const byPair = new Map<number, number[]>();
+  for (let k = 0; k < mpEdges.user.length; k++) {
+    const key = mpEdges.user[k] * numItems + mpEdges.item[k];
+    const list = byPair.get(key);
+    if (list) list.push(k);
+    else byPair.set(key, [k]);
+  }
+  return (a, b) => {
+    const [user, itemNode] = a < numUsers ? [a, b] : [b, a];
+    return byPair.get(user * numItems + itemNode - numUsers) ?? [];
+  };
+}
+
+/** The pair's score from one forward pass on a given graph, with the run's current weights. */
+export function pairScorer(run: ExplainableRun, user: number, item: number): (graph: GraphArrays) => Promise<number> {
+  const C = run.shape.hidden;
+  return async (graph) => {
+    const emb = await run.embeddingsFor(graph);
+    return dot(row(emb.user, user, C), row(emb.item, item, C));
+  };
 }
 
 /**
@@ -90,11 +110,7 @@ export function nearbyRatings(mpEdges: Pairs, g: LayeredAttention, numUsers: num
 /** Takes each of the first `limit` nearby ratings out in turn and rescores the pair on the GPU. */
 export async function counterfactuals(run: ExplainableRun, attention: LayeredAttention, user: number, item: number, limit: number): Promise<Counterfactuals> {
   const { numUsers, numItems, mpEdges } = run.data;
-  const C = run.shape.hidden;
-  const scoreOn = async (graph: GraphArrays) => {
-    const emb = await run.embeddingsFor(graph);
-    return dot(row(emb.user, user, C), row(emb.item, item, C));
-  };
+  const scoreOn = pairScorer(run, user, item);
   const baseline = await scoreOn(run.evaluator.graph);
   const nearby = nearbyRatings(mpEdges, attention, numUsers, numItems, user, item);
   const tried: Counterfactual[] = [];

@@ -5,9 +5,9 @@ import type { Pairs } from '../graph/pairs';
 import type { Ratings } from '../graph/types';
 import type { Snapshot } from '../train/types';
 import { slotAlpha, type HeadChoice } from './attention';
-import { counterfactuals, type Counterfactual } from './counterfactuals';
+import { counterfactuals, graphWithout, pairScorer, ratingsBetween, type Counterfactual } from './counterfactuals';
 import { namedNode, type NamedNode } from './names';
-import { connectingPaths, pathsInto, type AttentionPath, type Hop, type LayeredAttention } from './paths';
+import { connectingPaths, pathsInto, type AttentionPath, type ConnectingPath, type Hop, type LayeredAttention } from './paths';
 import { candidateRank, topCandidates, userScores } from './ranking';
 import { checkSnapshot, type ExplainableRun } from './run';
 import { row, scoreSplit, type DimensionTerm } from './scoreSplit';
@@ -18,7 +18,7 @@ export interface ExplainOptions {
   head?: HeadChoice;
   /** Length of the top list; the run's K when left out. */
   topK?: number;
-  /** Paths listed of each kind (default 10). */
+  /** Paths listed of each kind (default 10); each connecting path costs one forward pass, to measure it. */
   paths?: number;
   /** Walks kept per depth by the path search (default 32). */
   beam?: number;
@@ -32,11 +32,20 @@ export interface NamedPath {
   hops: Hop[];
   /** Product of the hops' α. */
   weight: number;
+  /**
+   * The weight as a share of the total: of all the walks into the node (whose weights sum to 1)
+   * for a walk, of the listed connecting paths for a connecting path.
+   */
+  share: number;
 }
 
 export interface NamedConnectingPath extends NamedPath {
   /** Index in `nodes` of the meeting point: its information reaches both the user and the item. */
   meet: number;
+  /** The score with all of the path's ratings taken out at once (one forward pass, as a counterfactual). */
+  score: number;
+  /** score − baseline: negative when the path's ratings raise the pair's score, positive when they lower it. */
+  delta: number;
 }
 
 export interface NamedCounterfactual extends Counterfactual {
@@ -104,6 +113,32 @@ function ratingTable(ratings: Ratings): (user: number, item: number) => number |
 }
 
 /**
+ * The connecting paths, named, each with its share of their total weight and the score without
+ * its ratings: one forward pass per path, so that a path is read as a reason for the score or
+ * against it by what it does, not by its ratings' stars.
+ */
+async function measuredPaths(
+  run: ExplainableRun,
+  paths: ConnectingPath[],
+  user: number,
+  item: number,
+  baseline: number,
+  withNames: (p: AttentionPath, total: number) => NamedPath,
+): Promise<NamedConnectingPath[]> {
+  const { numUsers, numItems, mpEdges } = run.data;
+  const between = ratingsBetween(mpEdges, numUsers, numItems);
+  const scoreOn = pairScorer(run, user, item);
+  const total = paths.reduce((s, p) => s + p.weight, 0);
+  const out: NamedConnectingPath[] = [];
+  for (const p of paths) {
+    const ratings = p.hops.flatMap((h) => between(h.from, h.to));
+    const score = await scoreOn(graphWithout(numUsers, numItems, mpEdges, ...new Set(ratings)));
+    out.push({ ...withNames(p, total), meet: p.meet, score, delta: score - baseline });
+  }
+  return out;
+}
+
+/**
  * Explains `run`'s score for (user, item) (user and item indices) from `snapshot`, which must be
  * the run's own. GPU work: one forward pass for the baseline and one per rating taken out.
  */
@@ -132,8 +167,7 @@ export async function explain(run: ExplainableRun, snapshot: Snapshot, user: num
     alpha: snapshot.attention.map((a) => slotAlpha(a, run.shape.heads, head)),
   };
   const itemNode = numUsers + item;
-  const withNames = (p: AttentionPath): NamedPath => ({ nodes: p.nodes.map(named), hops: p.hops, weight: p.weight });
-  const connecting = connectingPaths(attention, user, itemNode, bounds).map((p) => ({ ...withNames(p), meet: p.meet }));
+  const withNames = (p: AttentionPath, total: number): NamedPath => ({ nodes: p.nodes.map(named), hops: p.hops, weight: p.weight, share: p.weight / total });
 
   const ratingOf = ratingTable(ratings);
   const rated = (u: number, i: number): number => {
@@ -142,13 +176,12 @@ export async function explain(run: ExplainableRun, snapshot: Snapshot, user: num
     return r;
   };
   const cf = await counterfactuals(run, attention, user, item, tries);
+  const connecting = await measuredPaths(run, connectingPaths(attention, user, itemNode, bounds), user, item, cf.baseline, withNames);
   const tried = cf.tried.map((c) => ({ ...c, userName: named(c.user).name, itemName: named(numUsers + c.item).name, value: rated(c.user, c.item) }));
 
   const rating = ratingOf(user, item);
-  const strongest = connecting[0];
   // Consecutive nodes of a path are a user and an item; users come first in the node space.
   const linkRating = (a: NamedNode, b: NamedNode) => (a.type === 'user' ? rated(a.index, b.index) : rated(b.index, a.index));
-  const biggest = tried[0];
   const text = sentence({
     user: named(user).name,
     item: named(itemNode).name,
@@ -156,10 +189,9 @@ export async function explain(run: ExplainableRun, snapshot: Snapshot, user: num
     rank,
     candidates,
     rating,
-    path: strongest ? { names: strongest.nodes.map((n) => n.name), ratings: strongest.nodes.slice(1).map((n, s) => linkRating(strongest.nodes[s], n)) } : null,
+    paths: connecting.map((p) => ({ names: p.nodes.map((n) => n.name), ratings: p.nodes.slice(1).map((n, s) => linkRating(p.nodes[s], n)), share: p.share, delta: p.delta, score: p.score })),
     layers: attention.alpha.length,
-    tried: tried.length,
-    change: biggest ? { user: biggest.userName, item: biggest.itemName, score: biggest.score, delta: biggest.delta } : null,
+    changes: tried.map((c) => ({ user: c.userName, item: c.itemName, score: c.score, delta: c.delta })),
   });
 
   return {
@@ -175,8 +207,9 @@ export async function explain(run: ExplainableRun, snapshot: Snapshot, user: num
     top,
     layers: attention.alpha.length,
     head,
-    pathsToUser: pathsInto(attention, user, bounds).map(withNames),
-    pathsToItem: pathsInto(attention, itemNode, bounds).map(withNames),
+    // The weights of all the walks into a node sum to 1 (see paths.ts): each is its own share.
+    pathsToUser: pathsInto(attention, user, bounds).map((p) => withNames(p, 1)),
+    pathsToItem: pathsInto(attention, itemNode, bounds).map((p) => withNames(p, 1)),
     connecting,
     counterfactuals: { baseline: cf.baseline, nearby: cf.nearby, tried },
     sentence: text,

@@ -12,7 +12,7 @@ import { createLoading, type LoadingActions, type LoadingState } from './loading
 import { createProgress, type ProgressState } from './progress';
 import type { RunArchive } from './savedRun';
 import { createSearching, type SearchActions, type SearchState } from './searching';
-import { isDefaultPair, resolvePair, shownSnapshot, type AttentionView, type Pair } from './shown';
+import { isDefaultPair, resolvePair, shownSnapshot, topRecommendation, type AttentionView, type Pair } from './shown';
 import { readUrl, urlQuery } from './url';
 
 export interface RunState extends ProgressState, ExplainingState, LoadingState, KeepingState, SearchState {
@@ -102,7 +102,7 @@ export function createRunStore(env: StoreEnv): RunStore {
       const s = get();
       const info = s.info;
       let pair: { user: string; item: string } | null = null;
-      if (info && s.pair && !isDefaultPair(info, s.pair)) pair = { user: info.userNames[s.pair.user], item: info.itemNames[s.pair.item] };
+      if (info && s.pair && !isDefaultPair(info, s.dataset.kind === 'toy', s.snapshots.get(s.kept[0]) ?? null, s.pair)) pair = { user: info.userNames[s.pair.user], item: info.itemNames[s.pair.item] };
       else if (!info && wantedPair.user && wantedPair.item) pair = { user: wantedPair.user, item: wantedPair.item };
       env.writeSearch(urlQuery(s.settings, pair));
     };
@@ -239,7 +239,10 @@ export function createRunStore(env: StoreEnv): RunStore {
       setPair(pair) {
         const s = get();
         if (!s.info) return;
-        const next = { user: pair.user ?? s.pair?.user ?? 0, item: pair.item ?? s.pair?.item ?? 0 };
+        // A user picked alone is shown with their top recommendation (on data other than the toy).
+        const user = pair.user ?? s.pair?.user ?? 0;
+        const top = pair.item === undefined && s.dataset.kind !== 'toy' ? topRecommendation(shownSnapshot(s), user) : null;
+        const next = { user, item: pair.item ?? top ?? s.pair?.item ?? 0 };
         if (next.user < 0 || next.user >= s.info.numUsers || next.item < 0 || next.item >= s.info.numItems) return;
         wantedPair = { user: s.info.userNames[next.user], item: s.info.itemNames[next.item] };
         const focus = pair.item === undefined ? 'user' : pair.user === undefined ? 'item' : s.focus;
@@ -284,7 +287,8 @@ export function createRunStore(env: StoreEnv): RunStore {
           // A restored run starts at its checkpoint's epoch, with its history.
           const at = msg.snapshot.epoch;
           const snaps = new Map([[at, msg.snapshot]]);
-          const pair = resolvePair(info, wantedPair);
+          // The dataset as adopted just above, for a load.
+          const pair = resolvePair(info, get().dataset.kind === 'toy', msg.snapshot, wantedPair);
           set({
             phase: 'ready',
             adapterName: info.adapterName,

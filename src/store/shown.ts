@@ -51,25 +51,40 @@ export function shownEpoch(s: Shown): number {
   return shownSnapshot(s)?.epoch ?? s.epoch;
 }
 
-/** The first test rating (Tim and The Avengers in the toy), else the first rating. */
-function defaultPair(info: RunInfo): Pair | null {
+/**
+ * The pair explained first. On the toy, its held-out rating: Tim and The Avengers, the seed's
+ * case. On other data, the first held-out rating's user and that user's top recommendation in
+ * `first` (the run's first snapshot), so that what is explained is a recommendation; the
+ * held-out movie itself may rank thousands deep.
+ */
+export function defaultPair(info: RunInfo, toy: boolean, first: SnapshotData | null): Pair | null {
   const { user, item, train } = info.ratings;
   if (user.length === 0) return null;
   let r = train.indexOf(0);
   if (r < 0) r = 0;
-  return { user: user[r], item: item[r] };
+  return { user: user[r], item: (toy ? null : topRecommendation(first, user[r])) ?? item[r] };
 }
 
-export function isDefaultPair(info: RunInfo, pair: Pair): boolean {
-  const d = defaultPair(info);
+/** The user's first recommendation in the snapshot; null without one (no snapshot, or no candidate). */
+export function topRecommendation(snapshot: SnapshotData | null, user: number): number | null {
+  const top = snapshot ? snapshot.topk[user * snapshot.k] : -1;
+  return top !== undefined && top >= 0 ? top : null;
+}
+
+export function isDefaultPair(info: RunInfo, toy: boolean, first: SnapshotData | null, pair: Pair): boolean {
+  const d = defaultPair(info, toy, first);
   return d !== null && d.user === pair.user && d.item === pair.item;
 }
 
-/** The pair named (by a link, or picked in a run before), where this run has those names; else the default pair. */
-export function resolvePair(info: RunInfo, wanted: { user: string | null; item: string | null }): Pair | null {
-  const d = defaultPair(info);
+/**
+ * The pair named (by a link, or picked in a run before), where this run has those names; else the
+ * default pair. A user named alone gets their top recommendation (on data other than the toy).
+ */
+export function resolvePair(info: RunInfo, toy: boolean, first: SnapshotData, wanted: { user: string | null; item: string | null }): Pair | null {
+  const d = defaultPair(info, toy, first);
   if (!d) return null;
   const u = wanted.user === null ? -1 : info.userNames.indexOf(wanted.user);
   const i = wanted.item === null ? -1 : info.itemNames.indexOf(wanted.item);
-  return { user: u >= 0 ? u : d.user, item: i >= 0 ? i : d.item };
+  const item = i >= 0 ? i : u >= 0 && !toy ? (topRecommendation(first, u) ?? d.item) : d.item;
+  return { user: u >= 0 ? u : d.user, item };
 }

@@ -12,6 +12,7 @@ import { KeepNotices, RunFiles } from './RunFiles';
 import { SearchCard } from './SearchCard';
 import { SettingsPanel } from './SettingsPanel';
 import { useActions, useRun } from './StoreContext';
+import { Tour } from './Tour';
 import { Transport } from './Transport';
 
 // recharts is most of the bundle: it loads alongside the engine instead of before the page.
@@ -31,6 +32,7 @@ export function App() {
           <Transport />
           <Notices />
           <KeepNotices />
+          <Tour />
           <main className="layout">
             <div className="side-col">
               <SettingsPanel />

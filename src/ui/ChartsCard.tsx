@@ -2,8 +2,9 @@
 import { useMemo, useRef } from 'react';
 import { isFast, isSoftwareAdapter, shownEpoch } from '../store/shown';
 import { fmt } from './format';
+import { HeldOutStanding } from './HeldOutStanding';
 import { MetricChart, type MetricPoint } from './MetricChart';
-import { useRun } from './StoreContext';
+import { useRun, useRunShallow } from './StoreContext';
 
 /**
  * While training runs at full speed the charts take in new epochs at most this often: a recharts
@@ -41,6 +42,12 @@ export function ChartsCard() {
   const evalEvery = useRun((s) => s.settings.evalEvery);
   const shown = useCadence(useRun(shownEpoch), fast, every);
   const live = useRun((s) => s.viewEpoch === null);
+  const toy = useRunShallow((s) => ({ on: s.dataset.kind === 'toy', info: s.info, kept: s.kept, snapshots: s.snapshots }));
+  const keptSnapshots = useCadence(
+    useMemo(() => (toy.on ? toy.kept.flatMap((e) => toy.snapshots.get(e) ?? []) : []), [toy.on, toy.kept, toy.snapshots]),
+    fast,
+    every,
+  );
 
   const loss = useMemo<MetricPoint[]>(() => {
     let ema: number | null = null;
@@ -67,6 +74,7 @@ export function ChartsCard() {
       </div>
       <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" />
       <MetricChart testId="recall-chart" title={`Recall@${k} on the held-out ratings`} points={recall} marker={shown} color="#4f46e5" domain={RECALL_DOMAIN} yTicks={RECALL_TICKS} format={fmtRecall} maxEpoch={epochs} />
+      {toy.on && toy.info && keptSnapshots.length > 0 && <HeldOutStanding info={toy.info} snapshots={keptSnapshots} marker={shown} maxEpoch={epochs} />}
     </section>
   );
 }

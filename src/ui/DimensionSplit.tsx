@@ -3,6 +3,10 @@ import { memo } from 'react';
 import { scaleLinear } from 'd3-scale';
 import type { ExplanationData } from '../worker/protocol';
 import { fmt } from './format';
+import { Hint } from './Hint';
+
+const SUM_HELP =
+  'The model turns every user and every movie into a list of numbers, its embedding (h). The score multiplies the user’s and the movie’s numbers position by position (dimension c) and adds the products up. Each bar below is one such product: long bars to the right push the score up, bars to the left pull it down.';
 
 const W = 300;
 const ROW = 15;
@@ -19,7 +23,10 @@ export const DimensionSplit = memo(function DimensionSplit({ e }: { e: Explanati
     <div className="panel dims" data-testid="explain-dims">
       <h3>Score split over dimensions</h3>
       <p className="sub">
-        Σ<sub>c</sub> h<sub>user</sub>[c]·h<sub>movie</sub>[c] = {fmt.score(e.score)}
+        <Hint text={SUM_HELP}>
+          Σ<sub>c</sub> h<sub>user</sub>[c]·h<sub>movie</sub>[c]
+        </Hint>{' '}
+        = {fmt.score(e.score)}
         {top && ` · dimension ${top.dim} carries ${Math.round((100 * Math.abs(top.term)) / Math.max(1e-9, terms.reduce((s, t) => s + Math.abs(t.term), 0)))}%`}
       </p>
       <svg viewBox={`0 0 ${W} ${shown.length * ROW + 6}`} className="dims-svg" role="img" aria-label="Per-dimension contributions">

@@ -1,15 +1,17 @@
 // The bipartite graph with its attention controls, legend and time slider. A graph too large to
 // draw whole gets a search box, and the card says which part of it is drawn.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { mostChanged } from '../explain/learning';
 import { shownSnapshot } from '../store/shown';
+import { AlphaHistory } from './AlphaHistory';
 import { AttentionControls } from './AttentionControls';
 import { graphIndexOf } from './graphIndex';
-import { buildGraphModel, describeFocus, isLarge } from './graphModel';
+import { alphaOf, buildGraphModel, describeFocus, isLarge, slotFor, type DrawnEdge } from './graphModel';
 import { GraphView } from './GraphView';
 import { NodeSearch } from './NodeSearch';
 import { RatingLegend } from './RatingLegend';
 import { searchIndexOf } from './searchIndex';
-import { useActions, useRun } from './StoreContext';
+import { useActions, useRun, useRunShallow } from './StoreContext';
 import { TimeTravel } from './TimeTravel';
 
 export function GraphCard() {
@@ -20,8 +22,27 @@ export function GraphCard() {
   const focus = useRun((s) => s.focus);
   const view = useRun((s) => s.view);
   const snapshot = useRun(shownSnapshot);
+  const { kept, snapshots } = useRunShallow((s) => ({ kept: s.kept, snapshots: s.snapshots }));
+  // The first kept snapshot: epoch 0 of a fresh run, the checkpoint of a restored one.
+  const baseline = snapshots.get(kept[0]) ?? null;
+  const [change, setChange] = useState(false);
+  const [picked, setPicked] = useState<DrawnEdge | null>(null);
   const model = useMemo(() => (info ? buildGraphModel(info, graphIndexOf(info), pair, focus, view, snapshot) : null), [info, pair, focus, view, snapshot]);
   const searchIndex = useMemo(() => (info && isLarge(info) ? searchIndexOf(info) : null), [info]);
+  const keptSnapshots = useMemo(() => kept.flatMap((e) => snapshots.get(e) ?? []), [kept, snapshots]);
+  // The edge whose α history shows: the one clicked, else the drawn rating whose α moved most in this view.
+  const shownEdge = useMemo(() => {
+    if (!model || !info) return null;
+    if (picked && model.edges.some((e) => e.rating === picked.rating)) return picked;
+    const moved = (e: DrawnEdge) => Math.abs((alphaOf(snapshot, info.heads, slotFor(e, view), view.layer, view.head) ?? 0) - (alphaOf(baseline, info.heads, slotFor(e, view), view.layer, view.head) ?? 0));
+    return model.edges.filter((e) => e.train).sort((p, q) => moved(q) - moved(p))[0] ?? null;
+  }, [model, info, picked, snapshot, baseline, view]);
+  const showChange = (on: boolean) => {
+    setChange(on);
+    // Where learning shows most: the layer and head whose α moved furthest since the first kept epoch.
+    const most = on && info && baseline && snapshot ? mostChanged(baseline, snapshot, info.heads) : null;
+    if (most) a.setView({ layer: most.layer, head: most.head });
+  };
   return (
     <section className="graph-card card" aria-label="The bipartite graph">
       <div className="card-head">
@@ -29,7 +50,17 @@ export function GraphCard() {
           <h2>Users and movies</h2>
           <p className="sub">Edge width and opacity: attention α. Hover for exact values; click a user or movie to explain it{model?.partial ? ' and draw its neighbourhood' : ''}.</p>
         </div>
-        <AttentionControls />
+        <div className="graph-controls">
+          <AttentionControls />
+          <div className="seg-group" role="radiogroup" aria-label="Edge colour">
+            <button role="radio" aria-checked={!change} className={`seg ${!change ? 'on' : ''}`} onClick={() => showChange(false)} data-testid="colour-rating">
+              rating
+            </button>
+            <button role="radio" aria-checked={change} className={`seg ${change ? 'on' : ''}`} onClick={() => showChange(true)} data-testid="colour-change" title="Colour each edge by how far its α moved since the first kept epoch; shows the layer and head that moved most">
+              α change since epoch {baseline?.epoch ?? 0}
+            </button>
+          </div>
+        </div>
       </div>
       {searchIndex && model?.focus && (
         <div className="graph-focus">
@@ -42,11 +73,12 @@ export function GraphCard() {
           </p>
         </div>
       )}
-      {model && info ? <GraphView model={model} info={info} snapshot={snapshot} /> : <div className="placeholder graph-placeholder">{failed ? 'No run: see the message above, then change the setting or the data.' : 'Preparing the run…'}</div>}
+      {model && info ? <GraphView model={model} info={info} snapshot={snapshot} baseline={change ? baseline : null} onPickEdge={setPicked} /> : <div className="placeholder graph-placeholder">{failed ? 'No run: see the message above, then change the setting or the data.' : 'Preparing the run…'}</div>}
       <div className="graph-foot">
         <RatingLegend />
         <TimeTravel />
       </div>
+      {shownEdge && info && keptSnapshots.length > 0 && <AlphaHistory edge={shownEdge} info={info} snapshots={keptSnapshots} view={view} />}
     </section>
   );
 }

@@ -2,6 +2,7 @@
 import { memo } from 'react';
 import type { ExplanationData } from '../worker/protocol';
 import { fmt, ordinal } from './format';
+import { Hint } from './Hint';
 
 export const ScoreCard = memo(function ScoreCard({ e }: { e: ExplanationData }) {
   const best = Math.max(...e.top.map((t) => t.score), e.score, 1e-9);
@@ -10,7 +11,9 @@ export const ScoreCard = memo(function ScoreCard({ e }: { e: ExplanationData }) 
       <h3>Score</h3>
       <div className="score-line">
         <span className="score" data-testid="explain-score" data-score={e.score}>{fmt.score(e.score)}</span>
-        <span className="score-what" title={`The inner product of ${e.user.name}’s and ${e.item.name}’s final embeddings`}>⟨h<sub>user</sub>, h<sub>movie</sub>⟩</span>
+        <Hint className="score-what" text={`The inner product of ${e.user.name}’s and ${e.item.name}’s final embeddings: multiply their numbers dimension by dimension and add up (see the split beside). Higher means a stronger recommendation; it is trained to match the star rating.`}>
+          ⟨h<sub>user</sub>, h<sub>movie</sub>⟩
+        </Hint>
       </div>
       <div className="rank" data-testid="explain-rank">
         {e.rank === null ? (

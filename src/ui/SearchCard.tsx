@@ -4,13 +4,17 @@
 import { useState } from 'react';
 import { SEARCH_LIMITS, type SearchSettings } from '../search/settings';
 import { fmt } from './format';
+import { Hint } from './Hint';
 import { useActions, useRunShallow } from './StoreContext';
 
 const KNOBS: { key: keyof SearchSettings; name: string; hint: string }[] = [
-  { key: 'restarts', name: 'R', hint: 'random restarts: walks per user' },
-  { key: 'steps', name: 'T', hint: 'greedy steps per walk' },
-  { key: 'expansions', name: 'E', hint: 'expansions: neighbours per movie in the graph' },
+  { key: 'restarts', name: 'R', hint: 'R, restarts: how many walks start from random movies for each user; more walks find more of the top-K and take longer' },
+  { key: 'steps', name: 'T', hint: 'T, steps: how many greedy steps each walk takes from movie to better-scoring neighbour' },
+  { key: 'expansions', name: 'E', hint: 'E, expansions: how many similar movies each movie links to in the neighbour graph' },
 ];
+
+const KNN_MIPS_HELP =
+  'K-nearest-neighbour maximum inner product search: instead of scoring every movie for a user (exact top-K), walk a graph that links each movie to the movies most like it, always stepping to the neighbour with the higher score. Much faster on many movies; it can miss some of the exact top-K, which the recall below measures.';
 
 const ms = (x: number) => `${x < 10 ? x.toFixed(1) : fmt.int(Math.round(x))} ms`;
 
@@ -33,7 +37,9 @@ export function SearchCard() {
       <div className="card-head">
         <div>
           <h2>Search</h2>
-          <p className="sub">Exact top-{s.k ?? 'K'} against KNN-MIPS (greedy walks over a neighbour graph of the movies), for every user at the current epoch.</p>
+          <p className="sub">
+            Exact top-{s.k ?? 'K'} against <Hint text={KNN_MIPS_HELP}>KNN-MIPS</Hint> (greedy walks over a neighbour graph of the movies), for every user at the current epoch.
+          </p>
         </div>
         <div className="search-knobs">
           {KNOBS.map((k) => (
@@ -81,8 +87,8 @@ function Knob({ id, name, hint, value, onCommit }: { id: string; name: string; h
     setDraft(null);
   };
   return (
-    <label className="search-knob" title={hint}>
-      <span>{name}</span>
+    <label className="search-knob">
+      <Hint text={hint}>{name}</Hint>
       <input
         data-testid={`search-${id}`}
         type="text"

@@ -1,7 +1,10 @@
 // Play/pause, step, step N, reset, speed; the epoch counter and the latest numbers.
 import { SPEEDS, type Speed } from '../worker/protocol';
-import { fmt } from './format';
+import { fmt, timeLeft } from './format';
 import { useActions, useRunShallow } from './StoreContext';
+
+/** Epochs whose measured time the estimate of the time left averages. */
+const RECENT = 50;
 
 const speedLabel = (s: Speed) => (s === 'max' ? 'Max' : `${s}/s`);
 
@@ -23,6 +26,7 @@ export function Transport() {
     speed: s.speed,
     stepSize: s.stepSize,
     last: s.history[s.history.length - 1],
+    history: s.history,
     recall0: s.recall0,
     k: s.info?.k ?? s.settings.k,
   }));
@@ -31,6 +35,7 @@ export function Transport() {
   const blocked = !s.ready || s.status === 'diverged';
   const progress = Math.min(1, s.epoch / Math.max(1, s.epochs));
   const status = !s.ready ? 'Preparing' : STATUS_TEXT[s.status];
+  const left = s.status === 'diverged' ? null : timeLeft(s.epochs - s.epoch, s.history.slice(-RECENT).map((m) => m.ms), s.speed === 'max' ? null : s.speed);
   return (
     <div className="transport card" data-testid="transport">
       <div className="buttons">
@@ -83,6 +88,11 @@ export function Transport() {
           <span className="of">/ {fmt.int(s.epochs)}</span>
         </div>
         <div className="bar" aria-hidden="true"><div style={{ width: `${progress * 100}%` }} /></div>
+        {left && (
+          <span className="time-left" data-testid="time-left" title="From the measured ms/epoch of the recent epochs, at the chosen speed">
+            {left}
+          </span>
+        )}
       </div>
       <div className="readout">
         <div><span className="label">MSE</span><span className="value" data-testid="loss">{fmt.loss(s.last?.loss)}</span></div>

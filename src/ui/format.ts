@@ -31,3 +31,47 @@ export const TEST_EDGE_COLOR = '#7c3aed';
 export function clip(name: string, max = 28): string {
   return name.length <= max ? name : `${name.slice(0, max - 1)}…`;
 }
+
+/** Words a badge skips unless nothing else is left: articles and joining words. */
+const SMALL_WORDS = new Set(['the', 'a', 'an', 'of', 'and', 'in', 'on', 'to', 'le', 'la', 'les', 'el', 'der', 'die', 'das']);
+
+/**
+ * A node's badge: the id itself for a bare id ("15", "137"), else the initials of the first two
+ * words that matter ("(500) Days of Summer (2009)" → "5D", "Toy Story (1995)" → "TS",
+ * "Avengers, The (2012)" → "A"), so that nodes sharing a first character still differ.
+ */
+export function badge(name: string): string {
+  const trimmed = name.trim();
+  if (/^\d+$/.test(trimmed)) return trimmed.length <= 4 ? trimmed : `${trimmed.slice(0, 3)}…`;
+  const title = trimmed
+    .replace(/\s*\(\d{4}\)\s*$/, '') // a trailing year
+    .replace(/,\s*(the|a|an|les?|la|el|die|der|das)$/i, ''); // "Avengers, The"
+  const words = title.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  if (words.length === 0) return trimmed.charAt(0) || '?';
+  const main = words.filter((w) => !SMALL_WORDS.has(w.toLowerCase()));
+  const chosen = (main.length > 0 ? main : words).slice(0, 2);
+  return chosen.map((w) => w.charAt(0).toUpperCase()).join('');
+}
+
+/**
+ * "~N s left" for `remaining` epochs: each takes the mean measured ms/epoch of the recent
+ * epochs, or the speed limit's interval where that is longer (a speed of N epochs a second). Null
+ * with nothing measured or nothing left.
+ */
+export function timeLeft(remaining: number, recentMs: number[], epochsPerSecond: number | null): string | null {
+  if (remaining <= 0 || recentMs.length === 0) return null;
+  const measured = recentMs.reduce((s, x) => s + x, 0) / recentMs.length;
+  const perEpoch = epochsPerSecond === null ? measured : Math.max(measured, 1000 / epochsPerSecond);
+  const seconds = (remaining * perEpoch) / 1000;
+  if (seconds < 1) return '<1 s left';
+  if (seconds < 120) return `~${Math.round(seconds)} s left`;
+  if (seconds < 7200) return `~${Math.round(seconds / 60)} min left`;
+  return `~${Math.round(seconds / 3600)} h left`;
+}
+
+/** A change of α in [−1, 1] (as a fraction of the largest shown): fell purple … unchanged grey … rose green. */
+export const changeColor = scaleLinear<string>()
+  .domain([-1, 0, 1])
+  .range(['#7b3294', '#d4d4d8', '#008837'])
+  .interpolate(interpolateHcl)
+  .clamp(true);

@@ -2,7 +2,7 @@
 // machine (runs, progress, time travel, divergence, the URL) is checked message by message.
 import { describe, expect, it } from 'vitest';
 import type { RunStore } from '../../src/store/runStore';
-import { shownEpoch } from '../../src/store/shown';
+import { defaultPair, shownEpoch } from '../../src/store/shown';
 import type { FromWorker, SnapshotData, ToWorker } from '../../src/worker/protocol';
 import { startedStore, toyInfo } from '../helpers/runStore';
 
@@ -36,6 +36,25 @@ describe('the run store', () => {
     ready(store, deliver);
     expect(store.getState().pair).toEqual({ user: 2, item: 1 });
     expect(lastSent(sent, 'explain')).toMatchObject({ type: 'explain', epoch: 0, user: 2, item: 1, head: 'mean' });
+  });
+
+  it('on other data explains the first held-out user with their top recommendation, and a user picked alone with theirs', () => {
+    const info = toyInfo(1);
+    // Tim (user 2) is held out with The Avengers (item 1); say his top recommendation is item 0.
+    const first = { ...snap(0), topk: Int32Array.of(-1, -1, 0) };
+    expect(defaultPair(info, false, first)).toEqual({ user: 2, item: 0 });
+    // The toy keeps its case, and without a recommendation the held-out movie stays.
+    expect(defaultPair(info, true, first)).toEqual({ user: 2, item: 1 });
+    expect(defaultPair(info, false, snap(0))).toEqual({ user: 2, item: 0 });
+    expect(defaultPair(info, false, { ...snap(0), topk: Int32Array.of(2, -1, -1) })).toEqual({ user: 2, item: 1 });
+
+    const { store, deliver } = startedStore();
+    ready(store, deliver);
+    store.setState({ dataset: { kind: 'csv', name: 'ratings.csv', ratings: '' }, live: { ...snap(0), topk: Int32Array.of(2, -1, 0) } });
+    store.getState().setPair({ user: 0 });
+    expect(store.getState().pair).toEqual({ user: 0, item: 2 });
+    store.getState().setPair({ user: 1 });
+    expect(store.getState().pair).toEqual({ user: 1, item: 2 });
   });
 
   it('gathers progress, keeps snapshots for time travel and follows the slider', () => {
@@ -159,8 +178,10 @@ describe('the run store loading files', () => {
     await store.getState().loadFiles([fileOf('ratings.csv', RATINGS)]);
     const load = lastLoad(sent);
     const dataset = { kind: 'csv' as const, name: 'ratings.csv', ratings: RATINGS };
-    deliver({ type: 'ready', info: toyInfo(load.runId, load.settings, { datasetName: 'ratings.csv' }), metrics: [], snapshot: snap(0), recall: 0, dataset });
+    // User 2's top recommendation in the first snapshot is item 0: loaded data is explained from it.
+    deliver({ type: 'ready', info: toyInfo(load.runId, load.settings, { datasetName: 'ratings.csv' }), metrics: [], snapshot: { ...snap(0), topk: Int32Array.of(-1, -1, 0) }, recall: 0, dataset });
     const s = store.getState();
+    expect(s.pair).toEqual({ user: 2, item: 0 });
     expect(s.runId).toBe(load.runId);
     expect(s.dataset).toEqual(dataset);
     expect(s.datasetLabel).toBe('ratings.csv');

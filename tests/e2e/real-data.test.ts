@@ -80,6 +80,18 @@ describe('real data in the browser', () => {
     expect(await page.getByTestId('recall-chart').locator('figcaption').innerText()).toContain('Recall@20');
     await shot(page, '1-loaded');
 
+    // The pair explained first is a recommendation: the first held-out user and their top movie.
+    await page.getByTestId('explain-rank').filter({ hasText: /^Ranked 1st of/ }).waitFor({ timeout: EXPLAIN_MS });
+    // The neighbourhood's centre has its own edges drawn strongest, the rest faded.
+    const opacities = (focus: string) => page.locator(`[data-testid=graph-edge][data-focus=${focus}] .line`).evaluateAll((es) => es.map((e) => Number(e.getAttribute('stroke-opacity'))));
+    const [centre, aside] = [await opacities('centre'), await opacities('aside')];
+    expect(centre.length).toBeGreaterThan(0);
+    expect(aside.length).toBeGreaterThan(0);
+    expect(Math.min(...centre)).toBeGreaterThan(Math.max(...aside));
+    // User badges read as the ids themselves ("15", "137"), not their first digit.
+    const users = await page.locator('[data-testid=graph-node][data-type=user]').evaluateAll((ns) => ns.map((n) => [n.getAttribute('data-name'), n.querySelector('.initial')?.textContent]));
+    for (const [name, badge] of users) expect(badge).toBe(name!.length <= 4 ? name : `${name!.slice(0, 3)}…`);
+
     // Two full-batch epochs.
     await page.getByTestId('step-size').fill('2');
     await page.getByTestId('step-n').click();
