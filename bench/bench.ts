@@ -12,6 +12,7 @@
 //      epochs: its recall against the exact top-20 and both searches' times, on the same buffers.
 import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
+import { takeAdapterFlag } from '../src/gpu/adapterChoice';
 import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, submitPass, type Kernels } from '../src/gpu/kernels';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
@@ -134,7 +135,7 @@ async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof i
   for (let r = 0; r <= REPEATS; r++) {
     const f = await submitAndWait(gpu, (p) => {
       ws.encodeForward(p, c);
-      ws.encodeLoss(p);
+      ws.encodeLoss(p, c);
     });
     const b = await submitAndWait(gpu, (p) => ws.encodeBackward(p, c));
     const a = await submitAndWait(gpu, (p) => model.encodeAdam(p, ws));
@@ -233,11 +234,12 @@ async function knnMipsRow(gpu: Gpu, kernels: Kernels, ratings: Ratings) {
   };
 }
 
-installNodeWebGPU();
+const { choice } = takeAdapterFlag(process.argv.slice(2), 'bench');
+const adapterWhy = (await installNodeWebGPU(choice))?.why;
 const gpu = await createGpu();
 const counts = instrument(gpu);
 const kernels = await createKernels(gpu.device);
-console.log(`GAT Lab benchmark on ${gpu.adapterName}\n`);
+console.log(`GAT Lab benchmark on ${gpu.adapterName} (${adapterWhy})\n`);
 
 console.log('1. The seed\'s toy run: SEED 123, batch size 1 (7 optimizer steps per epoch), hidden 12, 2 heads, 3 layers');
 const fused = await toyRun(gpu, kernels, counts, 'auto');

@@ -22,17 +22,27 @@ fn backwardPhase(lid: u32) {
   sync();
   for (var l = model.numLayers; l > 0u; l--) {
     L = model.layers[l - 1u];
-    for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward(i); }
+    for (var i = lid; i < edgeItems(); i += FWG) { op_softmax_backward_edge(i); }
+    sync();
+    for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_dot_piece(i); }
+    sync();
+    for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_dot_node(i); }
+    sync();
+    for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_bend_piece(i); }
+    sync();
+    for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_bend_node(i); }
     sync();
     for (var i = lid; i < aggregateBackwardItems(); i += FWG) { op_aggregate_backward(i); }
     sync();
     // Parameter gradients and the input's gradient read the same inputs and write apart.
-    let itemsUser = gradItems(0u);
-    let items = itemsUser + gradItems(1u);
-    for (var p = lid; p < items; p += FWG) { op_param_grad(p, itemsUser); }
+    for (var p = lid; p < gradPartialItems(); p += FWG) { op_param_grad_partial(p); }
     if (l > 1u) {
       for (var i = lid; i < inputItems(); i += FWG) { op_input_backward(i); }
     }
+    sync();
+    let itemsUser = gradItems(0u);
+    let items = itemsUser + gradItems(1u);
+    for (var p = lid; p < items; p += FWG) { op_param_grad(p, itemsUser); }
     sync();
   }
 }
@@ -45,7 +55,9 @@ fn train_steps(@builtin(local_invocation_index) lid: u32) {
     useGraph(graph[which.schedule + 1u + s]);
     forwardPhase(lid);
     L = model.layers[model.numLayers - 1u];
-    lossPhase(lid, FWG);
+    for (var k = lid; k < lossChunks(); k += FWG) { op_loss_partial(k); }
+    sync();
+    if (lid == 0u) { op_loss_total(); }
     sync();
     backwardPhase(lid);
     let stepSize = adamStepSize();

@@ -1,8 +1,6 @@
 // The inner-product decoder and the mean squared error over the step's supervision pairs, and
 // the loss's gradient with respect to the embeddings. `L` is the encoder's last layer.
 
-var<workgroup> partialLoss: array<f32, WG>;
-
 // pred[l] = ⟨h[user], h[item]⟩; returns the squared error.
 fn op_predict(l: u32) -> f32 {
   let C = L.channels;
@@ -15,22 +13,21 @@ fn op_predict(l: u32) -> f32 {
   return d * d;
 }
 
-// One workgroup of `width` invocations (64 or fewer): partial sum k adds the pairs l ≡ k (mod 64),
-// then one invocation adds the 64 partial sums in order. The order is the same whatever the
-// width, so the fused and per-op paths give the same bits, run after run.
-fn lossPhase(lid: u32, width: u32) {
+// The loss in two stages, in an order that depends on nothing but the labels: partial k sums the
+// squared errors of labels [k·LOSS_CHUNK, (k+1)·LOSS_CHUNK) in order (one invocation each), then
+// one invocation adds the partials in order. The fused and per-op paths run the same two.
+fn op_loss_partial(k: u32) {
+  let l1 = min(numLabels(), (k + 1u) * LOSS_CHUNK);
+  var acc = 0.0;
+  for (var l = k * LOSS_CHUNK; l < l1; l++) { acc += op_predict(l); }
+  arena[model.lossPart + k] = acc;
+}
+
+fn op_loss_total() {
   let n = numLabels();
-  for (var k = lid; k < WG; k += width) {
-    var acc = 0.0;
-    for (var l = k; l < n; l += WG) { acc += op_predict(l); }
-    partialLoss[k] = acc;
-  }
-  workgroupBarrier();
-  if (lid == 0u) {
-    var s = 0.0;
-    for (var k = 0u; k < WG; k++) { s += partialLoss[k]; }
-    arena[model.loss + lossSlot()] = select(0.0, s / f32(n), n > 0u);
-  }
+  var s = 0.0;
+  for (var k = 0u; k < lossChunks(); k++) { s += arena[model.lossPart + k]; }
+  arena[model.loss + lossSlot()] = select(0.0, s / f32(n), n > 0u);
 }
 
 // d MSE / d h[n, c] over every pair that touches node n (its label incidence list), through the
@@ -56,9 +53,16 @@ fn op_decode_backward(idx: u32) {
 }
 
 @compute @workgroup_size(WG)
-fn decode_loss(@builtin(local_invocation_index) lid: u32) {
+fn decode_loss(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(model.numLayers - 1u);
-  lossPhase(lid, WG);
+  let k = flatIndex(gid, nwg);
+  if (k < lossChunks()) { op_loss_partial(k); }
+}
+
+@compute @workgroup_size(1)
+fn loss_total() {
+  begin(model.numLayers - 1u);
+  op_loss_total();
 }
 
 @compute @workgroup_size(WG)

@@ -6,10 +6,19 @@
 // training step, or of an evaluation, inside one workgroup with barriers between them, which is
 // what pays on small graphs where the cost of a dispatch dwarfs the work.
 
-// Workgroup size of the per-op kernels, and of the fused ones: a software adapter runs a
-// workgroup on one core, where a narrow group makes each barrier cheap.
-const WG = 64u;
-const FWG = 4u;
+// Workgroup size of the per-op kernels, and of the fused ones: pipeline-overridable, set by
+// src/gpu/kernels.ts (WORKGROUP_SIZES) when it creates the pipelines, so that one adapter can
+// run a wide fused group and another a narrow one (a software adapter runs a workgroup on one
+// core, where a narrow group makes each barrier cheap).
+override WG: u32 = 64u;
+override FWG: u32 = 4u;
+// Sums that would walk a whole segment or a whole node type are cut into pieces of fixed length,
+// summed in two stages in a fixed order (deterministic on one adapter): SEG edges per piece of a
+// destination's incoming edges, LOSS_CHUNK labels per partial loss, GRAD_CHUNK nodes per partial
+// parameter gradient. Also set by src/gpu/kernels.ts.
+override SEG: u32 = 32u;
+override LOSS_CHUNK: u32 = 256u;
+override GRAD_CHUNK: u32 = 256u;
 const MAX_LAYERS = 8u;
 
 // The graphs: a header of counts and offsets (relative to the graph's start), then the arrays.
@@ -42,6 +51,9 @@ struct Model {
   numLayers: u32, paramCount: u32, dY: u32, ds: u32,
   dScores: u32, pred: u32, loss: u32, recall: u32,
   beta1: f32, beta2: f32, eps: f32, partial: u32,
+  // Scratch of the two-stage sums: per (node, head) sums, per (piece, head) partials of
+  // segments that cross a piece's ends, partial losses, partial parameter gradients.
+  segSum: u32, segPart: u32, lossPart: u32, gradPart: u32,
 }
 
 // Per bind group: the layer of a per-op dispatch, where the graph starts, where the fused step
@@ -159,6 +171,13 @@ fn headItems() -> u32 { return numNodes() * L.heads; }
 fn aggregateBackwardItems() -> u32 { return numNodes() * (L.heads * tiles(L.channels) + hc() + L.channels); }
 fn gradItems(t: u32) -> u32 { return L.rows * tiles(fIn(t)) + 2u * L.channels + 2u * hc(); }
 fn layerGradItems() -> u32 { return gradItems(0u) + gradItems(1u); }
+fn pieces() -> u32 { return (numEdges() + SEG - 1u) / SEG; }
+fn pieceItems() -> u32 { return pieces() * L.heads; }
+fn edgeItems() -> u32 { return numEdges() * L.heads; }
+fn lossChunks() -> u32 { return (numLabels() + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
+fn typeNodes(t: u32) -> u32 { return select(numUsers(), numNodes() - numUsers(), t == 1u); }
+fn gradChunks(t: u32) -> u32 { return (typeNodes(t) + GRAD_CHUNK - 1u) / GRAD_CHUNK; }
+fn gradPartialItems() -> u32 { return gradItems(0u) * gradChunks(0u) + gradItems(1u) * gradChunks(1u); }
 fn inputItems() -> u32 { return numNodes() * tiles(L.xStride); }
 
 // Between two ops of a fused kernel: every invocation's storage writes are visible after it.

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
 import { parseRatingsCsv } from '../src/graph/csv';
 import { checkFitsGpu, formatBytes, gpuBufferSizes, type GpuSizeCounts } from '../src/graph/gpuSize';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
@@ -23,13 +24,17 @@ const DEFAULT_LIMITS = { maxStorageBufferBindingSize: 128 * MiB, maxBufferSize: 
 describe('gpuBufferSizes', () => {
   const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, hidden: 12, heads: 2, layers: 3, k: 1 };
 
-  it('sizes the arena as arenaLayout lays it out (per layer N·R + N·2H + E·H + N·C, then the gradients, labels and top-K lists)', () => {
+  it('sizes the arena as arenaLayout lays it out (per layer N·R + N·2H + E·H + N·C, then the gradients, labels, top-K lists and the two-stage sums)', () => {
     const N = 7;
     const E = 10;
     const H = 2;
     const C = 12;
     const R = 2 * H * C + C;
-    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 3 * 1 * (1 + 2 * 1);
+    const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
+    // The two-stage sums' scratch: per (node, head) sums, two partials of 4 per (piece, head),
+    // partial losses, and 4 partials per entry and node chunk of the widest block (F = 12).
+    const scratch = N * H + Math.ceil(E / segment) * H * 8 + Math.ceil(6 / lossChunk) + 4 * (R * 3 + 2 * C + 2 * H * C) * (Math.ceil(N / gradChunk) + 1);
+    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 3 * 1 * (1 + 2 * 1) + scratch;
     expect(gpuBufferSizes(counts).find((b) => b.name === 'arena')!.bytes).toBe(floats * 4);
   });
 

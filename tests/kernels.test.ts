@@ -3,7 +3,7 @@
 // from the GPU, so a mismatch points at that kernel and not at an earlier one.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createGpu, type Gpu } from '../src/gpu/device';
-import { createKernels, dispatchOne, submitPass, type Kernels } from '../src/gpu/kernels';
+import { createKernels, submitPass, type Kernels } from '../src/gpu/kernels';
 import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
@@ -84,7 +84,6 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     const read = (b: GPUBuffer, n: number) => readFloats(device, b, n);
     const arena = (offset: number, n: number) => readFloats(device, ws.arena, n, offset);
     const o = ws.layout;
-    const k = kernels.pipelines;
     const E = counts.edges;
 
     // Forward, layer by layer.
@@ -107,7 +106,7 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
 
     // Decoder and loss.
     const h = await ws.readEmbeddings(N);
-    await run((p) => dispatchOne(p, k.decode_loss, [ws.layerGroups[0]]));
+    await run((p) => ws.encodeLoss(p, counts));
     const want = ref.refDecodeLoss(graph, C, h);
     const pred = await ws.readPredictions(counts.labels);
     expectClose(pred, want.pred, 'decode_loss predictions');

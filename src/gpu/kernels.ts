@@ -1,16 +1,19 @@
 // Compute pipelines, compiled once per device with explicit layouts, so that one bind group
 // serves every kernel of a workspace; and the one way this project dispatches them.
 import { EVAL_ENTRIES, PROGRAM, TRAIN_ENTRIES, type KernelName } from './shaders';
+import { KERNEL_SIZES } from './kernelSizes';
 
 export interface Kernels {
   pipelines: Record<KernelName, GPUComputePipeline>;
+  /** Invocations in the workgroup of the fused kernels (train_steps, evaluate). */
+  fusedWidth: number;
   /** Group 0: graph, model uniform, which uniform, features, params, opt, arena. */
   modelLayout: GPUBindGroupLayout;
   /** Group 1: evaluation data and the top-K output. */
   evalLayout: GPUBindGroupLayout;
 }
 
-const WORKGROUP = 64;
+const DEFAULT_FUSED_WIDTH = 4;
 const MAX_GROUPS_PER_DIM = 65535;
 
 const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
@@ -20,7 +23,7 @@ const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutE
 });
 
 /** Compiles the program; a WGSL error surfaces here with its line. */
-export async function createKernels(device: GPUDevice): Promise<Kernels> {
+export async function createKernels(device: GPUDevice, fusedWidth = DEFAULT_FUSED_WIDTH): Promise<Kernels> {
   const module = device.createShaderModule({ label: 'gatlab', code: PROGRAM });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
@@ -45,13 +48,20 @@ export async function createKernels(device: GPUDevice): Promise<Kernels> {
   });
   const trainPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [modelLayout] });
   const evalPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [modelLayout, evalLayout] });
+  const constants: Record<string, number> = {
+    WG: KERNEL_SIZES.workgroup,
+    FWG: fusedWidth,
+    SEG: KERNEL_SIZES.segment,
+    LOSS_CHUNK: KERNEL_SIZES.lossChunk,
+    GRAD_CHUNK: KERNEL_SIZES.gradChunk,
+  };
   const make = (name: KernelName, layout: GPUPipelineLayout) =>
-    device.createComputePipelineAsync({ label: name, layout, compute: { module, entryPoint: name } }).then((p) => [name, p] as const);
+    device.createComputePipelineAsync({ label: name, layout, compute: { module, entryPoint: name, constants } }).then((p) => [name, p] as const);
   const entries = await Promise.all([
     ...TRAIN_ENTRIES.map((n) => make(n, trainPipelineLayout)),
     ...EVAL_ENTRIES.map((n) => make(n, evalPipelineLayout)),
   ]);
-  return { pipelines: Object.fromEntries(entries) as Record<KernelName, GPUComputePipeline>, modelLayout, evalLayout };
+  return { pipelines: Object.fromEntries(entries) as Record<KernelName, GPUComputePipeline>, fusedWidth, modelLayout, evalLayout };
 }
 
 /** A bind group of `layout` from buffers listed by binding number. */
@@ -59,10 +69,10 @@ export function bindGroup(device: GPUDevice, layout: GPUBindGroupLayout, label: 
   return device.createBindGroup({ label, layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
 }
 
-/** Dispatches one invocation per item (64 per workgroup); past 65535 workgroups, y takes the rest. */
+/** Dispatches one invocation per item (KERNEL_SIZES.workgroup per workgroup); past 65535 workgroups, y takes the rest. */
 export function dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, groups: GPUBindGroup[], items: number): void {
   if (items <= 0) return;
-  const count = Math.ceil(items / WORKGROUP);
+  const count = Math.ceil(items / KERNEL_SIZES.workgroup);
   pass.setPipeline(pipeline);
   groups.forEach((g, i) => pass.setBindGroup(i, g));
   if (count <= MAX_GROUPS_PER_DIM) pass.dispatchWorkgroups(count);

@@ -4,6 +4,7 @@
 // arena as src/model/gpuModel.ts arenaLayout lays it out, the packed graph as
 // src/gpu/graphBuffer.ts countsOf counts it, the input features as prepare.ts featureRows pads
 // them, the parameters as src/model/params.ts flatLayout (Adam's state is three times that).
+import { scratchSizes } from '../gpu/kernelSizes';
 import { InputError } from '../util/errors';
 
 /** What decides the buffer sizes: the full graph (evaluation runs on it) and the model's shape. */
@@ -52,7 +53,8 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
   const segments = Math.min(64, Math.max(1, Math.ceil(c.items / 256)));
   const arenaFloats =
     L * (at1(N * R) + at1(N * 2 * H) + at1(E * H) + at1(N * C)) + 2 * at1(N * C) + at1(N * R) + at1(E * H) + at1(N * 2 * H) +
-    at1(c.labels) + 64 + c.users * segments * (1 + 2 * c.k);
+    at1(c.labels) + 64 + c.users * segments * (1 + 2 * c.k) +
+    Object.values(scratchSizes({ layers: L, hidden: C, heads: H, userDim: c.userDim, itemDim: c.itemDim }, { nodes: N, edges: E, labels: c.labels })).reduce((a, b) => a + at1(b), 0);
   const graphWords = 20 + 3 * (N + 1) + N + 3 * E + 5 * c.labels;
   const featureFloats = N * Math.max(c.userDim, c.itemDim);
   let paramFloats = 0;

@@ -7,7 +7,9 @@
 // which large graphs need to spread over the GPU; or fused, a whole chunk of steps in one
 // single-workgroup dispatch, which small graphs need because a dispatch costs more than their work.
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
+import { blockGradItems, KERNEL_SIZES, scratchSizes } from '../gpu/kernelSizes';
 import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
+import type { KernelName } from '../gpu/shaders';
 import { HEADER_WORDS, type GraphCounts } from '../gpu/graphBuffer';
 import { blockOf, flatLayout, type ModelShape } from './params';
 
@@ -21,7 +23,7 @@ export function adamFactors(lr: number, t: number): { stepSize: number; bias2Sqr
 /** Layers the model uniform has room for (shaders/prelude.wgsl MAX_LAYERS). */
 export const MAX_LAYERS = 8;
 const LAYER_WORDS = 16;
-const MODEL_WORDS = MAX_LAYERS * LAYER_WORDS + 12;
+const MODEL_WORDS = MAX_LAYERS * LAYER_WORDS + 16;
 /** A fused step runs in one workgroup: worth it while a graph is this small. */
 export const FUSED_LIMITS = { nodes: 256, edges: 2048 } as const;
 
@@ -42,8 +44,8 @@ export class ModelOnGpu {
   /** Parameters in each layer's two blocks, and where they start. */
   readonly layerSizes: number[];
   readonly layerStarts: number[];
-  /** Invocations of param_grads per layer (shaders/prelude.wgsl layerGradItems). */
-  readonly gradItems: number[];
+  /** Entries of param_grads per layer and node type, [user, item] (shaders/prelude.wgsl gradItems). */
+  readonly blockGradItems: [number, number][];
 
   constructor(
     readonly device: GPUDevice,
@@ -59,10 +61,7 @@ export class ModelOnGpu {
     this.opt = storageBuffer(device, 'adam', this.size * 3 * 4);
     this.layerStarts = Array.from({ length: shape.layers }, (_, l) => blockOf(layout, l + 1, 'user').w);
     this.layerSizes = this.layerStarts.map((s, l) => blockOf(layout, l + 1, 'item').end - s);
-    const { heads: H, hidden: C } = shape;
-    this.gradItems = this.layerStarts.map((_, l) =>
-      (['user', 'item'] as const).reduce((sum, t) => sum + (2 * H * C + C) * tiles(blockOf(layout, l + 1, t).inDim) + 2 * C + 2 * H * C, 0),
-    );
+    this.blockGradItems = this.layerStarts.map((_, l) => [blockGradItems(shape, l + 1, 'user'), blockGradItems(shape, l + 1, 'item')]);
     this.setParams(initial);
   }
 
@@ -131,6 +130,11 @@ export interface ArenaLayout {
   loss: number;
   recall: number;
   partial: number;
+  /** Scratch of the two-stage sums (shaders/prelude.wgsl Model). */
+  segSum: number;
+  segPart: number;
+  lossPart: number;
+  gradPart: number;
   size: number;
 }
 
@@ -162,7 +166,12 @@ function arenaLayout(shape: ModelShape, cap: Capacity): ArenaLayout {
   const loss = take(cap.lossSlots);
   const recall = take(cap.recallSlots ?? 0);
   const partial = take(cap.topkPartial ?? 0);
-  return { layers, dY, ds, dScores, pred, loss, recall, partial, size: at };
+  const scratch = scratchSizes(shape, cap);
+  const segSum = take(scratch.segSum);
+  const segPart = take(scratch.segPart);
+  const lossPart = take(scratch.lossPart);
+  const gradPart = take(scratch.gradPart);
+  return { layers, dY, ds, dScores, pred, loss, recall, partial, segSum, segPart, lossPart, gradPart, size: at };
 }
 
 /** Activations for graphs up to a capacity, and the bind groups that run the model on them. */
@@ -214,7 +223,7 @@ export class Workspace {
     const o = this.layout;
     u32.set([shape.layers, model.size, o.dY, o.ds, o.dScores, o.pred, o.loss, o.recall], at);
     f32.set([ADAM_DEFAULTS.beta1, ADAM_DEFAULTS.beta2, ADAM_DEFAULTS.eps], at + 8);
-    u32[at + 11] = o.partial;
+    u32.set([o.partial, o.segSum, o.segPart, o.lossPart, o.gradPart], at + 11);
     this.modelUniform = uniformWith(device, 'model', u32);
     const whichFor = (l: number) => uniformWith(device, `which${l}`, new Uint32Array([l, 0, 0, 0]));
     const layerWhich = Array.from({ length: shape.layers }, (_, l) => whichFor(l));
@@ -248,24 +257,43 @@ export class Workspace {
 
   /**
    * Dispatches one op of layer l over a graph: as many invocations as the op's items
-   * (shaders/prelude.wgsl *Items: dense ops work in tiles of 4 outputs).
+   * (shaders/prelude.wgsl *Items: dense ops work in tiles of 4 outputs). The softmax's backward
+   * and the parameter gradients are two-stage sums, several dispatches each.
    */
   dispatchOp(pass: GPUComputePassEncoder, op: LayerOp | 'decode_backward', l: number, c: GraphCounts): void {
     const { heads: H, hidden: C } = this.model.shape;
     const R = 2 * H * C + C;
     const N = c.nodes;
+    const { segment, gradChunk } = KERNEL_SIZES;
+    const run = (name: KernelName, items: number) => dispatch(pass, this.model.kernels.pipelines[name], [this.layerGroups[l]], items);
+    switch (op) {
+      case 'softmax_backward': {
+        const pieces = Math.ceil(c.edges / segment) * H;
+        run('softmax_backward', c.edges * H);
+        run('softmax_backward_dot_pieces', pieces);
+        run('softmax_backward_dot_nodes', N * H);
+        run('softmax_backward_bend_pieces', pieces);
+        run('softmax_backward_bend_nodes', N * H);
+        return;
+      }
+      case 'param_grads': {
+        const chunks = (n: number) => Math.ceil(n / gradChunk);
+        const [user, item] = this.model.blockGradItems[l];
+        run('param_grad_partials', user * chunks(c.users) + item * chunks(N - c.users));
+        run('param_grads', user + item);
+        return;
+      }
+    }
     const items = {
       project: N * tiles(R),
       attention_scores: N * H,
       edge_softmax: N * H,
       aggregate: N * tiles(C),
       decode_backward: N * tiles(C),
-      softmax_backward: N * H,
       aggregate_backward: N * (H * tiles(C) + H * C + C),
-      param_grads: this.model.gradItems[l],
       input_backward: N * tiles(C),
     }[op];
-    dispatch(pass, this.model.kernels.pipelines[op], [this.layerGroups[l]], items);
+    run(op, items);
   }
 
   encodeForward(pass: GPUComputePassEncoder, c: GraphCounts): void {
@@ -275,8 +303,10 @@ export class Workspace {
   }
 
   /** Predictions and the loss of the step's supervision pairs (into loss slot `lossSlot` of the header). */
-  encodeLoss(pass: GPUComputePassEncoder): void {
-    dispatchOne(pass, this.model.kernels.pipelines.decode_loss, [this.layerGroups[0]]);
+  encodeLoss(pass: GPUComputePassEncoder, c: GraphCounts): void {
+    const { pipelines } = this.model.kernels;
+    dispatch(pass, pipelines.decode_loss, [this.layerGroups[0]], Math.ceil(c.labels / KERNEL_SIZES.lossChunk));
+    dispatchOne(pass, pipelines.loss_total, [this.layerGroups[0]]);
   }
 
   /** Gradients of every parameter (overwritten, not accumulated). */
@@ -291,7 +321,7 @@ export class Workspace {
   /** One optimizer step, per op, on the graph now in `graph`: forward, loss, backward, Adam. */
   encodeTrainStep(pass: GPUComputePassEncoder, c: GraphCounts): void {
     this.encodeForward(pass, c);
-    this.encodeLoss(pass);
+    this.encodeLoss(pass, c);
     this.encodeBackward(pass, c);
     this.model.encodeAdam(pass, this);
   }
