@@ -11,6 +11,7 @@
 // the most-popular baseline.
 import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
+import { takeAdapterFlag } from '../src/gpu/adapterChoice';
 import { createGpu } from '../src/gpu/device';
 import { createKernels } from '../src/gpu/kernels';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
@@ -75,8 +76,9 @@ async function timed<T>(f: () => Promise<T>, repeats = 3): Promise<{ value: T; m
   return { value, ms: median(ms) };
 }
 
-const settings = settingsFromArgs(process.argv.slice(2));
-installNodeWebGPU();
+const { choice, rest: args } = takeAdapterFlag(process.argv.slice(2), 'recall bench');
+const settings = settingsFromArgs(args);
+const adapterWhy = (await installNodeWebGPU(choice))?.why;
 const gpu = await createGpu();
 const kernels = await createKernels(gpu.device);
 // movies.csv gives the genres that `--features genres` makes the items' input of.
@@ -91,7 +93,7 @@ const warm = new Set(data.train.user);
 const testUsers = new Set(data.test.user);
 const coldTest = [...testUsers].filter((u) => !warm.has(u)).length;
 
-console.log(`GAT Lab Recall@K on ml-latest-small, ${gpu.adapterName}`);
+console.log(`GAT Lab Recall@K on ml-latest-small, ${gpu.adapterName} (${adapterWhy})`);
 console.log(`data: ${data.ratings.rating.length} of ${loaded.rating.length} ratings have rating >= ${settings.minRating}; ${data.numUsers} users, ${data.numItems} movies; oldest ${settings.split} by time train: ${data.train.user.length} train, ${data.test.user.length} test ratings`);
 console.log(`test: ${testUsers.size} users with a test rating, ${coldTest} of them with no training rating (cold)`);
 const s = settings;

@@ -18,7 +18,7 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { value: false, help: 'show this help' },
 };
 
-export async function trainCommand(argv: string[]): Promise<void> {
+export async function trainCommand(argv: string[], adapterWhy: string): Promise<void> {
   const { flags } = parseFlags(argv, FLAGS, 'train');
   if (flags.help) {
     process.stdout.write(usage('train', '[options]', FLAGS));
@@ -47,7 +47,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const log = (s: string) => process.stderr.write(s);
   if (!json) {
     log(`GAT Lab: ${data === 'toy' ? 'the seed\'s toy data' : data}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test)\n`);
-    log(`on ${gpu.adapterName}; ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
+    log(`on ${gpu.adapterName} (${adapterWhy}); ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
   }
   const total = settings.epochs;
   const onChunk = (ms: EpochMetrics[]) => {
