@@ -1,4 +1,4 @@
-// `npm run profile [-- --data PATH --hidden N --heads H --layers L --adapter auto|hardware|software]`:
+// `npm run profile [-- --data PATH --hidden N --heads H --layers L --repeats R --adapter auto|hardware|software]`:
 // what each kernel of one full-batch training step costs (forward, loss, backward, Adam), on any
 // dataset gatlab reads (ml-latest-small by default). The step's dispatches are recorded as the
 // trainer encodes them, then timed one by one: with GPU timestamp queries when the adapter offers
@@ -20,7 +20,6 @@ import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Rng } from '../src/util/rng';
 
 const ML_SMALL = new URL('../../shared/data/ml-latest-small/ratings.csv', import.meta.url).pathname;
-const REPEATS = 5;
 
 interface Recorded {
   pipeline: GPUComputePipeline;
@@ -107,7 +106,9 @@ async function emptySubmitMs(device: GPUDevice): Promise<number> {
 
 const { choice, rest } = takeAdapterFlag(process.argv.slice(2), 'profile');
 const spec = { value: true, help: '' };
-const { flags } = parseFlags(rest, { data: spec, hidden: spec, heads: spec, layers: spec }, 'profile');
+const { flags } = parseFlags(rest, { data: spec, hidden: spec, heads: spec, layers: spec, repeats: spec }, 'profile');
+/** Timed runs of each measurement (after one warm-up), their median reported. */
+const REPEATS = Number(flags.repeats ?? 5);
 const dataPath = typeof flags.data === 'string' ? flags.data : ML_SMALL;
 const adapterWhy = (await installNodeWebGPU(choice))?.why;
 const gpu = await createGpu(['timestamp-query']);

@@ -13,24 +13,22 @@
 // it is computed from that identity: only the edges on the minority side of the LeakyReLU's bend
 // are summed, and the exact tiny term is added.
 //
-// No invocation walks a whole destination: dα is one invocation per (edge, head), and the two
-// sums per destination (s, then the bend's sums) are segmented sums over pieces of SEG edges of
-// the CSR order. A piece's invocation sums each segment's run inside the piece in edge order and
-// finishes the segments that lie wholly inside it; a segment that crosses a piece's end leaves
-// one partial per piece it touches ("tail" in the piece it starts in, "lead" in the others), and
-// one invocation per (node, head) adds them in piece order.
+// No invocation walks a whole destination: both sums per destination (s, then the bend's sums)
+// are segmented sums over pieces of SEG edges of the CSR order. A piece's invocation (one per
+// piece and head) computes dα for its edges and sums each segment's run inside the piece in edge
+// order, finishing the segments that lie wholly inside it; a segment that crosses a piece's end
+// leaves one partial per piece it touches ("tail" in the piece it starts in, "lead" in the
+// others), and one invocation per (node, head) adds them in piece order. (Pieces rather than one
+// invocation per edge: as many invocations as before or fewer, which a software adapter needs.)
 
-// dα[e,h] into ds, one invocation per (edge, head).
-fn op_softmax_backward_edge(idx: u32) {
-  let H = L.heads;
+// dα[e,h] = ⟨g[i], xs[src,h,:]⟩ / H for edge e into node i.
+fn logitGrad(e: u32, i: u32, h: u32) -> f32 {
   let C = L.channels;
-  let e = idx / H;
-  let h = idx - e * H;
-  let g = L.gPre + edgeDst(e) * C;
+  let g = L.gPre + i * C;
   let xs = L.y + edgeSrc(e) * L.rows + h * C;
   var da = 0.0;
   for (var c = 0u; c < C; c++) { da += arena[g + c] * arena[xs + c]; }
-  arena[model.ds + e * H + h] = da / f32(H);
+  return da / f32(L.heads);
 }
 
 // The two partials of piece k and head h: 4 floats each, lead then tail.
@@ -38,7 +36,7 @@ fn segPartAt(k: u32, h: u32, tail: bool) -> u32 { return model.segPart + ((k * L
 
 fn crossesPiece(p0: u32, p1: u32) -> bool { return p1 > p0 && p0 / SEG != (p1 - 1u) / SEG; }
 
-// Stage 1 of s = Σ α dα, per (piece, head).
+// dα of the piece's edges into ds, and stage 1 of s = Σ α dα, per (piece, head).
 fn op_softmax_backward_dot_piece(idx: u32) {
   let H = L.heads;
   let k = idx / H;
@@ -52,7 +50,11 @@ fn op_softmax_backward_dot_piece(idx: u32) {
     let p1 = dstPtr(i + 1u);
     let end = min(p1, e1);
     var s = 0.0;
-    for (; e < end; e++) { s += arena[L.alpha + e * H + h] * arena[model.ds + e * H + h]; }
+    for (; e < end; e++) {
+      let da = logitGrad(e, i, h);
+      arena[model.ds + e * H + h] = da;
+      s += arena[L.alpha + e * H + h] * da;
+    }
     if (crossesPiece(p0, p1)) { arena[segPartAt(k, h, p0 >= e0)] = s; } else { arena[model.segSum + i * H + h] = s; }
   }
 }
@@ -309,13 +311,6 @@ fn op_input_backward(idx: u32) {
 
 @compute @workgroup_size(WG)
 fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  begin(which.layer);
-  let idx = flatIndex(gid, nwg);
-  if (idx < edgeItems()) { op_softmax_backward_edge(idx); }
-}
-
-@compute @workgroup_size(WG)
-fn softmax_backward_dot_pieces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
   if (idx < pieceItems()) { op_softmax_backward_dot_piece(idx); }

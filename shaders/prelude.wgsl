@@ -173,7 +173,6 @@ fn gradItems(t: u32) -> u32 { return L.rows * tiles(fIn(t)) + 2u * L.channels + 
 fn layerGradItems() -> u32 { return gradItems(0u) + gradItems(1u); }
 fn pieces() -> u32 { return (numEdges() + SEG - 1u) / SEG; }
 fn pieceItems() -> u32 { return pieces() * L.heads; }
-fn edgeItems() -> u32 { return numEdges() * L.heads; }
 fn lossChunks() -> u32 { return (numLabels() + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
 fn typeNodes(t: u32) -> u32 { return select(numUsers(), numNodes() - numUsers(), t == 1u); }
 fn gradChunks(t: u32) -> u32 { return (typeNodes(t) + GRAD_CHUNK - 1u) / GRAD_CHUNK; }

@@ -20,7 +20,6 @@ export const TRAIN_ENTRIES = [
   'loss_total',
   'decode_backward',
   'softmax_backward',
-  'softmax_backward_dot_pieces',
   'softmax_backward_dot_nodes',
   'softmax_backward_bend_pieces',
   'softmax_backward_bend_nodes',

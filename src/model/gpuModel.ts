@@ -2,8 +2,10 @@
 // activation of graphs up to a capacity in one arena buffer, the uniform that says where each
 // layer's arrays are, and the bind groups, all built once and reused every step.
 //
-// Two ways to run a training step (shaders/prelude.wgsl): per op, 26 dispatches for three layers
-// (4 per layer forward, 2 for the decoder and loss, 4 per layer backward less one, 1 for Adam),
+// Two ways to run a training step (shaders/prelude.wgsl): per op, 39 dispatches for three layers
+// (4 per layer forward; 3 for the decoder, the loss's two stages and its backward; per layer
+// backward 4 for the softmax, 1 for dY, 2 for the parameter gradients and 1 for the input's
+// gradient, less that last one for the first layer; 1 for Adam),
 // which large graphs need to spread over the GPU; or fused, a whole chunk of steps in one
 // single-workgroup dispatch, which small graphs need because a dispatch costs more than their work.
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
@@ -269,8 +271,7 @@ export class Workspace {
     switch (op) {
       case 'softmax_backward': {
         const pieces = Math.ceil(c.edges / segment) * H;
-        run('softmax_backward', c.edges * H);
-        run('softmax_backward_dot_pieces', pieces);
+        run('softmax_backward', pieces);
         run('softmax_backward_dot_nodes', N * H);
         run('softmax_backward_bend_pieces', pieces);
         run('softmax_backward_bend_nodes', N * H);
