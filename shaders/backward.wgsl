@@ -1,7 +1,8 @@
 // The backward pass of one GAT block (../shared/DESIGN.md §3), from gPre = d loss / d (pre-ReLU
 // output): the softmax's backward per destination (CSR), d Y per node (the source side walks the
 // CSC), every parameter's gradient, and the gradient of the block's input. Each output is owned
-// by one invocation: no atomics.
+// by one invocation: no atomics. Sums over a node's edges or over a node type are two-stage
+// (pieces, then a fixed-order sum of their partials): no invocation walks a hub alone.
 
 // Destination side, per (node i, head h): dα[e] = ⟨g[i,:], xs[src,h,:]⟩ with g = gPre / H (the
 // mean over heads), dz = α (dα − s) with s = Σ α dα, ds = dz through the LeakyReLU (1 where
@@ -150,9 +151,71 @@ fn op_softmax_backward_bend_node(idx: u32) {
 
 // dY per node, in H·⌈C/4⌉ tiles of 4 channels then HC + C single rows (R = 2HC + C rows in all):
 //  rows [0, HC):    d xs[j,h,c] = Σ_{e from j} α[e,h] · gPre[dst(e),c] / H + d a_src[j,h] · att_src[h,c]
-//                   (walks the node's outgoing edges through the CSC), and d a_src[j,h] itself
+//                   over the node's outgoing edges (CSC), and d a_src[j,h] = Σ_{e from j} ds[e,h]
 //  rows [HC, 2HC):  d xd[i,h,c] = d a_dst[i,h] · att_dst[h,c]
 //  rows [2HC, R):   d skip[i,c] = gPre[i,c]
+// The sums over outgoing edges are segmented sums over pieces of SEG slots of the CSC order, as
+// the softmax's backward does over the CSR: one invocation per (piece, head, tile) sums each
+// source's run and finishes the sources wholly inside the piece; the node-wise pass finishes the
+// others from the pieces' partials, in piece order, and writes the other rows.
+
+// The partials of piece k for tile j of H·⌈C/4⌉: Σ α g (4 floats) and Σ ds, lead then tail.
+fn srcPartAt(k: u32, j: u32, tail: bool) -> u32 {
+  return model.segPart + ((k * L.heads * tiles(L.channels) + j) * 2u + select(0u, 1u, tail)) * 8u;
+}
+
+// Row tile (h, c) of node n's d xs, and d a_src[n, h] (written once per head, by tile c = 0).
+fn finishSourceRows(n: u32, h: u32, c: u32, a: vec4<f32>, dSrc: f32) {
+  let H = L.heads;
+  let C = L.channels;
+  if (c == 0u) { arena[model.dScores + n * 2u * H + h] = dSrc; }
+  let att = attSrcAt(nodeType(n)) + h * C;
+  let cc = clampTile(c, C);
+  let v = a / f32(H) + dSrc * vec4<f32>(params[att + cc.x], params[att + cc.y], params[att + cc.z], params[att + cc.w]);
+  storeArena4(model.dY + n * L.rows + h * C + c, v, C - c);
+}
+
+// Per (piece, head, tile of 4 channels).
+fn op_aggregate_backward_piece(idx: u32) {
+  let H = L.heads;
+  let C = L.channels;
+  let J = H * tiles(C);
+  let k = idx / J;
+  let j = idx - k * J;
+  let h = j / tiles(C);
+  let c = (j - h * tiles(C)) * TILE;
+  let cc = clampTile(c, C);
+  let k0 = k * SEG;
+  let k1 = min(numEdges(), k0 + SEG);
+  var slot = k0;
+  while (slot < k1) {
+    let n = edgeSrc(srcEdge(slot));
+    let p0 = srcPtr(n);
+    let p1 = srcPtr(n + 1u);
+    let end = min(p1, k1);
+    var a = vec4<f32>(0.0);
+    var dSrc = 0.0;
+    for (; slot < end; slot++) {
+      let e = srcEdge(slot);
+      let g = L.gPre + edgeDst(e) * C;
+      a += arena[L.alpha + e * H + h] * vec4<f32>(arena[g + cc.x], arena[g + cc.y], arena[g + cc.z], arena[g + cc.w]);
+      dSrc += arena[model.ds + e * H + h];
+    }
+    if (crossesPiece(p0, p1)) {
+      let at = srcPartAt(k, j, p0 >= k0);
+      arena[at] = a.x;
+      arena[at + 1u] = a.y;
+      arena[at + 2u] = a.z;
+      arena[at + 3u] = a.w;
+      arena[at + 4u] = dSrc;
+    } else {
+      finishSourceRows(n, h, c, a, dSrc);
+    }
+  }
+}
+
+// Per node: the source rows of nodes whose outgoing edges cross a piece's end (or that have none),
+// and the destination and skip rows.
 fn op_aggregate_backward(idx: u32) {
   let R = L.rows;
   let H = L.heads;
@@ -166,19 +229,21 @@ fn op_aggregate_backward(idx: u32) {
   if (q < H * CT) {
     let h = q / CT;
     let c = (q - h * CT) * TILE;
-    let cc = clampTile(c, C);
-    var a = vec4<f32>(0.0);
-    var dSrc = 0.0;
-    for (var k = srcPtr(n); k < srcPtr(n + 1u); k++) {
-      let e = srcEdge(k);
-      let g = L.gPre + edgeDst(e) * C;
-      a += arena[L.alpha + e * H + h] * vec4<f32>(arena[g + cc.x], arena[g + cc.y], arena[g + cc.z], arena[g + cc.w]);
-      dSrc += arena[model.ds + e * H + h];
+    let p0 = srcPtr(n);
+    let p1 = srcPtr(n + 1u);
+    if (p0 == p1) {
+      finishSourceRows(n, h, c, vec4<f32>(0.0), 0.0);
+    } else if (crossesPiece(p0, p1)) {
+      var at = srcPartAt(p0 / SEG, q, true);
+      var a = vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+      var dSrc = arena[at + 4u];
+      for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) {
+        at = srcPartAt(k, q, false);
+        a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+        dSrc += arena[at + 4u];
+      }
+      finishSourceRows(n, h, c, a, dSrc);
     }
-    if (c == 0u) { arena[model.dScores + n * 2u * H + h] = dSrc; }
-    let att = attSrcAt(t) + h * C;
-    let v = a / f32(H) + dSrc * vec4<f32>(params[att + cc.x], params[att + cc.y], params[att + cc.z], params[att + cc.w]);
-    storeArena4(model.dY + n * R + h * C + c, v, C - c);
     return;
   }
   let col = HC + q - H * CT;
@@ -335,6 +400,13 @@ fn softmax_backward_bend_nodes(@builtin(global_invocation_id) gid: vec3<u32>, @b
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
   if (idx < headItems()) { op_softmax_backward_bend_node(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn aggregate_backward_pieces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < pieces() * L.heads * tiles(L.channels)) { op_aggregate_backward_piece(idx); }
 }
 
 @compute @workgroup_size(WG)

@@ -1,6 +1,6 @@
 // Whole training steps and whole evaluations in one workgroup, for small graphs (the toy, a
 // mini-batch of one edge): the same op functions as the per-op kernels, with a barrier between
-// ops instead of a dispatch. One dispatch per epoch instead of 39 per step.
+// ops instead of a dispatch. One dispatch per epoch instead of 42 per step.
 
 fn forwardPhase(lid: u32) {
   for (var l = 0u; l < model.numLayers; l++) {
@@ -29,6 +29,8 @@ fn backwardPhase(lid: u32) {
     for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_bend_piece(i); }
     sync();
     for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_bend_node(i); }
+    sync();
+    for (var i = lid; i < pieces() * L.heads * tiles(L.channels); i += FWG) { op_aggregate_backward_piece(i); }
     sync();
     for (var i = lid; i < aggregateBackwardItems(); i += FWG) { op_aggregate_backward(i); }
     sync();

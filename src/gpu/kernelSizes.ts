@@ -20,7 +20,8 @@ export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'it
 
 /**
  * Floats of the two-stage sums' scratch for graphs up to these counts: per (node, head) sums,
- * per (piece, head) two partials of 4, one partial loss per chunk of labels, and the partial
+ * per piece the larger of the softmax's backward partials (two of 4 per head) and dY's (two of 8
+ * per head and tile of 4 channels), one partial loss per chunk of labels, and the partial
  * parameter gradients (4 per entry and node chunk; the two node types have at most ⌈N / chunk⌉ + 1
  * chunks together).
  */
@@ -31,7 +32,7 @@ export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: numbe
   for (let l = 1; l <= shape.layers; l++) for (const t of NODE_TYPES) gradItems = Math.max(gradItems, blockGradItems(shape, l, t));
   return {
     segSum: c.nodes * H,
-    segPart: Math.ceil(c.edges / segment) * H * 8,
+    segPart: Math.ceil(c.edges / segment) * H * Math.max(8, 16 * tiles(shape.hidden)),
     lossPart: Math.ceil(c.labels / lossChunk),
     gradPart: 4 * gradItems * (Math.ceil(c.nodes / gradChunk) + 1),
   };

@@ -23,6 +23,7 @@ export const TRAIN_ENTRIES = [
   'softmax_backward_dot_nodes',
   'softmax_backward_bend_pieces',
   'softmax_backward_bend_nodes',
+  'aggregate_backward_pieces',
   'aggregate_backward',
   'param_grad_partials',
   'param_grads',

@@ -2,9 +2,9 @@
 // activation of graphs up to a capacity in one arena buffer, the uniform that says where each
 // layer's arrays are, and the bind groups, all built once and reused every step.
 //
-// Two ways to run a training step (shaders/prelude.wgsl): per op, 39 dispatches for three layers
+// Two ways to run a training step (shaders/prelude.wgsl): per op, 42 dispatches for three layers
 // (4 per layer forward; 3 for the decoder, the loss's two stages and its backward; per layer
-// backward 4 for the softmax, 1 for dY, 2 for the parameter gradients and 1 for the input's
+// backward 4 for the softmax, 2 for dY, 2 for the parameter gradients and 1 for the input's
 // gradient, less that last one for the first layer; 1 for Adam),
 // which large graphs need to spread over the GPU; or fused, a whole chunk of steps in one
 // single-workgroup dispatch, which small graphs need because a dispatch costs more than their work.
@@ -277,6 +277,10 @@ export class Workspace {
         run('softmax_backward_bend_nodes', N * H);
         return;
       }
+      case 'aggregate_backward':
+        run('aggregate_backward_pieces', Math.ceil(c.edges / segment) * H * tiles(C));
+        run('aggregate_backward', N * (H * tiles(C) + H * C + C));
+        return;
       case 'param_grads': {
         const chunks = (n: number) => Math.ceil(n / gradChunk);
         const [user, item] = this.model.blockGradItems[l];
@@ -291,7 +295,6 @@ export class Workspace {
       edge_softmax: N * H,
       aggregate: N * tiles(C),
       decode_backward: N * tiles(C),
-      aggregate_backward: N * (H * tiles(C) + H * C + C),
       input_backward: N * tiles(C),
     }[op];
     run(op, items);
