@@ -35,8 +35,6 @@ fn logitGrad(e: u32, i: u32, h: u32) -> f32 {
 // The two partials of piece k and head h: 4 floats each, lead then tail.
 fn segPartAt(k: u32, h: u32, tail: bool) -> u32 { return model.segPart + ((k * L.heads + h) * 2u + select(0u, 1u, tail)) * 4u; }
 
-fn crossesPiece(p0: u32, p1: u32) -> bool { return p1 > p0 && p0 / SEG != (p1 - 1u) / SEG; }
-
 // dα of the piece's edges into ds, and stage 1 of s = Σ α dα, per (piece, head).
 fn op_softmax_backward_dot_piece(idx: u32) {
   let H = L.heads;

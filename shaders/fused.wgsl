@@ -1,6 +1,6 @@
 // Whole training steps and whole evaluations in one workgroup, for small graphs (the toy, a
 // mini-batch of one edge): the same op functions as the per-op kernels, with a barrier between
-// ops instead of a dispatch. One dispatch per epoch instead of 42 per step.
+// ops instead of a dispatch. One dispatch per epoch instead of 51 per step.
 
 fn forwardPhase(lid: u32) {
   for (var l = 0u; l < model.numLayers; l++) {
@@ -9,7 +9,13 @@ fn forwardPhase(lid: u32) {
     sync();
     for (var i = lid; i < headItems(); i += FWG) { op_scores(i); }
     sync();
-    for (var i = lid; i < headItems(); i += FWG) { op_softmax(i); }
+    for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_piece(i); }
+    sync();
+    for (var i = lid; i < headItems(); i += FWG) { op_softmax_merge(i); }
+    sync();
+    for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_crossing(i); }
+    sync();
+    for (var i = lid; i < pieces() * tiles(L.channels); i += FWG) { op_aggregate_piece(i); }
     sync();
     for (var i = lid; i < channelItems(); i += FWG) { op_aggregate(i); }
     sync();

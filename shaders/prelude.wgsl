@@ -172,6 +172,8 @@ fn aggregateBackwardItems() -> u32 { return numNodes() * (L.heads * tiles(L.chan
 fn gradItems(t: u32) -> u32 { return L.rows * tiles(fIn(t)) + 2u * L.channels + 2u * hc(); }
 fn layerGradItems() -> u32 { return gradItems(0u) + gradItems(1u); }
 fn pieces() -> u32 { return (numEdges() + SEG - 1u) / SEG; }
+// Whether the segment [p0, p1) of the CSR (or CSC) order spans more than one piece of SEG slots.
+fn crossesPiece(p0: u32, p1: u32) -> bool { return p1 > p0 && p0 / SEG != (p1 - 1u) / SEG; }
 fn pieceItems() -> u32 { return pieces() * L.heads; }
 fn lossChunks() -> u32 { return (numLabels() + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
 fn typeNodes(t: u32) -> u32 { return select(numUsers(), numNodes() - numUsers(), t == 1u); }

@@ -2,8 +2,8 @@
 // activation of graphs up to a capacity in one arena buffer, the uniform that says where each
 // layer's arrays are, and the bind groups, all built once and reused every step.
 //
-// Two ways to run a training step (shaders/prelude.wgsl): per op, 42 dispatches for three layers
-// (4 per layer forward; 3 for the decoder, the loss's two stages and its backward; per layer
+// Two ways to run a training step (shaders/prelude.wgsl): per op, 51 dispatches for three layers
+// (7 per layer forward: projections, scores, 3 for the softmax, 2 for the aggregation; 3 for the decoder, the loss's two stages and its backward; per layer
 // backward 4 for the softmax, 2 for dY, 2 for the parameter gradients and 1 for the input's
 // gradient, less that last one for the first layer; 1 for Adam),
 // which large graphs need to spread over the GPU; or fused, a whole chunk of steps in one
@@ -268,17 +268,26 @@ export class Workspace {
     const N = c.nodes;
     const { segment, gradChunk } = KERNEL_SIZES;
     const run = (name: KernelName, items: number) => dispatch(pass, this.model.kernels.pipelines[name], [this.layerGroups[l]], items);
+    const pieces = Math.ceil(c.edges / segment);
     switch (op) {
+      case 'edge_softmax':
+        run('edge_softmax', pieces * H);
+        run('edge_softmax_merge', N * H);
+        run('edge_softmax_crossing', pieces * H);
+        return;
+      case 'aggregate':
+        run('aggregate_pieces', pieces * tiles(C));
+        run('aggregate', N * tiles(C));
+        return;
       case 'softmax_backward': {
-        const pieces = Math.ceil(c.edges / segment) * H;
-        run('softmax_backward', pieces);
+        run('softmax_backward', pieces * H);
         run('softmax_backward_dot_nodes', N * H);
-        run('softmax_backward_bend_pieces', pieces);
+        run('softmax_backward_bend_pieces', pieces * H);
         run('softmax_backward_bend_nodes', N * H);
         return;
       }
       case 'aggregate_backward':
-        run('aggregate_backward_pieces', Math.ceil(c.edges / segment) * H * tiles(C));
+        run('aggregate_backward_pieces', pieces * H * tiles(C));
         run('aggregate_backward', N * (H * tiles(C) + H * C + C));
         return;
       case 'param_grads': {
@@ -292,8 +301,6 @@ export class Workspace {
     const items = {
       project: N * tiles(R),
       attention_scores: N * H,
-      edge_softmax: N * H,
-      aggregate: N * tiles(C),
       decode_backward: N * tiles(C),
       input_backward: N * tiles(C),
     }[op];
