@@ -1,6 +1,6 @@
 // Whole training steps and whole evaluations in one workgroup, for small graphs (the toy, a
 // mini-batch of one edge): the same op functions as the per-op kernels, with a barrier between
-// ops instead of a dispatch. One dispatch per epoch instead of 51 per step.
+// ops instead of a dispatch. One dispatch per epoch instead of 52 per step.
 
 fn forwardPhase(lid: u32) {
   for (var l = 0u; l < model.numLayers; l++) {
@@ -24,6 +24,8 @@ fn forwardPhase(lid: u32) {
 
 fn backwardPhase(lid: u32) {
   L = model.layers[model.numLayers - 1u];
+  for (var i = lid; i < labelPieces() * tiles(L.channels); i += FWG) { op_decode_backward_piece(i); }
+  sync();
   for (var i = lid; i < channelItems(); i += FWG) { op_decode_backward(i); }
   sync();
   for (var l = model.numLayers; l > 0u; l--) {

@@ -31,25 +31,79 @@ fn op_loss_total() {
 }
 
 // d MSE / d h[n, c] over every pair that touches node n (its label incidence list), through the
-// last layer's ReLU: the last layer's pre-activation gradient. One invocation per node and tile
-// of 4 channels.
-fn op_decode_backward(idx: u32) {
+// last layer's ReLU: the last layer's pre-activation gradient. The sum over a node's pairs is
+// segmented over pieces of SEG slots of the incidence order, as the softmax's sums are over the
+// CSR: one invocation per (piece, tile of 4 channels) finishes the nodes wholly inside its
+// piece, one per (node, tile) the others from the pieces' partials, in piece order.
+fn labelSlots() -> u32 { return 2u * numLabels(); }
+fn labelPieces() -> u32 { return (labelSlots() + SEG - 1u) / SEG; }
+
+fn decodePartAt(k: u32, ct: u32, tail: bool) -> u32 {
+  return model.segPart + ((k * tiles(L.channels) + ct) * 2u + select(0u, 1u, tail)) * 4u;
+}
+
+fn finishDecodeBackward(n: u32, c: u32, a: vec4<f32>) {
   let C = L.channels;
-  let CT = tiles(C);
-  let n = idx / CT;
-  let c = (idx - n * CT) * TILE;
   let cc = clampTile(c, C);
-  let isUser = n < numUsers();
-  let scale = 2.0 / f32(numLabels());
-  var a = vec4<f32>(0.0);
-  for (var k = labPtr(n); k < labPtr(n + 1u); k++) {
-    let l = labEdge(k);
-    let o = L.out + select(labelUser(l), labelItem(l), isUser) * C;
-    a += scale * (arena[model.pred + l] - labelValue(l)) * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
-  }
   let o = L.out + n * C;
   let alive = vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]) > vec4<f32>(0.0);
   storeArena4(L.gPre + n * C + c, select(vec4<f32>(0.0), a, alive), C - c);
+}
+
+fn op_decode_backward_piece(idx: u32) {
+  let C = L.channels;
+  let CT = tiles(C);
+  let k = idx / CT;
+  let ct = idx - k * CT;
+  let cc = clampTile(ct * TILE, C);
+  let scale = 2.0 / f32(numLabels());
+  // Users' incidence lists come first: a slot before the first item's list is a user's.
+  let firstItemSlot = labPtr(numUsers());
+  let k0 = k * SEG;
+  let k1 = min(labelSlots(), k0 + SEG);
+  var slot = k0;
+  while (slot < k1) {
+    let isUser = slot < firstItemSlot;
+    let first = labEdge(slot);
+    let n = select(labelItem(first), labelUser(first), isUser);
+    let p0 = labPtr(n);
+    let p1 = labPtr(n + 1u);
+    let end = min(p1, k1);
+    var a = vec4<f32>(0.0);
+    for (; slot < end; slot++) {
+      let l = labEdge(slot);
+      let o = L.out + select(labelUser(l), labelItem(l), isUser) * C;
+      a += scale * (arena[model.pred + l] - labelValue(l)) * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
+    }
+    if (crossesPiece(p0, p1)) {
+      let at = decodePartAt(k, ct, p0 >= k0);
+      arena[at] = a.x;
+      arena[at + 1u] = a.y;
+      arena[at + 2u] = a.z;
+      arena[at + 3u] = a.w;
+    } else {
+      finishDecodeBackward(n, ct * TILE, a);
+    }
+  }
+}
+
+fn op_decode_backward(idx: u32) {
+  let CT = tiles(L.channels);
+  let n = idx / CT;
+  let ct = idx - n * CT;
+  let p0 = labPtr(n);
+  let p1 = labPtr(n + 1u);
+  if (p0 == p1) {
+    finishDecodeBackward(n, ct * TILE, vec4<f32>(0.0));
+  } else if (crossesPiece(p0, p1)) {
+    var at = decodePartAt(p0 / SEG, ct, true);
+    var a = vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+    for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) {
+      at = decodePartAt(k, ct, false);
+      a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+    }
+    finishDecodeBackward(n, ct * TILE, a);
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -63,6 +117,13 @@ fn decode_loss(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
 fn loss_total() {
   begin(model.numLayers - 1u);
   op_loss_total();
+}
+
+@compute @workgroup_size(WG)
+fn decode_backward_pieces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(model.numLayers - 1u);
+  let idx = flatIndex(gid, nwg);
+  if (idx < labelPieces() * tiles(L.channels)) { op_decode_backward_piece(idx); }
 }
 
 @compute @workgroup_size(WG)

@@ -31,9 +31,9 @@ describe('gpuBufferSizes', () => {
     const C = 12;
     const R = 2 * H * C + C;
     const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
-    // The two-stage sums' scratch: per (node, head) sums, per piece two partials of 8 per head and tile of 4 channels,
+    // The two-stage sums' scratch: per (node, head) sums, per piece two partials of 8 per head and tile of 4 channels (or two of 4 per tile over 2 × 6 label slots),
     // partial losses, and 4 partials per entry and node chunk of the widest block (F = 12).
-    const scratch = N * H + Math.ceil(E / segment) * H * 16 * Math.ceil(C / 4) + Math.ceil(6 / lossChunk) + 4 * (R * 3 + 2 * C + 2 * H * C) * (Math.ceil(N / gradChunk) + 1);
+    const scratch = N * H + Math.max(Math.ceil(E / segment) * H * 16, Math.ceil(12 / segment) * 8) * Math.ceil(C / 4) + Math.ceil(6 / lossChunk) + 4 * (R * 3 + 2 * C + 2 * H * C) * (Math.ceil(N / gradChunk) + 1);
     const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 3 * 1 * (1 + 2 * 1) + scratch;
     expect(gpuBufferSizes(counts).find((b) => b.name === 'arena')!.bytes).toBe(floats * 4);
   });

@@ -50,7 +50,7 @@ describe('Trainer on the toy data', () => {
     expect(a.metrics.map((m) => m.loss)).not.toEqual(c.metrics.map((m) => m.loss));
   });
 
-  it('runs the same arithmetic fused (one dispatch per epoch) and per op (51 per step)', async () => {
+  it('runs the same arithmetic fused (one dispatch per epoch) and per op (52 per step)', async () => {
     for (const batchSize of [1, 'full'] as const) {
       const fused = await run({ batchSize, negRatio: 1 }, 12, 'auto');
       const perOp = await run({ batchSize, negRatio: 1 }, 12, 'never');

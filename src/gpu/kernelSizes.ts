@@ -20,8 +20,8 @@ export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'it
 
 /**
  * Floats of the two-stage sums' scratch for graphs up to these counts: per (node, head) sums,
- * per piece the larger of the softmax's backward partials (two of 4 per head) and dY's (two of 8
- * per head and tile of 4 channels), one partial loss per chunk of labels, and the partial
+ * per piece the largest of the pieces' partials (dY's: two of 8 per head and tile of 4 channels;
+ * over the label incidence lists, 2 slots per label: two of 4 per tile), one partial loss per chunk of labels, and the partial
  * parameter gradients (4 per entry and node chunk; the two node types have at most ⌈N / chunk⌉ + 1
  * chunks together).
  */
@@ -32,7 +32,7 @@ export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: numbe
   for (let l = 1; l <= shape.layers; l++) for (const t of NODE_TYPES) gradItems = Math.max(gradItems, blockGradItems(shape, l, t));
   return {
     segSum: c.nodes * H,
-    segPart: Math.ceil(c.edges / segment) * H * Math.max(8, 16 * tiles(shape.hidden)),
+    segPart: Math.max(Math.ceil(c.edges / segment) * H * 16, Math.ceil((2 * c.labels) / segment) * 8) * tiles(shape.hidden),
     lossPart: Math.ceil(c.labels / lossChunk),
     gradPart: 4 * gradItems * (Math.ceil(c.nodes / gradChunk) + 1),
   };

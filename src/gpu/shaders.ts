@@ -21,6 +21,7 @@ export const TRAIN_ENTRIES = [
   'aggregate',
   'decode_loss',
   'loss_total',
+  'decode_backward_pieces',
   'decode_backward',
   'softmax_backward',
   'softmax_backward_dot_nodes',

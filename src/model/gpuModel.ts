@@ -2,8 +2,8 @@
 // activation of graphs up to a capacity in one arena buffer, the uniform that says where each
 // layer's arrays are, and the bind groups, all built once and reused every step.
 //
-// Two ways to run a training step (shaders/prelude.wgsl): per op, 51 dispatches for three layers
-// (7 per layer forward: projections, scores, 3 for the softmax, 2 for the aggregation; 3 for the decoder, the loss's two stages and its backward; per layer
+// Two ways to run a training step (shaders/prelude.wgsl): per op, 52 dispatches for three layers
+// (7 per layer forward: projections, scores, 3 for the softmax, 2 for the aggregation; 4 for the decoder: the loss's two stages and its backward's two; per layer
 // backward 4 for the softmax, 2 for dY, 2 for the parameter gradients and 1 for the input's
 // gradient, less that last one for the first layer; 1 for Adam),
 // which large graphs need to spread over the GPU; or fused, a whole chunk of steps in one
@@ -275,6 +275,10 @@ export class Workspace {
         run('edge_softmax_merge', N * H);
         run('edge_softmax_crossing', pieces * H);
         return;
+      case 'decode_backward':
+        run('decode_backward_pieces', Math.ceil((2 * c.labels) / segment) * tiles(C));
+        run('decode_backward', N * tiles(C));
+        return;
       case 'aggregate':
         run('aggregate_pieces', pieces * tiles(C));
         run('aggregate', N * tiles(C));
@@ -301,7 +305,6 @@ export class Workspace {
     const items = {
       project: N * tiles(R),
       attention_scores: N * H,
-      decode_backward: N * tiles(C),
       input_backward: N * tiles(C),
     }[op];
     run(op, items);
