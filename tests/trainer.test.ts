@@ -15,13 +15,14 @@ beforeAll(async () => {
   kernels = await createKernels(gpu.device);
 });
 
-async function run(settings: Partial<RunSettings>, epochs: number, fuse: 'auto' | 'never' = 'auto') {
+async function run(settings: Partial<RunSettings>, epochs: number, fuse: Trainer['fuse'] = 'auto') {
   const t = Trainer.create(gpu, kernels, toyRatings(), { ...SEED_SETTINGS, ...settings });
   t.fuse = fuse;
   const metrics = await t.train(epochs);
   const params = await t.readParams();
+  const fusion = t.fusion;
   t.destroy();
-  return { metrics, params };
+  return { metrics, params, fusion };
 }
 
 describe('Trainer on the toy data', () => {
@@ -50,14 +51,29 @@ describe('Trainer on the toy data', () => {
     expect(a.metrics.map((m) => m.loss)).not.toEqual(c.metrics.map((m) => m.loss));
   });
 
-  it('runs the same arithmetic fused (one dispatch per epoch) and per op (52 per step)', async () => {
+  it('runs the same arithmetic fused (one dispatch per epoch, widest workgroup), per op (52 per step) and as measured', async () => {
     for (const batchSize of [1, 'full'] as const) {
-      const fused = await run({ batchSize, negRatio: 1 }, 12, 'auto');
       const perOp = await run({ batchSize, negRatio: 1 }, 12, 'never');
-      expect(fused.metrics.map((m) => m.loss)).toEqual(perOp.metrics.map((m) => m.loss));
-      expect(fused.metrics.map((m) => m.recall)).toEqual(perOp.metrics.map((m) => m.recall));
-      expect(Array.from(fused.params)).toEqual(Array.from(perOp.params));
+      for (const fuse of ['always', 'auto'] as const) {
+        const other = await run({ batchSize, negRatio: 1 }, 12, fuse);
+        expect(other.metrics.map((m) => m.loss), fuse).toEqual(perOp.metrics.map((m) => m.loss));
+        expect(other.metrics.map((m) => m.recall), fuse).toEqual(perOp.metrics.map((m) => m.recall));
+        expect(Array.from(other.params), fuse).toEqual(Array.from(perOp.params));
+      }
     }
+  });
+
+  it('decides whether to fuse by timing both paths on this adapter, once per step size', async () => {
+    const a = await run({}, 2);
+    const b = await run({}, 2);
+    const d = a.fusion!;
+    expect(d.fusedMs.map((f) => f.width)).toEqual(kernels.fusedSteps.map((f) => f.width));
+    expect(d.perOpMs).toBeGreaterThan(0);
+    const fastestFused = Math.min(...d.fusedMs.map((f) => f.ms));
+    expect(d.fused === null).toBe(d.perOpMs <= fastestFused);
+    if (d.fused) expect(d.fusedMs.find((f) => f.width === d.fused!.width)!.ms).toBe(fastestFused);
+    // The same step size again: the kept decision, not a new measurement.
+    expect(b.fusion).toBe(d);
   });
 
   it('rewinds to the last good epoch and says so when the loss turns NaN', async () => {

@@ -5,8 +5,14 @@ import { KERNEL_SIZES } from './kernelSizes';
 
 export interface Kernels {
   pipelines: Record<KernelName, GPUComputePipeline>;
-  /** Invocations in the workgroup of the fused kernels (train_steps, evaluate). */
+  /** Invocations in the workgroup of the fused kernels in `pipelines` (train_steps, evaluate). */
   fusedWidth: number;
+  /**
+   * The fused training step at each workgroup width worth trying on this adapter: the narrow one
+   * of `pipelines` and the widest the adapter allows (src/train/fuseDecision.ts picks by timing).
+   * Every width gives the same bits: each op's items are computed the same whoever runs them.
+   */
+  fusedSteps: { width: number; pipeline: GPUComputePipeline }[];
   /** Group 0: graph, model uniform, which uniform, features, params, opt, arena. */
   modelLayout: GPUBindGroupLayout;
   /** Group 1: evaluation data and the top-K output. */
@@ -14,6 +20,8 @@ export interface Kernels {
 }
 
 const DEFAULT_FUSED_WIDTH = 4;
+/** The widest fused workgroup tried (WebGPU's default maxComputeInvocationsPerWorkgroup). */
+const MAX_FUSED_WIDTH = 256;
 const MAX_GROUPS_PER_DIM = 65535;
 
 const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
@@ -48,20 +56,25 @@ export async function createKernels(device: GPUDevice, fusedWidth = DEFAULT_FUSE
   });
   const trainPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [modelLayout] });
   const evalPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [modelLayout, evalLayout] });
-  const constants: Record<string, number> = {
+  const constants = (width: number): Record<string, number> => ({
     WG: KERNEL_SIZES.workgroup,
-    FWG: fusedWidth,
+    FWG: width,
     SEG: KERNEL_SIZES.segment,
     LOSS_CHUNK: KERNEL_SIZES.lossChunk,
     GRAD_CHUNK: KERNEL_SIZES.gradChunk,
-  };
-  const make = (name: KernelName, layout: GPUPipelineLayout) =>
-    device.createComputePipelineAsync({ label: name, layout, compute: { module, entryPoint: name, constants } }).then((p) => [name, p] as const);
-  const entries = await Promise.all([
-    ...TRAIN_ENTRIES.map((n) => make(n, trainPipelineLayout)),
-    ...EVAL_ENTRIES.map((n) => make(n, evalPipelineLayout)),
+  });
+  const make = (name: KernelName, layout: GPUPipelineLayout, width = fusedWidth) =>
+    device.createComputePipelineAsync({ label: name, layout, compute: { module, entryPoint: name, constants: constants(width) } });
+  const named = (name: KernelName, layout: GPUPipelineLayout) => make(name, layout).then((p) => [name, p] as const);
+  const wide = Math.min(MAX_FUSED_WIDTH, device.limits.maxComputeInvocationsPerWorkgroup);
+  const [entries, wideSteps] = await Promise.all([
+    Promise.all([...TRAIN_ENTRIES.map((n) => named(n, trainPipelineLayout)), ...EVAL_ENTRIES.map((n) => named(n, evalPipelineLayout))]),
+    wide > fusedWidth ? make('train_steps', trainPipelineLayout, wide) : null,
   ]);
-  return { pipelines: Object.fromEntries(entries) as Record<KernelName, GPUComputePipeline>, fusedWidth, modelLayout, evalLayout };
+  const pipelines = Object.fromEntries(entries) as Record<KernelName, GPUComputePipeline>;
+  const fusedSteps = [{ width: fusedWidth, pipeline: pipelines.train_steps }];
+  if (wideSteps) fusedSteps.push({ width: wide, pipeline: wideSteps });
+  return { pipelines, fusedWidth, fusedSteps, modelLayout, evalLayout };
 }
 
 /** A bind group of `layout` from buffers listed by binding number. */

@@ -342,10 +342,10 @@ export class Workspace {
 
   /**
    * A chunk of fused steps: `control` must hold a Which whose `schedule` points, in `pool`, at
-   * the step count and each step's graph offset.
+   * the step count and each step's graph offset. `pipeline`: one of kernels.fusedSteps.
    */
-  encodeFusedSteps(pass: GPUComputePassEncoder, pool: GPUBuffer): void {
-    dispatchOne(pass, this.model.kernels.pipelines.train_steps, [this.fusedGroup(pool)]);
+  encodeFusedSteps(pass: GPUComputePassEncoder, pool: GPUBuffer, pipeline = this.model.kernels.pipelines.train_steps): void {
+    dispatchOne(pass, pipeline, [this.fusedGroup(pool)]);
   }
 
   private read(offset: number, count: number): Promise<Float32Array> {

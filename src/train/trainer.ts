@@ -10,7 +10,8 @@ import { fullGraph } from '../graph/build';
 import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
-import { adamFactors, fusable, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { adamFactors, ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { decideFusion, follows, type FuseDecision } from './fuseDecision';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng, type RngState } from '../util/rng';
 import { Evaluator } from './evaluator';
@@ -122,8 +123,13 @@ export class Trainer {
   epoch = 0;
   /** Optimizer steps done (Adam's t). */
   step = 0;
-  /** 'auto': fused steps for graphs small enough (fusable); 'never': always per op (for comparisons). */
-  fuse: 'auto' | 'never' = 'auto';
+  /**
+   * 'auto': fused steps where a measurement on this adapter found them faster (fuseDecision.ts);
+   * 'never' and 'always' (the widest fused workgroup): forced, for comparisons.
+   */
+  fuse: 'auto' | 'never' | 'always' = 'auto';
+  /** The measured decision of 'auto', made by the first train() call. */
+  fusion: FuseDecision | null = null;
   private workspace: Workspace | null = null;
   /** For forward passes on other graphs (embeddingsFor). */
   private probe: Workspace | null = null;
@@ -204,6 +210,12 @@ export class Trainer {
     const sizes: number[] = [];
     for (let left = epochs; left > 0; left -= perChunk) sizes.push(Math.min(perChunk, left));
     const out: EpochMetrics[] = [];
+    if (this.fuse === 'auto' && !this.fusion && sizes.length > 0) {
+      // Timed on the largest step of an epoch planned from a copy of the generator (the run's own draws are untouched).
+      const probe = this.sampler.planEpoch(this.rng.clone());
+      const largest = probe.reduce((a, b) => (b.numUsers + b.numItems > a.numUsers + a.numItems ? b : a));
+      this.fusion = await decideFusion(this.gpu, this.model.kernels, this.shape, this.features, largest);
+    }
     const launch = (i: number) => this.launch(sizes[i], options.keep, i === sizes.length - 1);
     let inflight = sizes.length > 0 ? launch(0) : null;
     for (let i = 0; inflight; i++) {
@@ -227,7 +239,7 @@ export class Trainer {
     const rewind = { rng: this.rng.clone(), step: this.step, epoch: this.plannedEpoch, slot };
     const batches = Array.from({ length: epochs }, () => this.sampler.planEpoch(this.rng));
     const ws = this.ensureWorkspace(batches.flat());
-    const fused = this.fuse === 'auto' && batches.flat().every((g) => fusable(countsOf(g)));
+    const fused = this.fusedStepFor(batches.flat());
     const plan = fused ? this.packFused(batches) : this.pack(batches);
     const upload = this.ensureUpload(plan.data.length);
     // Queue writes and submits run in order: the previous chunk is done with the upload by then.
@@ -247,7 +259,7 @@ export class Trainer {
       if (plan.controls) {
         encoder.copyBufferToBuffer(upload, plan.controls[e] * 4, ws.control, 0, 16);
         const pass = encoder.beginComputePass();
-        ws.encodeFusedSteps(pass, upload);
+        ws.encodeFusedSteps(pass, upload, fused!.pipeline);
         pass.end();
         s += batches[e].length;
       } else {
@@ -325,6 +337,14 @@ export class Trainer {
     this.step++;
     const { stepSize, bias2Sqrt } = adamFactors(this.settings.lr, this.step);
     setStepFields(header, at, slot, stepSize, bias2Sqrt);
+  }
+
+  /** The fused step pipeline for a chunk of these step graphs, or null: per op. */
+  private fusedStepFor(graphs: GraphArrays[]): { pipeline: GPUComputePipeline } | null {
+    if (this.fuse === 'never') return null;
+    if (this.fuse === 'always') return this.model.kernels.fusedSteps.at(-1)!;
+    const d = this.fusion;
+    return d?.fused && graphs.every((g) => follows(d, countsOf(g))) ? d.fused : null;
   }
 
   /**
