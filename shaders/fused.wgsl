@@ -2,7 +2,14 @@
 // mini-batch of one edge): the same op functions as the per-op kernels, with a barrier between
 // ops instead of a dispatch. One dispatch per epoch instead of 52 per step.
 
-fn forwardPhase(lid: u32) {
+// Ops that neither read what the other writes share a phase (no barrier between them). A graph
+// of one piece has no segment that crosses a piece's end, so the phases that only finish those
+// are skipped. (`crossing` is read from the graph's header in the read-only binding, where the
+// barriers' uniformity analysis can see that every invocation agrees on it.)
+
+fn mayCross(base: u32) -> bool { return graph[base + 2u] > SEG; }
+
+fn forwardPhase(lid: u32, crossing: bool) {
   for (var l = 0u; l < model.numLayers; l++) {
     L = model.layers[l];
     for (var i = lid; i < projectItems(); i += FWG) { op_project(i); }
@@ -11,10 +18,12 @@ fn forwardPhase(lid: u32) {
     sync();
     for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_piece(i); }
     sync();
-    for (var i = lid; i < headItems(); i += FWG) { op_softmax_merge(i); }
-    sync();
-    for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_crossing(i); }
-    sync();
+    if (crossing) {
+      for (var i = lid; i < headItems(); i += FWG) { op_softmax_merge(i); }
+      sync();
+      for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_crossing(i); }
+      sync();
+    }
     for (var i = lid; i < pieces() * tiles(L.channels); i += FWG) { op_aggregate_piece(i); }
     sync();
     for (var i = lid; i < channelItems(); i += FWG) { op_aggregate(i); }
@@ -22,7 +31,13 @@ fn forwardPhase(lid: u32) {
   }
 }
 
-fn backwardPhase(lid: u32) {
+fn paramGradTotals(lid: u32) {
+  let itemsUser = gradItems(0u);
+  let items = itemsUser + gradItems(1u);
+  for (var p = lid; p < items; p += FWG) { op_param_grad(p, itemsUser); }
+}
+
+fn backwardPhase(lid: u32, crossing: bool) {
   L = model.layers[model.numLayers - 1u];
   for (var i = lid; i < labelPieces() * tiles(L.channels); i += FWG) { op_decode_backward_piece(i); }
   sync();
@@ -31,13 +46,22 @@ fn backwardPhase(lid: u32) {
   for (var l = model.numLayers; l > 0u; l--) {
     L = model.layers[l - 1u];
     for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_dot_piece(i); }
+    // The layer above's parameter gradients, from its partials.
+    if (l < model.numLayers) {
+      L = model.layers[l];
+      paramGradTotals(lid);
+      L = model.layers[l - 1u];
+    }
     sync();
-    for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_dot_node(i); }
-    sync();
+    if (crossing) {
+      for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_dot_node(i); }
+      sync();
+    }
     for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_bend_piece(i); }
     sync();
     for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_bend_node(i); }
     sync();
+    // (After the bend nodes have read the pieces' partials, which the dY pieces overwrite.)
     for (var i = lid; i < pieces() * L.heads * tiles(L.channels); i += FWG) { op_aggregate_backward_piece(i); }
     sync();
     for (var i = lid; i < aggregateBackwardItems(); i += FWG) { op_aggregate_backward(i); }
@@ -48,11 +72,10 @@ fn backwardPhase(lid: u32) {
       for (var i = lid; i < inputItems(); i += FWG) { op_input_backward(i); }
     }
     sync();
-    let itemsUser = gradItems(0u);
-    let items = itemsUser + gradItems(1u);
-    for (var p = lid; p < items; p += FWG) { op_param_grad(p, itemsUser); }
-    sync();
   }
+  L = model.layers[0];
+  paramGradTotals(lid);
+  sync();
 }
 
 // The steps of `which.schedule`: a count, then each step's graph offset in `graph`.
@@ -60,14 +83,15 @@ fn backwardPhase(lid: u32) {
 fn train_steps(@builtin(local_invocation_index) lid: u32) {
   let count = graph[which.schedule];
   for (var s = 0u; s < count; s++) {
-    useGraph(graph[which.schedule + 1u + s]);
-    forwardPhase(lid);
+    let base = graph[which.schedule + 1u + s];
+    useGraph(base);
+    forwardPhase(lid, mayCross(base));
     L = model.layers[model.numLayers - 1u];
     for (var k = lid; k < lossChunks(); k += FWG) { op_loss_partial(k); }
     sync();
+    // The loss's total and the decoder's backward (which reads the predictions) write apart.
     if (lid == 0u) { op_loss_total(); }
-    sync();
-    backwardPhase(lid);
+    backwardPhase(lid, mayCross(base));
     let stepSize = adamStepSize();
     let bias2Sqrt = adamBias2Sqrt();
     for (var p = lid; p < model.paramCount; p += FWG) { op_adam(p, stepSize, bias2Sqrt); }
@@ -78,7 +102,7 @@ fn train_steps(@builtin(local_invocation_index) lid: u32) {
 @compute @workgroup_size(FWG)
 fn evaluate(@builtin(local_invocation_index) lid: u32) {
   useGraph(which.gbase);
-  forwardPhase(lid);
+  forwardPhase(lid, mayCross(which.gbase));
   L = model.layers[model.numLayers - 1u];
   for (var i = lid; i < evUsers() * evSegments(); i += FWG) { op_topk_segment(i); }
   sync();

@@ -5,6 +5,8 @@ import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, type Kernels } from '../src/gpu/kernels';
 import { toyRatings } from '../src/graph/toy';
 import { DivergedError, Trainer } from '../src/train/trainer';
+import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
+import { randomRatings } from './helpers/randomRatings';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 
 let gpu: Gpu;
@@ -15,8 +17,8 @@ beforeAll(async () => {
   kernels = await createKernels(gpu.device);
 });
 
-async function run(settings: Partial<RunSettings>, epochs: number, fuse: Trainer['fuse'] = 'auto') {
-  const t = Trainer.create(gpu, kernels, toyRatings(), { ...SEED_SETTINGS, ...settings });
+async function run(settings: Partial<RunSettings>, epochs: number, fuse: Trainer['fuse'] = 'auto', ratings = toyRatings()) {
+  const t = Trainer.create(gpu, kernels, ratings, { ...SEED_SETTINGS, ...settings });
   t.fuse = fuse;
   const metrics = await t.train(epochs);
   const params = await t.readParams();
@@ -61,6 +63,17 @@ describe('Trainer on the toy data', () => {
         expect(Array.from(other.params), fuse).toEqual(Array.from(perOp.params));
       }
     }
+  });
+
+  it('runs the same arithmetic fused and per op on a graph whose segments cross the two-stage sums\' pieces', async () => {
+    // 8 users with about 37 ratings each: their incoming edges span more than one piece.
+    const ratings = randomRatings(5, 8, 60, 300);
+    expect(ratings.user.length / 8).toBeGreaterThan(KERNEL_SIZES.segment);
+    const settings = { batchSize: 'full' as const, negRatio: 1, split: 0.8, k: 5 };
+    const fused = await run(settings, 4, 'always', ratings);
+    const perOp = await run(settings, 4, 'never', ratings);
+    expect(fused.metrics.map((m) => m.loss)).toEqual(perOp.metrics.map((m) => m.loss));
+    expect(Array.from(fused.params)).toEqual(Array.from(perOp.params));
   });
 
   it('decides whether to fuse by timing both paths on this adapter, once per step size', async () => {
