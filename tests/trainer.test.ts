@@ -83,8 +83,8 @@ describe('Trainer on the toy data', () => {
     expect(d.fusedMs.map((f) => f.width)).toEqual(kernels.fusedSteps.map((f) => f.width));
     expect(d.perOpMs).toBeGreaterThan(0);
     const fastestFused = Math.min(...d.fusedMs.map((f) => f.ms));
-    expect(d.fused === null).toBe(d.perOpMs <= fastestFused);
-    if (d.fused) expect(d.fusedMs.find((f) => f.width === d.fused!.width)!.ms).toBe(fastestFused);
+    expect(d.fusedWidth === null).toBe(d.perOpMs <= fastestFused);
+    if (d.fusedWidth !== null) expect(d.fusedMs.find((f) => f.width === d.fusedWidth)!.ms).toBe(fastestFused);
     // The same step size again: the kept decision, not a new measurement.
     expect(b.fusion).toBe(d);
   });

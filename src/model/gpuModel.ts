@@ -3,11 +3,12 @@
 // layer's arrays are, and the bind groups, all built once and reused every step.
 //
 // Two ways to run a training step (shaders/prelude.wgsl): per op, 52 dispatches for three layers
-// (7 per layer forward: projections, scores, 3 for the softmax, 2 for the aggregation; 4 for the decoder: the loss's two stages and its backward's two; per layer
-// backward 4 for the softmax, 2 for dY, 2 for the parameter gradients and 1 for the input's
-// gradient, less that last one for the first layer; 1 for Adam),
-// which large graphs need to spread over the GPU; or fused, a whole chunk of steps in one
-// single-workgroup dispatch, which small graphs need because a dispatch costs more than their work.
+// (per layer forward 7: projections, scores, 3 for the softmax, 2 for the aggregation; 4 for the
+// decoder: the loss's two stages and its backward's two; per layer backward 4 for the softmax, 2
+// for dY, 2 for the parameter gradients and 1 for the input's gradient, less that last one for
+// the first layer; 1 for Adam), which large graphs need to spread over the GPU; or fused, a whole
+// chunk of steps in one single-workgroup dispatch, which small graphs need because a dispatch
+// costs more than their work (src/train/fuseDecision.ts measures which).
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
 import { blockGradItems, KERNEL_SIZES, scratchSizes } from '../gpu/kernelSizes';
 import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
@@ -26,7 +27,7 @@ export function adamFactors(lr: number, t: number): { stepSize: number; bias2Sqr
 export const MAX_LAYERS = 8;
 const LAYER_WORDS = 16;
 const MODEL_WORDS = MAX_LAYERS * LAYER_WORDS + 16;
-/** A fused step runs in one workgroup: worth it while a graph is this small. */
+/** The evaluation's fused kernel runs in one workgroup: worth it while a graph is this small (training measures instead). */
 export const FUSED_LIMITS = { nodes: 256, edges: 2048 } as const;
 
 const tiles = (n: number) => Math.ceil(n / 4);
@@ -259,8 +260,8 @@ export class Workspace {
 
   /**
    * Dispatches one op of layer l over a graph: as many invocations as the op's items
-   * (shaders/prelude.wgsl *Items: dense ops work in tiles of 4 outputs). The softmax's backward
-   * and the parameter gradients are two-stage sums, several dispatches each.
+   * (shaders/prelude.wgsl *Items: dense ops work in tiles of 4 outputs). Ops that sum over a
+   * node's edges or pairs, or over a node type, are two-stage (docs/ENGINE.md): several dispatches.
    */
   dispatchOp(pass: GPUComputePassEncoder, op: LayerOp | 'decode_backward', l: number, c: GraphCounts): void {
     const { heads: H, hidden: C } = this.model.shape;

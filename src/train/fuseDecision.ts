@@ -11,8 +11,12 @@ import { ModelOnGpu, Workspace } from '../model/gpuModel';
 import { flatLayout, type ModelShape } from '../model/params';
 
 export interface FuseDecision {
-  /** The fused step's pipeline and width, or null: per op. */
-  fused: { width: number; pipeline: GPUComputePipeline } | null;
+  /**
+   * The fused step's workgroup width (one of Kernels.fusedSteps), or null: per op. A width, not a
+   * pipeline: the decision is the adapter's, kept for every device on it (a lost device's
+   * pipelines die with it).
+   */
+  fusedWidth: number | null;
   /** Steps up to these counts (powers of two at or above the measured step's) follow it. */
   limit: { nodes: number; edges: number; labels: number };
   /** Median ms of STEPS steps: per op, and fused at each width tried. */
@@ -48,7 +52,7 @@ export async function decideFusion(gpu: Gpu, kernels: Kernels, shape: ModelShape
   const limit = { nodes: bucket(c.nodes), edges: bucket(c.edges), labels: bucket(c.labels) };
   const decision =
     c.nodes > MEASURE_LIMITS.nodes || c.edges > MEASURE_LIMITS.edges
-      ? { fused: null, limit, perOpMs: NaN, fusedMs: [] }
+      ? { fusedWidth: null, limit, perOpMs: NaN, fusedMs: [] }
       : await measure(gpu, kernels, shape, features, graph, limit);
   decisions.set(key, decision);
   return decision;
@@ -91,13 +95,13 @@ async function measure(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: 
   ws.destroy();
   model.destroy();
   const best = fusedMs.reduce((a, b) => (b.ms < a.ms ? b : a));
-  return { fused: best.ms < perOpMs ? kernels.fusedSteps.find((f) => f.width === best.width)! : null, limit, perOpMs, fusedMs };
+  return { fusedWidth: best.ms < perOpMs ? best.width : null, limit, perOpMs, fusedMs };
 }
 
 /** One line for the bench and the page: what was decided, from which times. */
 export function describeFusion(d: FuseDecision): string {
   const fused = d.fusedMs.map((f) => `fused ×${f.width} ${f.ms.toFixed(2)} ms`).join(', ');
-  const how = d.fused ? `fused, workgroup of ${d.fused.width}` : 'per op';
+  const how = d.fusedWidth !== null ? `fused, workgroup of ${d.fusedWidth}` : 'per op';
   if (Number.isNaN(d.perOpMs)) return `${how} (steps over ${MEASURE_LIMITS.nodes} nodes or ${MEASURE_LIMITS.edges} edges are not measured)`;
   return `${how} (${STEPS} steps of up to ${d.limit.nodes} nodes, ${d.limit.edges} edges: per op ${d.perOpMs.toFixed(2)} ms, ${fused})`;
 }

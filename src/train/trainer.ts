@@ -344,7 +344,8 @@ export class Trainer {
     if (this.fuse === 'never') return null;
     if (this.fuse === 'always') return this.model.kernels.fusedSteps.at(-1)!;
     const d = this.fusion;
-    return d?.fused && graphs.every((g) => follows(d, countsOf(g))) ? d.fused : null;
+    if (d?.fusedWidth == null || !graphs.every((g) => follows(d, countsOf(g)))) return null;
+    return this.model.kernels.fusedSteps.find((f) => f.width === d.fusedWidth) ?? null;
   }
 
   /**
