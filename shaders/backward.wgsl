@@ -147,7 +147,7 @@ fn op_softmax_backward_bend_node(idx: u32) {
     crossingSum(p0, p1, h, 3u), p1 - p0);
 }
 
-// dY per node, in H·⌈C/4⌉ tiles of 4 channels then HC + C single rows (R = 2HC + C rows in all):
+// dY per node, in tiles of 4 channels (R = 2HC + C rows in all):
 //  rows [0, HC):    d xs[j,h,c] = Σ_{e from j} α[e,h] · gPre[dst(e),c] / H + d a_src[j,h] · att_src[h,c]
 //                   over the node's outgoing edges (CSC), and d a_src[j,h] = Σ_{e from j} ds[e,h]
 //  rows [HC, 2HC):  d xd[i,h,c] = d a_dst[i,h] · att_dst[h,c]
@@ -212,21 +212,19 @@ fn op_aggregate_backward_piece(idx: u32) {
   }
 }
 
-// Per node: the source rows of nodes whose outgoing edges cross a piece's end (or that have none),
-// and the destination and skip rows.
+// Per node, in tiles of 4 channels: the source rows of nodes whose outgoing edges cross a
+// piece's end (or that have none), then the destination rows (H tiles per row block) and the
+// skip rows.
 fn op_aggregate_backward(idx: u32) {
-  let R = L.rows;
   let H = L.heads;
   let C = L.channels;
-  let HC = H * C;
   let CT = tiles(C);
-  let perNode = H * CT + HC + C;
+  let perNode = (2u * H + 1u) * CT;
   let n = idx / perNode;
   let q = idx - n * perNode;
-  let t = nodeType(n);
+  let h = q / CT;
+  let c = (q - h * CT) * TILE;
   if (q < H * CT) {
-    let h = q / CT;
-    let c = (q - h * CT) * TILE;
     let p0 = srcPtr(n);
     let p1 = srcPtr(n + 1u);
     if (p0 == p1) {
@@ -244,15 +242,19 @@ fn op_aggregate_backward(idx: u32) {
     }
     return;
   }
-  let col = HC + q - H * CT;
-  var v = 0.0;
-  if (col < 2u * HC) {
-    let k = col - HC;
-    v = arena[model.dScores + n * 2u * H + H + k / C] * params[attDstAt(t) + k];
-  } else {
-    v = arena[L.gPre + n * C + col - 2u * HC];
+  let cc = clampTile(c, C);
+  let row = model.dY + n * L.rows;
+  if (q < 2u * H * CT) {
+    // d xd[n, h', c] = d a_dst[n, h'] · att_dst[h', c]
+    let hd = h - H;
+    let att = attDstAt(nodeType(n)) + hd * C;
+    let v = arena[model.dScores + n * 2u * H + H + hd] * vec4<f32>(params[att + cc.x], params[att + cc.y], params[att + cc.z], params[att + cc.w]);
+    storeArena4(row + hc() + hd * C + c, v, C - c);
+    return;
   }
-  arena[model.dY + n * R + col] = v;
+  // d skip[n, c] = gPre[n, c]
+  let g = L.gPre + n * C;
+  storeArena4(row + 2u * hc() + c, vec4<f32>(arena[g + cc.x], arena[g + cc.y], arena[g + cc.z], arena[g + cc.w]), C - c);
 }
 
 // The gradient of the layer's parameters, both node types' blocks one after the other. Per block:

@@ -168,7 +168,7 @@ fn storeOpt4(at: u32, v: vec4<f32>, count: u32) {
 fn projectItems() -> u32 { return numNodes() * tiles(L.rows); }
 fn channelItems() -> u32 { return numNodes() * tiles(L.channels); }
 fn headItems() -> u32 { return numNodes() * L.heads; }
-fn aggregateBackwardItems() -> u32 { return numNodes() * (L.heads * tiles(L.channels) + hc() + L.channels); }
+fn aggregateBackwardItems() -> u32 { return numNodes() * (2u * L.heads + 1u) * tiles(L.channels); }
 fn gradItems(t: u32) -> u32 { return L.rows * tiles(fIn(t)) + 2u * L.channels + 2u * hc(); }
 fn layerGradItems() -> u32 { return gradItems(0u) + gradItems(1u); }
 fn pieces() -> u32 { return (numEdges() + SEG - 1u) / SEG; }

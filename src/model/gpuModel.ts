@@ -293,7 +293,7 @@ export class Workspace {
       }
       case 'aggregate_backward':
         run('aggregate_backward_pieces', pieces * H * tiles(C));
-        run('aggregate_backward', N * (H * tiles(C) + H * C + C));
+        run('aggregate_backward', N * (2 * H + 1) * tiles(C));
         return;
       case 'param_grads': {
         const chunks = (n: number) => Math.ceil(n / gradChunk);
