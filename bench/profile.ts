@@ -1,4 +1,4 @@
-// `npm run profile [-- --data PATH --hidden N --heads H --layers L --repeats R --adapter auto|hardware|software]`:
+// `npm run profile [-- --data PATH --hidden N --heads H --layers L --repeats R --replay --adapter auto|hardware|software]`:
 // what each kernel of one full-batch training step costs (forward, loss, backward, Adam), on any
 // dataset gatlab reads (ml-latest-small by default). The step's dispatches are recorded as the
 // trainer encodes them, then timed one by one: with GPU timestamp queries when the adapter offers
@@ -106,7 +106,7 @@ async function emptySubmitMs(device: GPUDevice): Promise<number> {
 
 const { choice, rest } = takeAdapterFlag(process.argv.slice(2), 'profile');
 const spec = { value: true, help: '' };
-const { flags } = parseFlags(rest, { data: spec, hidden: spec, heads: spec, layers: spec, repeats: spec }, 'profile');
+const { flags } = parseFlags(rest, { data: spec, hidden: spec, heads: spec, layers: spec, repeats: spec, replay: { value: false, help: '' } }, 'profile');
 /** Timed runs of each measurement (after one warm-up), their median reported. */
 const REPEATS = Number(flags.repeats ?? 5);
 const dataPath = typeof flags.data === 'string' ? flags.data : ML_SMALL;
@@ -146,7 +146,8 @@ for (let r = 0; r <= REPEATS; r++) {
   await device.queue.onSubmittedWorkDone();
   if (r > 0) stepMs.push(performance.now() - t0);
 }
-const timestamps = device.features.has('timestamp-query');
+// --replay: replay even where timestamps exist (to compare with a build that has none).
+const timestamps = device.features.has('timestamp-query') && flags.replay !== true;
 const times = timestamps ? await timeWithTimestamps(device, rec.dispatches) : await timeByReplay(device, rec.dispatches);
 
 const byKernel = new Map<string, { calls: number; ms: number }>();
