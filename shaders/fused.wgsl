@@ -2,12 +2,19 @@
 // mini-batch of one edge): the same op functions as the per-op kernels, with a barrier between
 // ops instead of a dispatch. One dispatch per epoch instead of 52 per step.
 
-// Ops that neither read what the other writes share a phase (no barrier between them). A graph
-// of one piece has no segment that crosses a piece's end, so the phases that only finish those
-// are skipped. (`crossing` is read from the graph's header in the read-only binding, where the
+// Ops that neither read what the other writes share a phase (no barrier between them). Where no
+// segment crosses a piece's end (a graph of one piece, or pairs of one piece), the node-wise
+// stages only finish nodes without edges or pairs, apart from what the pieces finish, so they
+// share the pieces' phase, and the softmax's backward runs each piece's two stages in one
+// invocation. (`crossing` is read from the graph's header in the read-only binding, where the
 // barriers' uniformity analysis can see that every invocation agrees on it.)
 
 fn mayCross(base: u32) -> bool { return graph[base + 2u] > SEG; }
+fn mayCrossLabels(base: u32) -> bool { return 2u * graph[base + 3u] > SEG; }
+
+fn syncIf(needed: bool) {
+  if (needed) { sync(); }
+}
 
 fn forwardPhase(lid: u32, crossing: bool) {
   for (var l = 0u; l < model.numLayers; l++) {
@@ -25,7 +32,7 @@ fn forwardPhase(lid: u32, crossing: bool) {
       sync();
     }
     for (var i = lid; i < pieces() * tiles(L.channels); i += FWG) { op_aggregate_piece(i); }
-    sync();
+    syncIf(crossing);
     for (var i = lid; i < channelItems(); i += FWG) { op_aggregate(i); }
     sync();
   }
@@ -37,33 +44,44 @@ fn paramGradTotals(lid: u32) {
   for (var p = lid; p < items; p += FWG) { op_param_grad(p, itemsUser); }
 }
 
-fn backwardPhase(lid: u32, crossing: bool) {
+// The layer above's parameter gradients, from its partials (they share a phase with layer l's first).
+fn paramGradTotalsAbove(lid: u32, l: u32) {
+  if (l < model.numLayers) {
+    L = model.layers[l];
+    paramGradTotals(lid);
+    L = model.layers[l - 1u];
+  }
+}
+
+fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool) {
   L = model.layers[model.numLayers - 1u];
   for (var i = lid; i < labelPieces() * tiles(L.channels); i += FWG) { op_decode_backward_piece(i); }
-  sync();
+  syncIf(labelCrossing);
   for (var i = lid; i < channelItems(); i += FWG) { op_decode_backward(i); }
   sync();
   for (var l = model.numLayers; l > 0u; l--) {
     L = model.layers[l - 1u];
-    for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_dot_piece(i); }
-    // The layer above's parameter gradients, from its partials.
-    if (l < model.numLayers) {
-      L = model.layers[l];
-      paramGradTotals(lid);
-      L = model.layers[l - 1u];
-    }
-    sync();
     if (crossing) {
+      for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_dot_piece(i); }
+      paramGradTotalsAbove(lid, l);
+      sync();
       for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_dot_node(i); }
       sync();
+      for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_bend_piece(i); }
+      sync();
+      for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_bend_node(i); }
+    } else {
+      for (var i = lid; i < pieceItems(); i += FWG) {
+        op_softmax_backward_dot_piece(i);
+        op_softmax_backward_bend_piece(i);
+      }
+      paramGradTotalsAbove(lid, l);
+      for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_bend_node(i); }
     }
-    for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_bend_piece(i); }
+    // (Also after the bend nodes have read the pieces' partials, which the dY pieces overwrite.)
     sync();
-    for (var i = lid; i < headItems(); i += FWG) { op_softmax_backward_bend_node(i); }
-    sync();
-    // (After the bend nodes have read the pieces' partials, which the dY pieces overwrite.)
     for (var i = lid; i < pieces() * L.heads * tiles(L.channels); i += FWG) { op_aggregate_backward_piece(i); }
-    sync();
+    syncIf(crossing);
     for (var i = lid; i < aggregateBackwardItems(); i += FWG) { op_aggregate_backward(i); }
     sync();
     // Parameter gradients and the input's gradient read the same inputs and write apart.
@@ -91,7 +109,7 @@ fn train_steps(@builtin(local_invocation_index) lid: u32) {
     sync();
     // The loss's total and the decoder's backward (which reads the predictions) write apart.
     if (lid == 0u) { op_loss_total(); }
-    backwardPhase(lid, mayCross(base));
+    backwardPhase(lid, mayCross(base), mayCrossLabels(base));
     let stepSize = adamStepSize();
     let bias2Sqrt = adamBias2Sqrt();
     for (var p = lid; p < model.paramCount; p += FWG) { op_adam(p, stepSize, bias2Sqrt); }
