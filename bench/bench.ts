@@ -2,8 +2,9 @@
 // machine without a GPU). Ratios are against baselines run in the same process: the per-op path
 // for the fused one, the float64 CPU reference for the GPU.
 //
-//   1. The seed's toy run (batch size 1: 7 optimizer steps per epoch): ms per epoch, dispatches
-//      and submits per optimizer step, fused against per op.
+//   1. The seed's toy run (batch size 1: 7 optimizer steps per epoch): the fuse decision measured
+//      on this adapter, then ms per epoch, dispatches and submits per optimizer step, as decided,
+//      fused with the widest workgroup, and per op.
 //   2. ml-latest-small: the time to parse ratings.csv and movies.csv; then full batch (80,668
 //      training ratings, 10,334 nodes), at hidden 12 and 64, 2 heads, 3 layers: median ms per
 //      epoch (forward, backward, Adam) split by phase, the evaluation (exact top-20 for 610 users
@@ -12,6 +13,7 @@
 //      epochs: its recall against the exact top-20 and both searches' times, on the same buffers.
 import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
+import { takeAdapterFlag } from '../src/gpu/adapterChoice';
 import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, submitPass, type Kernels } from '../src/gpu/kernels';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
@@ -25,6 +27,7 @@ import { ModelOnGraph, modelShape } from '../src/train/modelOnGraph';
 import { prepare } from '../src/train/prepare';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
+import { describeFusion } from '../src/train/fuseDecision';
 import { buildItemGraph, compareSearch } from '../src/search/compare';
 import { SEARCH_DEFAULTS } from '../src/search/settings';
 import { Rng } from '../src/util/rng';
@@ -71,7 +74,7 @@ function instrument(gpu: Gpu) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
-async function toyRun(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof instrument>, fuse: 'auto' | 'never') {
+async function toyRun(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof instrument>, fuse: Trainer['fuse']) {
   const trainer = Trainer.create(gpu, kernels, toyRatings(), SEED_SETTINGS);
   trainer.fuse = fuse;
   await trainer.train(64);
@@ -81,7 +84,13 @@ async function toyRun(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof inst
   await trainer.train(epochs);
   const ms = (performance.now() - t0) / epochs;
   const steps = epochs * trainer.stepsPerEpoch;
-  const result = { ms, dispatchesPerStep: (counts.dispatches - before.dispatches) / steps, submitsPerStep: (counts.submits - before.submits) / steps, recall: trainer.history.at(-1)!.recall };
+  const result = {
+    ms,
+    dispatchesPerStep: (counts.dispatches - before.dispatches) / steps,
+    submitsPerStep: (counts.submits - before.submits) / steps,
+    recall: trainer.history.at(-1)!.recall,
+    fusion: trainer.fusion,
+  };
   trainer.destroy();
   return result;
 }
@@ -129,7 +138,7 @@ async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof i
   for (let r = 0; r <= REPEATS; r++) {
     const f = await submitAndWait(gpu, (p) => {
       ws.encodeForward(p, c);
-      ws.encodeLoss(p);
+      ws.encodeLoss(p, c);
     });
     const b = await submitAndWait(gpu, (p) => ws.encodeBackward(p, c));
     const a = await submitAndWait(gpu, (p) => model.encodeAdam(p, ws));
@@ -226,19 +235,23 @@ async function knnMipsRow(gpu: Gpu, kernels: Kernels, ratings: Ratings) {
   };
 }
 
-installNodeWebGPU();
+const { choice } = takeAdapterFlag(process.argv.slice(2), 'bench');
+const adapterWhy = (await installNodeWebGPU(choice))?.why;
 const gpu = await createGpu();
 const counts = instrument(gpu);
 const kernels = await createKernels(gpu.device);
-console.log(`GAT Lab benchmark on ${gpu.adapterName}\n`);
+console.log(`GAT Lab benchmark on ${gpu.adapterName} (${adapterWhy})\n`);
 
 console.log('1. The seed\'s toy run: SEED 123, batch size 1 (7 optimizer steps per epoch), hidden 12, 2 heads, 3 layers');
-const fused = await toyRun(gpu, kernels, counts, 'auto');
+const auto = await toyRun(gpu, kernels, counts, 'auto');
+const widest = kernels.fusedSteps.at(-1)!.width;
+const fused = await toyRun(gpu, kernels, counts, 'always');
 const perOp = await toyRun(gpu, kernels, counts, 'never');
-for (const [name, r] of [['fused (default)', fused], ['per op', perOp]] as const) {
+console.log(`   fuse decision (measured on this adapter): ${describeFusion(auto.fusion!)}`);
+for (const [name, r] of [['as decided', auto], [`fused ×${widest}`, fused], ['per op', perOp]] as const) {
   console.log(`   ${name.padEnd(16)} ${fmt(r.ms, 2).padStart(7)} ms/epoch  ${fmt(r.dispatchesPerStep, 2).padStart(6)} dispatches/step  ${fmt(r.submitsPerStep, 4)} submits/step  → 1500 epochs ≈ ${fmt((r.ms * 1500) / 1000)} s`);
 }
-console.log(`   fused is ${fmt(perOp.ms / fused.ms, 2)}× faster than per op (dispatches per step include each epoch's evaluation, shared over its steps)\n`);
+console.log(`   as decided is ${fmt(perOp.ms / auto.ms, 2)}× per op's speed and ${fmt(fused.ms / auto.ms, 2)}× fused ×${widest}'s (dispatches per step include each epoch's evaluation, shared over its steps)\n`);
 
 console.log('2. ml-latest-small, full batch, split 0.8 by time, 2 heads, 3 layers (median of 5 epochs after one warm-up)');
 const parsed = parseMlSmall();

@@ -11,6 +11,7 @@
 // the most-popular baseline.
 import { readFileSync } from 'node:fs';
 import { installNodeWebGPU } from '../src/gpu/node';
+import { takeAdapterFlag } from '../src/gpu/adapterChoice';
 import { createGpu } from '../src/gpu/device';
 import { createKernels } from '../src/gpu/kernels';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
@@ -48,7 +49,8 @@ const DEFAULTS: Partial<RunSettings> = {
 // K is the bench's own (20), so it takes every setting's flag but --k; `--knn off` stops after the
 // model-vs-popularity table (the KNN-MIPS part takes minutes here).
 const benchFlags = Object.fromEntries(Object.entries(SETTING_FLAGS).filter(([flag]) => flag !== SETTINGS.k.flag));
-const { flags } = parseFlags(process.argv.slice(2), { ...benchFlags, knn: { value: true, help: 'off skips the KNN-MIPS part' } }, 'train');
+const { choice, rest: args } = takeAdapterFlag(process.argv.slice(2), 'recall bench');
+const { flags } = parseFlags(args, { ...benchFlags, knn: { value: true, help: 'off skips the KNN-MIPS part' } }, 'train');
 const knnOff = flags.knn === 'off';
 const settings: RunSettings = { ...settingsFromFlags(flags, { ...SEED_SETTINGS, ...DEFAULTS }), k: 20 };
 
@@ -70,7 +72,7 @@ async function timed<T>(f: () => Promise<T>, repeats = 3): Promise<{ value: T; m
   return { value, ms: median(ms) };
 }
 
-installNodeWebGPU();
+const adapterWhy = (await installNodeWebGPU(choice))?.why;
 const gpu = await createGpu();
 const kernels = await createKernels(gpu.device);
 // movies.csv gives the genres that `--features genres` makes the items' input of.
@@ -85,7 +87,7 @@ const warm = new Set(data.train.user);
 const testUsers = new Set(data.test.user);
 const coldTest = [...testUsers].filter((u) => !warm.has(u)).length;
 
-console.log(`GAT Lab Recall@K on ml-latest-small, ${gpu.adapterName}`);
+console.log(`GAT Lab Recall@K on ml-latest-small, ${gpu.adapterName} (${adapterWhy})`);
 console.log(`data: ${data.ratings.rating.length} of ${loaded.rating.length} ratings have rating >= ${settings.minRating}; ${data.numUsers} users, ${data.numItems} movies; oldest ${settings.split} by time train: ${data.train.user.length} train, ${data.test.user.length} test ratings`);
 console.log(`test: ${testUsers.size} users with a test rating, ${coldTest} of them with no training rating (cold)`);
 const s = settings;

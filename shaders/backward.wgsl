@@ -1,7 +1,8 @@
 // The backward pass of one GAT block (../shared/DESIGN.md §3), from gPre = d loss / d (pre-ReLU
 // output): the softmax's backward per destination (CSR), d Y per node (the source side walks the
 // CSC), every parameter's gradient, and the gradient of the block's input. Each output is owned
-// by one invocation: no atomics.
+// by one invocation: no atomics. Sums over a node's edges or over a node type are two-stage
+// (pieces, then a fixed-order sum of their partials): no invocation walks a hub alone.
 
 // Destination side, per (node i, head h): dα[e] = ⟨g[i,:], xs[src,h,:]⟩ with g = gPre / H (the
 // mean over heads), dz = α (dα − s) with s = Σ α dα, ds = dz through the LeakyReLU (1 where
@@ -12,94 +13,257 @@
 // round-off of about 1e-9, which Adam (ε = 1e-8) turns into real steps that PyG never takes. So
 // it is computed from that identity: only the edges on the minority side of the LeakyReLU's bend
 // are summed, and the exact tiny term is added.
-fn op_softmax_backward(idx: u32) {
-  let H = L.heads;
+//
+// No invocation walks a whole destination: both sums per destination (s, then the bend's sums)
+// are segmented sums over pieces of SEG edges of the CSR order. A piece's invocation (one per
+// piece and head) computes dα for its edges and sums each segment's run inside the piece in edge
+// order, finishing the segments that lie wholly inside it; a segment that crosses a piece's end
+// leaves one partial per piece it touches ("tail" in the piece it starts in, "lead" in the
+// others), and one invocation per (node, head) adds them in piece order. (Pieces rather than one
+// invocation per edge: as many invocations as before or fewer, which a software adapter needs.)
+
+// dα[e,h] = ⟨g[i], xs[src,h,:]⟩ / H for edge e into node i.
+fn logitGrad(e: u32, i: u32, h: u32) -> f32 {
   let C = L.channels;
+  let g = L.gPre + i * C;
+  let xs = L.y + edgeSrc(e) * L.rows + h * C;
+  var da = 0.0;
+  for (var c = 0u; c < C; c++) { da += arena[g + c] * arena[xs + c]; }
+  return da / f32(L.heads);
+}
+
+// The two partials of piece k and head h: 4 floats each, lead then tail.
+fn segPartAt(k: u32, h: u32, tail: bool) -> u32 { return model.segPart + ((k * L.heads + h) * 2u + select(0u, 1u, tail)) * 4u; }
+
+// dα of the piece's edges into ds, and stage 1 of s = Σ α dα, per (piece, head).
+fn op_softmax_backward_dot_piece(idx: u32) {
+  let H = L.heads;
+  let k = idx / H;
+  let h = idx - k * H;
+  let e0 = k * SEG;
+  let e1 = min(numEdges(), e0 + SEG);
+  var e = e0;
+  while (e < e1) {
+    let i = edgeDst(e);
+    let p0 = dstPtr(i);
+    let p1 = dstPtr(i + 1u);
+    let end = min(p1, e1);
+    var s = 0.0;
+    for (; e < end; e++) {
+      let da = logitGrad(e, i, h);
+      arena[model.ds + e * H + h] = da;
+      s += arena[L.alpha + e * H + h] * da;
+    }
+    if (crossesPiece(p0, p1)) { arena[segPartAt(k, h, p0 >= e0)] = s; } else { arena[model.segSum + i * H + h] = s; }
+  }
+}
+
+// The sum of a segment [p0, p1) that crosses a piece's end, from its pieces' partials (quantity q).
+fn crossingSum(p0: u32, p1: u32, h: u32, q: u32) -> f32 {
+  let k0 = p0 / SEG;
+  let k1 = (p1 - 1u) / SEG;
+  var s = arena[segPartAt(k0, h, true) + q];
+  for (var k = k0 + 1u; k <= k1; k++) { s += arena[segPartAt(k, h, false) + q]; }
+  return s;
+}
+
+// Stage 2 of s, per (node, head): only segments that cross a piece's end are left.
+fn op_softmax_backward_dot_node(idx: u32) {
+  let H = L.heads;
   let i = idx / H;
   let h = idx - i * H;
   let p0 = dstPtr(i);
   let p1 = dstPtr(i + 1u);
-  var s = 0.0;
-  for (var e = p0; e < p1; e++) {
-    let xs = L.y + edgeSrc(e) * L.rows + h * C;
-    var da = 0.0;
-    for (var c = 0u; c < C; c++) { da += arena[L.gPre + i * C + c] * arena[xs + c]; }
-    da /= f32(H);
-    arena[model.ds + e * H + h] = da;
-    s += arena[L.alpha + e * H + h] * da;
-  }
-  let ad = arena[L.scores + i * 2u * H + H + h];
-  var alphaMax = 0.0;
-  var sumBent = 0.0;
-  var sumStraight = 0.0;
-  var bent = 0u;
-  for (var e = p0; e < p1; e++) {
-    let a = arena[L.alpha + e * H + h];
-    let straight = arena[L.scores + edgeSrc(e) * 2u * H + h] + ad > 0.0;
-    let dz = a * (arena[model.ds + e * H + h] - s);
-    arena[model.ds + e * H + h] = dz * select(NEGATIVE_SLOPE, 1.0, straight);
-    alphaMax = max(alphaMax, a);
-    if (straight) { sumStraight += dz; } else { sumBent += dz; bent++; }
-  }
+  if (crossesPiece(p0, p1)) { arena[model.segSum + i * H + h] = crossingSum(p0, p1, h, 0u); }
+}
+
+// d a_dst[i,h] from a segment's sums: max α, Σ dz over bent and straight edges, and the number
+// of bent edges.
+fn finishDstScore(i: u32, h: u32, s: f32, alphaMax: f32, sumBent: f32, sumStraight: f32, bent: f32, degree: u32) {
+  let H = L.heads;
   let total = s * 1e-16 * alphaMax;
   // Σ ds = Σ dz − (1 − slope) Σ_bent dz = slope Σ dz + (1 − slope) Σ_straight dz
   let fewBent = total - (1.0 - NEGATIVE_SLOPE) * sumBent;
   let fewStraight = NEGATIVE_SLOPE * total + (1.0 - NEGATIVE_SLOPE) * sumStraight;
-  arena[model.dScores + i * 2u * H + H + h] = select(fewStraight, fewBent, 2u * bent <= p1 - p0);
+  arena[model.dScores + i * 2u * H + H + h] = select(fewStraight, fewBent, 2.0 * bent <= f32(degree));
 }
 
-// dY per node, in H·⌈C/4⌉ tiles of 4 channels then HC + C single rows (R = 2HC + C rows in all):
+// Per (piece, head): dz and ds of each edge (s is known now), and stage 1 of the bend's sums.
+fn op_softmax_backward_bend_piece(idx: u32) {
+  let H = L.heads;
+  let k = idx / H;
+  let h = idx - k * H;
+  let e0 = k * SEG;
+  let e1 = min(numEdges(), e0 + SEG);
+  var e = e0;
+  while (e < e1) {
+    let i = edgeDst(e);
+    let p0 = dstPtr(i);
+    let p1 = dstPtr(i + 1u);
+    let end = min(p1, e1);
+    let s = arena[model.segSum + i * H + h];
+    let ad = arena[L.scores + i * 2u * H + H + h];
+    var alphaMax = 0.0;
+    var sumBent = 0.0;
+    var sumStraight = 0.0;
+    var bent = 0.0;
+    for (; e < end; e++) {
+      let a = arena[L.alpha + e * H + h];
+      let straight = arena[L.scores + edgeSrc(e) * 2u * H + h] + ad > 0.0;
+      let dz = a * (arena[model.ds + e * H + h] - s);
+      arena[model.ds + e * H + h] = dz * select(NEGATIVE_SLOPE, 1.0, straight);
+      alphaMax = max(alphaMax, a);
+      if (straight) { sumStraight += dz; } else { sumBent += dz; bent += 1.0; }
+    }
+    if (!crossesPiece(p0, p1)) {
+      finishDstScore(i, h, s, alphaMax, sumBent, sumStraight, bent, p1 - p0);
+    } else {
+      let part = segPartAt(k, h, p0 >= e0);
+      arena[part] = alphaMax;
+      arena[part + 1u] = sumBent;
+      arena[part + 2u] = sumStraight;
+      arena[part + 3u] = bent;
+    }
+  }
+}
+
+// Stage 2 of the bend's sums, per (node, head); a node without incoming edges gets 0.
+fn op_softmax_backward_bend_node(idx: u32) {
+  let H = L.heads;
+  let i = idx / H;
+  let h = idx - i * H;
+  let p0 = dstPtr(i);
+  let p1 = dstPtr(i + 1u);
+  if (p0 == p1) {
+    arena[model.dScores + i * 2u * H + H + h] = 0.0;
+    return;
+  }
+  if (!crossesPiece(p0, p1)) { return; }
+  let k0 = p0 / SEG;
+  let k1 = (p1 - 1u) / SEG;
+  var alphaMax = arena[segPartAt(k0, h, true)];
+  for (var k = k0 + 1u; k <= k1; k++) { alphaMax = max(alphaMax, arena[segPartAt(k, h, false)]); }
+  finishDstScore(i, h, arena[model.segSum + i * H + h], alphaMax, crossingSum(p0, p1, h, 1u), crossingSum(p0, p1, h, 2u),
+    crossingSum(p0, p1, h, 3u), p1 - p0);
+}
+
+// dY per node, in tiles of 4 channels (R = 2HC + C rows in all):
 //  rows [0, HC):    d xs[j,h,c] = Σ_{e from j} α[e,h] · gPre[dst(e),c] / H + d a_src[j,h] · att_src[h,c]
-//                   (walks the node's outgoing edges through the CSC), and d a_src[j,h] itself
+//                   over the node's outgoing edges (CSC), and d a_src[j,h] = Σ_{e from j} ds[e,h]
 //  rows [HC, 2HC):  d xd[i,h,c] = d a_dst[i,h] · att_dst[h,c]
 //  rows [2HC, R):   d skip[i,c] = gPre[i,c]
-fn op_aggregate_backward(idx: u32) {
-  let R = L.rows;
+// The sums over outgoing edges are segmented sums over pieces of SEG slots of the CSC order, as
+// the softmax's backward does over the CSR: one invocation per (piece, head, tile) sums each
+// source's run and finishes the sources wholly inside the piece; the node-wise pass finishes the
+// others from the pieces' partials, in piece order, and writes the other rows.
+
+// The partials of piece k for tile j of H·⌈C/4⌉: Σ α g (4 floats) and Σ ds, lead then tail.
+fn srcPartAt(k: u32, j: u32, tail: bool) -> u32 {
+  return model.segPart + ((k * L.heads * tiles(L.channels) + j) * 2u + select(0u, 1u, tail)) * 8u;
+}
+
+// Row tile (h, c) of node n's d xs, and d a_src[n, h] (written once per head, by tile c = 0).
+fn finishSourceRows(n: u32, h: u32, c: u32, a: vec4<f32>, dSrc: f32) {
   let H = L.heads;
   let C = L.channels;
-  let HC = H * C;
-  let CT = tiles(C);
-  let perNode = H * CT + HC + C;
-  let n = idx / perNode;
-  let q = idx - n * perNode;
-  let t = nodeType(n);
-  if (q < H * CT) {
-    let h = q / CT;
-    let c = (q - h * CT) * TILE;
-    let cc = clampTile(c, C);
+  if (c == 0u) { arena[model.dScores + n * 2u * H + h] = dSrc; }
+  let att = attSrcAt(nodeType(n)) + h * C;
+  let cc = clampTile(c, C);
+  let v = a / f32(H) + dSrc * vec4<f32>(params[att + cc.x], params[att + cc.y], params[att + cc.z], params[att + cc.w]);
+  storeArena4(model.dY + n * L.rows + h * C + c, v, C - c);
+}
+
+// Per (piece, head, tile of 4 channels).
+fn op_aggregate_backward_piece(idx: u32) {
+  let H = L.heads;
+  let C = L.channels;
+  let J = H * tiles(C);
+  let k = idx / J;
+  let j = idx - k * J;
+  let h = j / tiles(C);
+  let c = (j - h * tiles(C)) * TILE;
+  let cc = clampTile(c, C);
+  let k0 = k * SEG;
+  let k1 = min(numEdges(), k0 + SEG);
+  var slot = k0;
+  while (slot < k1) {
+    let n = edgeSrc(srcEdge(slot));
+    let p0 = srcPtr(n);
+    let p1 = srcPtr(n + 1u);
+    let end = min(p1, k1);
     var a = vec4<f32>(0.0);
     var dSrc = 0.0;
-    for (var k = srcPtr(n); k < srcPtr(n + 1u); k++) {
-      let e = srcEdge(k);
+    for (; slot < end; slot++) {
+      let e = srcEdge(slot);
       let g = L.gPre + edgeDst(e) * C;
       a += arena[L.alpha + e * H + h] * vec4<f32>(arena[g + cc.x], arena[g + cc.y], arena[g + cc.z], arena[g + cc.w]);
       dSrc += arena[model.ds + e * H + h];
     }
-    if (c == 0u) { arena[model.dScores + n * 2u * H + h] = dSrc; }
-    let att = attSrcAt(t) + h * C;
-    let v = a / f32(H) + dSrc * vec4<f32>(params[att + cc.x], params[att + cc.y], params[att + cc.z], params[att + cc.w]);
-    storeArena4(model.dY + n * R + h * C + c, v, C - c);
+    if (crossesPiece(p0, p1)) {
+      let at = srcPartAt(k, j, p0 >= k0);
+      arena[at] = a.x;
+      arena[at + 1u] = a.y;
+      arena[at + 2u] = a.z;
+      arena[at + 3u] = a.w;
+      arena[at + 4u] = dSrc;
+    } else {
+      finishSourceRows(n, h, c, a, dSrc);
+    }
+  }
+}
+
+// Per node, in tiles of 4 channels: the source rows of nodes whose outgoing edges cross a
+// piece's end (or that have none), then the destination rows (H tiles per row block) and the
+// skip rows.
+fn op_aggregate_backward(idx: u32) {
+  let H = L.heads;
+  let C = L.channels;
+  let CT = tiles(C);
+  let perNode = (2u * H + 1u) * CT;
+  let n = idx / perNode;
+  let q = idx - n * perNode;
+  let h = q / CT;
+  let c = (q - h * CT) * TILE;
+  if (q < H * CT) {
+    let p0 = srcPtr(n);
+    let p1 = srcPtr(n + 1u);
+    if (p0 == p1) {
+      finishSourceRows(n, h, c, vec4<f32>(0.0), 0.0);
+    } else if (crossesPiece(p0, p1)) {
+      var at = srcPartAt(p0 / SEG, q, true);
+      var a = vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+      var dSrc = arena[at + 4u];
+      for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) {
+        at = srcPartAt(k, q, false);
+        a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+        dSrc += arena[at + 4u];
+      }
+      finishSourceRows(n, h, c, a, dSrc);
+    }
     return;
   }
-  let col = HC + q - H * CT;
-  var v = 0.0;
-  if (col < 2u * HC) {
-    let k = col - HC;
-    v = arena[model.dScores + n * 2u * H + H + k / C] * params[attDstAt(t) + k];
-  } else {
-    v = arena[L.gPre + n * C + col - 2u * HC];
+  let cc = clampTile(c, C);
+  let row = model.dY + n * L.rows;
+  if (q < 2u * H * CT) {
+    // d xd[n, h', c] = d a_dst[n, h'] · att_dst[h', c]
+    let hd = h - H;
+    let att = attDstAt(nodeType(n)) + hd * C;
+    let v = arena[model.dScores + n * 2u * H + H + hd] * vec4<f32>(params[att + cc.x], params[att + cc.y], params[att + cc.z], params[att + cc.w]);
+    storeArena4(row + hc() + hd * C + c, v, C - c);
+    return;
   }
-  arena[model.dY + n * R + col] = v;
+  // d skip[n, c] = gPre[n, c]
+  let g = L.gPre + n * C;
+  storeArena4(row + 2u * hc() + c, vec4<f32>(arena[g + cc.x], arena[g + cc.y], arena[g + cc.z], arena[g + cc.w]), C - c);
 }
 
 // The gradient of the layer's parameters, both node types' blocks one after the other. Per block:
 // W in R·⌈F/4⌉ tiles of 4 columns, then the C + 2HC + C vector entries one by one. Each is a sum
-// over the nodes of its type, in node order.
-fn op_param_grad(p: u32, itemsUser: u32) {
-  let t = select(0u, 1u, p >= itemsUser);
-  let q = p - select(0u, itemsUser, t == 1u);
-  let first = select(0u, numUsers(), t == 1u);
-  let end = select(numUsers(), numNodes(), t == 1u);
+// over the nodes of its type, in two stages: partial sums over chunks of GRAD_CHUNK nodes (one
+// invocation per entry and chunk), then one invocation per entry adds its chunks in order.
+
+// Entry q of type t's block (a tile of W in all 4 lanes, a vector entry in x), summed over nodes [n0, n1).
+fn paramGradSum(t: u32, q: u32, n0: u32, n1: u32) -> vec4<f32> {
   let F = fIn(t);
   let R = L.rows;
   let C = L.channels;
@@ -109,23 +273,21 @@ fn op_param_grad(p: u32, itemsUser: u32) {
   if (q < R * FT) {
     // W[r, f]: Σ_n dY[n, r] · X[n, f]
     let r = q / FT;
-    let f = (q - r * FT) * TILE;
-    let ff = clampTile(f, F);
+    let ff = clampTile((q - r * FT) * TILE, F);
     let S = L.xStride;
     var a = vec4<f32>(0.0);
     if (L.indirect == 1u) {
-      for (var n = first; n < end; n++) {
+      for (var n = n0; n < n1; n++) {
         let x = nodeGlobal(n) * S;
         a += arena[model.dY + n * R + r] * vec4<f32>(features[x + ff.x], features[x + ff.y], features[x + ff.z], features[x + ff.w]);
       }
     } else {
-      for (var n = first; n < end; n++) {
+      for (var n = n0; n < n1; n++) {
         let x = L.x + n * S;
         a += arena[model.dY + n * R + r] * vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]);
       }
     }
-    storeOpt4(blockBase(t) + r * F + f, a, F - f);
-    return;
+    return a;
   }
   // The vector entries: skip bias (C), att_src (HC), att_dst (HC), GAT bias (C).
   let v = q - R * FT;
@@ -133,19 +295,60 @@ fn op_param_grad(p: u32, itemsUser: u32) {
   if (v < C || v >= C + 2u * HC) {
     // Both biases are added to the same pre-activation, so both get Σ_n gPre[n, c].
     let c = select(v, v - C - 2u * HC, v >= C);
-    for (var n = first; n < end; n++) { acc += arena[L.gPre + n * C + c]; }
+    for (var n = n0; n < n1; n++) { acc += arena[L.gPre + n * C + c]; }
   } else if (v < C + HC) {
     // att_src[h, c]: Σ_n d a_src[n, h] · xs[n, h, c]
     let k = v - C;
     let h = k / C;
-    for (var n = first; n < end; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + k]; }
+    for (var n = n0; n < n1; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + k]; }
   } else {
     // att_dst[h, c]: Σ_n d a_dst[n, h] · xd[n, h, c]
     let k = v - C - HC;
     let h = H + k / C;
-    for (var n = first; n < end; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + HC + k]; }
+    for (var n = n0; n < n1; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + HC + k]; }
   }
-  opt[skipBiasAt(t) + v] = acc;
+  return vec4<f32>(acc, 0.0, 0.0, 0.0);
+}
+
+fn typeFirstNode(t: u32) -> u32 { return select(0u, numUsers(), t == 1u); }
+// Where type t's partials start: the user block's chunks come first.
+fn gradPartBase(t: u32) -> u32 { return select(0u, gradItems(0u) * gradChunks(0u), t == 1u); }
+
+// Stage 1: partial idx is (type, chunk, entry), entries of one chunk side by side.
+fn op_param_grad_partial(idx: u32) {
+  let t = select(0u, 1u, idx >= gradPartBase(1u));
+  let items = gradItems(t);
+  let j = idx - gradPartBase(t);
+  let chunk = j / items;
+  let n0 = typeFirstNode(t) + chunk * GRAD_CHUNK;
+  let n1 = min(typeFirstNode(t) + typeNodes(t), n0 + GRAD_CHUNK);
+  let a = paramGradSum(t, j - chunk * items, n0, n1);
+  let at = model.gradPart + idx * TILE;
+  arena[at] = a.x;
+  arena[at + 1u] = a.y;
+  arena[at + 2u] = a.z;
+  arena[at + 3u] = a.w;
+}
+
+// Stage 2: entry p of the layer (the user block's entries, then the item block's).
+fn op_param_grad(p: u32, itemsUser: u32) {
+  let t = select(0u, 1u, p >= itemsUser);
+  let q = p - select(0u, itemsUser, t == 1u);
+  let items = gradItems(t);
+  var a = vec4<f32>(0.0);
+  for (var chunk = 0u; chunk < gradChunks(t); chunk++) {
+    let at = model.gradPart + (gradPartBase(t) + chunk * items + q) * TILE;
+    a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+  }
+  let F = fIn(t);
+  let FT = tiles(F);
+  if (q < L.rows * FT) {
+    let r = q / FT;
+    let f = (q - r * FT) * TILE;
+    storeOpt4(blockBase(t) + r * F + f, a, F - f);
+  } else {
+    opt[skipBiasAt(t) + q - L.rows * FT] = a.x;
+  }
 }
 
 // d X[n, f] = Σ_r dY[n, r] · W_t[r, f], through the previous layer's ReLU (X is its output):
@@ -175,7 +378,35 @@ fn op_input_backward(idx: u32) {
 fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < headItems()) { op_softmax_backward(idx); }
+  if (idx < pieceItems()) { op_softmax_backward_dot_piece(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn softmax_backward_dot_nodes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < headItems()) { op_softmax_backward_dot_node(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn softmax_backward_bend_pieces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < pieceItems()) { op_softmax_backward_bend_piece(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn softmax_backward_bend_nodes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < headItems()) { op_softmax_backward_bend_node(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn aggregate_backward_pieces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < pieces() * L.heads * tiles(L.channels)) { op_aggregate_backward_piece(idx); }
 }
 
 @compute @workgroup_size(WG)
@@ -183,6 +414,13 @@ fn aggregate_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(nu
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
   if (idx < aggregateBackwardItems()) { op_aggregate_backward(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn param_grad_partials(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < gradPartialItems()) { op_param_grad_partial(idx); }
 }
 
 @compute @workgroup_size(WG)

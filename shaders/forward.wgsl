@@ -58,51 +58,168 @@ fn edgeLogit(e: u32, dstScore: f32, h: u32) -> f32 {
 }
 
 // α[e,h] = exp(z − max) / (Σ exp(z − max) + 1e-16) over the edges into a node, as PyG's softmax.
-fn op_softmax(idx: u32) {
+// No invocation walks a whole destination: one invocation per (piece of SEG edges of the CSR
+// order, head) takes each segment's run inside its piece. A segment wholly inside the piece is
+// done there, in edge order as a serial loop would. A crossing one leaves per piece its run's
+// max m and Σ exp(z − m); one invocation per (node, head) merges them in piece order into the
+// segment's max M and Σ exp(z − M) (each run's sum rescaled by exp(m − M)), kept in the first
+// piece's partial, and a last pass per (piece, head) writes those runs' α.
+
+// The partial of piece k and head h (lead, or tail for the segment starting in it): m, Σ, and
+// after the merge the segment's M and Σ in the first piece's tail.
+fn softmaxPartAt(k: u32, h: u32, tail: bool) -> u32 { return model.segPart + ((k * L.heads + h) * 2u + select(0u, 1u, tail)) * 4u; }
+
+fn writeAlpha(e0: u32, e1: u32, ad: f32, h: u32, m: f32, sum: f32) {
+  let denom = sum + 1e-16;
+  for (var e = e0; e < e1; e++) { arena[L.alpha + e * L.heads + h] = exp(edgeLogit(e, ad, h) - m) / denom; }
+}
+
+fn op_softmax_piece(idx: u32) {
+  let H = L.heads;
+  let k = idx / H;
+  let h = idx - k * H;
+  let e0 = k * SEG;
+  let e1 = min(numEdges(), e0 + SEG);
+  var e = e0;
+  while (e < e1) {
+    let i = edgeDst(e);
+    let p0 = dstPtr(i);
+    let p1 = dstPtr(i + 1u);
+    let end = min(p1, e1);
+    let ad = arena[L.scores + i * 2u * H + H + h];
+    var m = edgeLogit(e, ad, h);
+    for (var x = e + 1u; x < end; x++) { m = max(m, edgeLogit(x, ad, h)); }
+    var sum = 0.0;
+    for (var x = e; x < end; x++) { sum += exp(edgeLogit(x, ad, h) - m); }
+    if (crossesPiece(p0, p1)) {
+      let at = softmaxPartAt(k, h, p0 >= e0);
+      arena[at] = m;
+      arena[at + 1u] = sum;
+    } else {
+      writeAlpha(e, end, ad, h, m, sum);
+    }
+    e = end;
+  }
+}
+
+fn op_softmax_merge(idx: u32) {
   let H = L.heads;
   let i = idx / H;
   let h = idx - i * H;
   let p0 = dstPtr(i);
   let p1 = dstPtr(i + 1u);
-  if (p0 == p1) { return; }
-  let ad = arena[L.scores + i * 2u * H + H + h];
-  var m = edgeLogit(p0, ad, h);
-  for (var e = p0 + 1u; e < p1; e++) { m = max(m, edgeLogit(e, ad, h)); }
-  var sum = 0.0;
-  for (var e = p0; e < p1; e++) { sum += exp(edgeLogit(e, ad, h) - m); }
-  let denom = sum + 1e-16;
-  for (var e = p0; e < p1; e++) { arena[L.alpha + e * H + h] = exp(edgeLogit(e, ad, h) - m) / denom; }
+  if (!crossesPiece(p0, p1)) { return; }
+  let k0 = p0 / SEG;
+  let k1 = (p1 - 1u) / SEG;
+  let first = softmaxPartAt(k0, h, true);
+  var m = arena[first];
+  for (var k = k0 + 1u; k <= k1; k++) { m = max(m, arena[softmaxPartAt(k, h, false)]); }
+  var sum = arena[first + 1u] * exp(arena[first] - m);
+  for (var k = k0 + 1u; k <= k1; k++) {
+    let at = softmaxPartAt(k, h, false);
+    sum += arena[at + 1u] * exp(arena[at] - m);
+  }
+  arena[first + 2u] = m;
+  arena[first + 3u] = sum;
+}
+
+fn op_softmax_crossing(idx: u32) {
+  let H = L.heads;
+  let k = idx / H;
+  let h = idx - k * H;
+  let e0 = k * SEG;
+  let e1 = min(numEdges(), e0 + SEG);
+  var e = e0;
+  while (e < e1) {
+    let i = edgeDst(e);
+    let p0 = dstPtr(i);
+    let p1 = dstPtr(i + 1u);
+    let end = min(p1, e1);
+    if (crossesPiece(p0, p1)) {
+      let merged = softmaxPartAt(p0 / SEG, h, true);
+      writeAlpha(e, end, arena[L.scores + i * 2u * H + H + h], h, arena[merged + 2u], arena[merged + 3u]);
+    }
+    e = end;
+  }
 }
 
 // out[i,c] = relu( (mean_h Σ_e α[e,h] · xs[src(e),h,c] + bias[c]) + (skip[i,c] + skipBias[c]) ),
-// PyG's grouping: GATConv's output, plus the Linear's. One invocation per node and tile of 4 channels.
-fn op_aggregate(idx: u32) {
+// PyG's grouping: GATConv's output, plus the Linear's. The sum over edges is segmented over
+// pieces as above: one invocation per (piece, tile of 4 channels), then one per (node, tile)
+// for the segments that cross a piece's end and the nodes without incoming edges.
+fn finishAggregate(i: u32, c: u32, a: vec4<f32>) {
   let C = L.channels;
-  let H = L.heads;
-  let R = L.rows;
-  let CT = tiles(C);
-  let i = idx / CT;
-  let c = (idx - i * CT) * TILE;
   let cc = clampTile(c, C);
   let t = nodeType(i);
-  let p0 = dstPtr(i);
-  let p1 = dstPtr(i + 1u);
-  var a = vec4<f32>(0.0);
-  for (var h = 0u; h < H; h++) {
-    for (var e = p0; e < p1; e++) {
-      let y = L.y + edgeSrc(e) * R + h * C;
-      a += arena[L.alpha + e * H + h] * vec4<f32>(arena[y + cc.x], arena[y + cc.y], arena[y + cc.z], arena[y + cc.w]);
-    }
-  }
   let gb = gatBiasAt(t);
   let sb = skipBiasAt(t);
-  let sk = L.y + i * R + 2u * hc();
-  let conv = a / f32(H) + vec4<f32>(params[gb + cc.x], params[gb + cc.y], params[gb + cc.z], params[gb + cc.w]);
+  let sk = L.y + i * L.rows + 2u * hc();
+  let conv = a / f32(L.heads) + vec4<f32>(params[gb + cc.x], params[gb + cc.y], params[gb + cc.z], params[gb + cc.w]);
   let skip = vec4<f32>(arena[sk + cc.x], arena[sk + cc.y], arena[sk + cc.z], arena[sk + cc.w])
     + vec4<f32>(params[sb + cc.x], params[sb + cc.y], params[sb + cc.z], params[sb + cc.w]);
   // ReLU that lets NaN through, as PyTorch's does, so that a diverging run is seen.
   let v = conv + skip;
   storeArena4(L.out + i * C + c, select(v, vec4<f32>(0.0), v <= vec4<f32>(0.0)), C - c);
+}
+
+fn aggregatePartAt(k: u32, ct: u32, tail: bool) -> u32 {
+  return model.segPart + ((k * tiles(L.channels) + ct) * 2u + select(0u, 1u, tail)) * 4u;
+}
+
+fn op_aggregate_piece(idx: u32) {
+  let C = L.channels;
+  let H = L.heads;
+  let R = L.rows;
+  let CT = tiles(C);
+  let k = idx / CT;
+  let ct = idx - k * CT;
+  let c = ct * TILE;
+  let cc = clampTile(c, C);
+  let e0 = k * SEG;
+  let e1 = min(numEdges(), e0 + SEG);
+  var e = e0;
+  while (e < e1) {
+    let i = edgeDst(e);
+    let p0 = dstPtr(i);
+    let p1 = dstPtr(i + 1u);
+    let end = min(p1, e1);
+    var a = vec4<f32>(0.0);
+    for (var h = 0u; h < H; h++) {
+      for (var x = e; x < end; x++) {
+        let y = L.y + edgeSrc(x) * R + h * C;
+        a += arena[L.alpha + x * H + h] * vec4<f32>(arena[y + cc.x], arena[y + cc.y], arena[y + cc.z], arena[y + cc.w]);
+      }
+    }
+    if (crossesPiece(p0, p1)) {
+      let at = aggregatePartAt(k, ct, p0 >= e0);
+      arena[at] = a.x;
+      arena[at + 1u] = a.y;
+      arena[at + 2u] = a.z;
+      arena[at + 3u] = a.w;
+    } else {
+      finishAggregate(i, c, a);
+    }
+    e = end;
+  }
+}
+
+fn op_aggregate(idx: u32) {
+  let CT = tiles(L.channels);
+  let i = idx / CT;
+  let ct = idx - i * CT;
+  let p0 = dstPtr(i);
+  let p1 = dstPtr(i + 1u);
+  if (p0 == p1) {
+    finishAggregate(i, ct * TILE, vec4<f32>(0.0));
+  } else if (crossesPiece(p0, p1)) {
+    var at = aggregatePartAt(p0 / SEG, ct, true);
+    var a = vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+    for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) {
+      at = aggregatePartAt(k, ct, false);
+      a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+    }
+    finishAggregate(i, ct * TILE, a);
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -123,7 +240,28 @@ fn attention_scores(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
 fn edge_softmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let idx = flatIndex(gid, nwg);
-  if (idx < headItems()) { op_softmax(idx); }
+  if (idx < pieceItems()) { op_softmax_piece(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn edge_softmax_merge(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < headItems()) { op_softmax_merge(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn edge_softmax_crossing(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < pieceItems()) { op_softmax_crossing(idx); }
+}
+
+@compute @workgroup_size(WG)
+fn aggregate_pieces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let idx = flatIndex(gid, nwg);
+  if (idx < pieces() * tiles(L.channels)) { op_aggregate_piece(idx); }
 }
 
 @compute @workgroup_size(WG)

@@ -1,8 +1,6 @@
 // The inner-product decoder and the mean squared error over the step's supervision pairs, and
 // the loss's gradient with respect to the embeddings. `L` is the encoder's last layer.
 
-var<workgroup> partialLoss: array<f32, WG>;
-
 // pred[l] = ⟨h[user], h[item]⟩; returns the squared error.
 fn op_predict(l: u32) -> f32 {
   let C = L.channels;
@@ -15,50 +13,117 @@ fn op_predict(l: u32) -> f32 {
   return d * d;
 }
 
-// One workgroup of `width` invocations (64 or fewer): partial sum k adds the pairs l ≡ k (mod 64),
-// then one invocation adds the 64 partial sums in order. The order is the same whatever the
-// width, so the fused and per-op paths give the same bits, run after run.
-fn lossPhase(lid: u32, width: u32) {
+// The loss in two stages, in an order that depends on nothing but the labels: partial k sums the
+// squared errors of labels [k·LOSS_CHUNK, (k+1)·LOSS_CHUNK) in order (one invocation each), then
+// one invocation adds the partials in order. The fused and per-op paths run the same two.
+fn op_loss_partial(k: u32) {
+  let l1 = min(numLabels(), (k + 1u) * LOSS_CHUNK);
+  var acc = 0.0;
+  for (var l = k * LOSS_CHUNK; l < l1; l++) { acc += op_predict(l); }
+  arena[model.lossPart + k] = acc;
+}
+
+fn op_loss_total() {
   let n = numLabels();
-  for (var k = lid; k < WG; k += width) {
-    var acc = 0.0;
-    for (var l = k; l < n; l += WG) { acc += op_predict(l); }
-    partialLoss[k] = acc;
-  }
-  workgroupBarrier();
-  if (lid == 0u) {
-    var s = 0.0;
-    for (var k = 0u; k < WG; k++) { s += partialLoss[k]; }
-    arena[model.loss + lossSlot()] = select(0.0, s / f32(n), n > 0u);
-  }
+  var s = 0.0;
+  for (var k = 0u; k < lossChunks(); k++) { s += arena[model.lossPart + k]; }
+  arena[model.loss + lossSlot()] = select(0.0, s / f32(n), n > 0u);
 }
 
 // d MSE / d h[n, c] over every pair that touches node n (its label incidence list), through the
-// last layer's ReLU: the last layer's pre-activation gradient. One invocation per node and tile
-// of 4 channels.
-fn op_decode_backward(idx: u32) {
+// last layer's ReLU: the last layer's pre-activation gradient. The sum over a node's pairs is
+// segmented over pieces of SEG slots of the incidence order, as the softmax's sums are over the
+// CSR: one invocation per (piece, tile of 4 channels) finishes the nodes wholly inside its
+// piece, one per (node, tile) the others from the pieces' partials, in piece order.
+fn labelSlots() -> u32 { return 2u * numLabels(); }
+fn labelPieces() -> u32 { return (labelSlots() + SEG - 1u) / SEG; }
+
+fn decodePartAt(k: u32, ct: u32, tail: bool) -> u32 {
+  return model.segPart + ((k * tiles(L.channels) + ct) * 2u + select(0u, 1u, tail)) * 4u;
+}
+
+fn finishDecodeBackward(n: u32, c: u32, a: vec4<f32>) {
   let C = L.channels;
-  let CT = tiles(C);
-  let n = idx / CT;
-  let c = (idx - n * CT) * TILE;
   let cc = clampTile(c, C);
-  let isUser = n < numUsers();
-  let scale = 2.0 / f32(numLabels());
-  var a = vec4<f32>(0.0);
-  for (var k = labPtr(n); k < labPtr(n + 1u); k++) {
-    let l = labEdge(k);
-    let o = L.out + select(labelUser(l), labelItem(l), isUser) * C;
-    a += scale * (arena[model.pred + l] - labelValue(l)) * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
-  }
   let o = L.out + n * C;
   let alive = vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]) > vec4<f32>(0.0);
   storeArena4(L.gPre + n * C + c, select(vec4<f32>(0.0), a, alive), C - c);
 }
 
+fn op_decode_backward_piece(idx: u32) {
+  let C = L.channels;
+  let CT = tiles(C);
+  let k = idx / CT;
+  let ct = idx - k * CT;
+  let cc = clampTile(ct * TILE, C);
+  let scale = 2.0 / f32(numLabels());
+  // Users' incidence lists come first: a slot before the first item's list is a user's.
+  let firstItemSlot = labPtr(numUsers());
+  let k0 = k * SEG;
+  let k1 = min(labelSlots(), k0 + SEG);
+  var slot = k0;
+  while (slot < k1) {
+    let isUser = slot < firstItemSlot;
+    let first = labEdge(slot);
+    let n = select(labelItem(first), labelUser(first), isUser);
+    let p0 = labPtr(n);
+    let p1 = labPtr(n + 1u);
+    let end = min(p1, k1);
+    var a = vec4<f32>(0.0);
+    for (; slot < end; slot++) {
+      let l = labEdge(slot);
+      let o = L.out + select(labelUser(l), labelItem(l), isUser) * C;
+      a += scale * (arena[model.pred + l] - labelValue(l)) * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
+    }
+    if (crossesPiece(p0, p1)) {
+      let at = decodePartAt(k, ct, p0 >= k0);
+      arena[at] = a.x;
+      arena[at + 1u] = a.y;
+      arena[at + 2u] = a.z;
+      arena[at + 3u] = a.w;
+    } else {
+      finishDecodeBackward(n, ct * TILE, a);
+    }
+  }
+}
+
+fn op_decode_backward(idx: u32) {
+  let CT = tiles(L.channels);
+  let n = idx / CT;
+  let ct = idx - n * CT;
+  let p0 = labPtr(n);
+  let p1 = labPtr(n + 1u);
+  if (p0 == p1) {
+    finishDecodeBackward(n, ct * TILE, vec4<f32>(0.0));
+  } else if (crossesPiece(p0, p1)) {
+    var at = decodePartAt(p0 / SEG, ct, true);
+    var a = vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+    for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) {
+      at = decodePartAt(k, ct, false);
+      a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+    }
+    finishDecodeBackward(n, ct * TILE, a);
+  }
+}
+
 @compute @workgroup_size(WG)
-fn decode_loss(@builtin(local_invocation_index) lid: u32) {
+fn decode_loss(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(model.numLayers - 1u);
-  lossPhase(lid, WG);
+  let k = flatIndex(gid, nwg);
+  if (k < lossChunks()) { op_loss_partial(k); }
+}
+
+@compute @workgroup_size(1)
+fn loss_total() {
+  begin(model.numLayers - 1u);
+  op_loss_total();
+}
+
+@compute @workgroup_size(WG)
+fn decode_backward_pieces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(model.numLayers - 1u);
+  let idx = flatIndex(gid, nwg);
+  if (idx < labelPieces() * tiles(L.channels)) { op_decode_backward_piece(idx); }
 }
 
 @compute @workgroup_size(WG)

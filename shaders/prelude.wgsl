@@ -8,10 +8,19 @@
 // training step, or of an evaluation, inside one workgroup with barriers between them, which is
 // what pays on small graphs where the cost of a dispatch dwarfs the work.
 
-// Workgroup size of the per-op kernels, and of the fused ones: a software adapter runs a
-// workgroup on one core, where a narrow group makes each barrier cheap.
-const WG = 64u;
-const FWG = 4u;
+// Workgroup size of the per-op kernels, and of the fused ones: pipeline-overridable, set by
+// src/gpu/kernels.ts (WORKGROUP_SIZES) when it creates the pipelines, so that one adapter can
+// run a wide fused group and another a narrow one (a software adapter runs a workgroup on one
+// core, where a narrow group makes each barrier cheap).
+override WG: u32 = 64u;
+override FWG: u32 = 4u;
+// Sums that would walk a whole segment or a whole node type are cut into pieces of fixed length,
+// summed in two stages in a fixed order (deterministic on one adapter): SEG edges per piece of a
+// destination's incoming edges, LOSS_CHUNK labels per partial loss, GRAD_CHUNK nodes per partial
+// parameter gradient. Also set by src/gpu/kernels.ts.
+override SEG: u32 = 32u;
+override LOSS_CHUNK: u32 = 256u;
+override GRAD_CHUNK: u32 = 256u;
 
 // The graphs: a header of counts and offsets (relative to the graph's start), then the arrays.
 // The per-op path has one graph at offset 0; the fused path reads a whole chunk of steps.
@@ -31,7 +40,8 @@ const FWG = 4u;
 // x..gPrev are arena offsets of its input, projections Y (rows per node: xs | xd | skip),
 // scores (a_src | a_dst per node), alpha (per CSR slot), output, its pre-activation gradient,
 // and the previous layer's pre-activation gradient (which input_backward writes). The Model holds
-// every Layer, then the arena offsets of the decoder's arrays and Adam's constants; a Which, per
+// every Layer, then the arena offsets of the decoder's arrays, Adam's constants and the two-stage
+// sums' scratch; a Which, per
 // bind group, the layer of a per-op dispatch, where the graph starts, where the fused step
 // schedule starts, and the metric slot of an evaluation.
 
@@ -143,9 +153,17 @@ fn storeOpt4(at: u32, v: vec4<f32>, count: u32) {
 fn projectItems() -> u32 { return numNodes() * tiles(L.rows); }
 fn channelItems() -> u32 { return numNodes() * tiles(L.channels); }
 fn headItems() -> u32 { return numNodes() * L.heads; }
-fn aggregateBackwardItems() -> u32 { return numNodes() * (L.heads * tiles(L.channels) + hc() + L.channels); }
+fn aggregateBackwardItems() -> u32 { return numNodes() * (2u * L.heads + 1u) * tiles(L.channels); }
 fn gradItems(t: u32) -> u32 { return L.rows * tiles(fIn(t)) + 2u * L.channels + 2u * hc(); }
 fn layerGradItems() -> u32 { return gradItems(0u) + gradItems(1u); }
+fn pieces() -> u32 { return (numEdges() + SEG - 1u) / SEG; }
+// Whether the segment [p0, p1) of the CSR (or CSC) order spans more than one piece of SEG slots.
+fn crossesPiece(p0: u32, p1: u32) -> bool { return p1 > p0 && p0 / SEG != (p1 - 1u) / SEG; }
+fn pieceItems() -> u32 { return pieces() * L.heads; }
+fn lossChunks() -> u32 { return (numLabels() + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
+fn typeNodes(t: u32) -> u32 { return select(numUsers(), numNodes() - numUsers(), t == 1u); }
+fn gradChunks(t: u32) -> u32 { return (typeNodes(t) + GRAD_CHUNK - 1u) / GRAD_CHUNK; }
+fn gradPartialItems() -> u32 { return gradItems(0u) * gradChunks(0u) + gradItems(1u) * gradChunks(1u); }
 fn inputItems() -> u32 { return numNodes() * tiles(L.xStride); }
 
 // Between two ops of a fused kernel: every invocation's storage writes are visible after it.

@@ -2,6 +2,7 @@
 // before anything is allocated, checked against the engine's own allocations.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
 import { parseRatingsCsv } from '../src/graph/csv';
 import { checkFitsGpu, formatBytes, gpuBufferSizes, type GpuSizeCounts } from '../src/graph/gpuSize';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
@@ -24,14 +25,18 @@ const { gpu, kernels } = await openGpu();
 describe('gpuBufferSizes', () => {
   const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, hidden: 12, heads: 2, layers: 3, k: 1 };
 
-  it('sizes the arena as arenaLayout lays it out (per layer N·R + N·2H + E·H + N·C, then the gradients, labels and top-K lists)', () => {
+  it('sizes the arena as arenaLayout lays it out (per layer N·R + N·2H + E·H + N·C, then the gradients, labels, top-K lists and the two-stage sums)', () => {
     const N = 7;
     const E = 10;
     const H = 2;
     const C = 12;
     const R = 2 * H * C + C;
     // Then the 6 labels, 64 loss slots, 64 Recall@K slots, and 3 users' top-1 list of one segment.
-    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 64 + 3 * 1 * (1 + 2 * 1);
+    const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
+    // The two-stage sums' scratch: per (node, head) sums, per piece two partials of 8 per head and tile of 4 channels (or two of 4 per tile over 2 × 6 label slots),
+    // partial losses, and 4 partials per entry and node chunk of the widest block (F = 12).
+    const scratch = N * H + Math.max(Math.ceil(E / segment) * H * 16, Math.ceil(12 / segment) * 8) * Math.ceil(C / 4) + Math.ceil(6 / lossChunk) + 4 * (R * 3 + 2 * C + 2 * H * C) * (Math.ceil(N / gradChunk) + 1);
+    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 64 + 3 * 1 * (1 + 2 * 1) + scratch;
     expect(gpuBufferSizes(counts).find((b) => b.name === 'arena')!.bytes).toBe(floats * 4);
   });
 

@@ -2,7 +2,8 @@
 // float64 twin in src/reference/kernels.ts. Each kernel is dispatched alone on inputs read back
 // from the GPU, so a mismatch points at that kernel and not at an earlier one.
 import { describe, expect, it } from 'vitest';
-import { dispatchOne, submitPass } from '../src/gpu/kernels';
+import { submitPass } from '../src/gpu/kernels';
+import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
 import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { adamFactors, fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
@@ -43,7 +44,8 @@ async function run(encode: (pass: GPUComputePassEncoder) => void) {
 
 const cases = [
   { heads: 1, hidden: 4, layers: 2, users: 12, items: 9, hubDegree: 40, batch: false },
-  { heads: 2, hidden: 5, layers: 2, users: 30, items: 400, hubDegree: 300, batch: true },
+  // 700 labels: three partial losses, and the hub's pairs span several pieces of the incidence lists.
+  { heads: 2, hidden: 5, layers: 2, users: 30, items: 400, hubDegree: 300, batch: true, labels: 700 },
   { heads: 3, hidden: 3, layers: 3, users: 8, items: 6, hubDegree: 20, batch: false },
 ];
 
@@ -66,6 +68,12 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     device.queue.writeBuffer(ws.graph, 0, packed);
     expect(graph.dstPtr.some((p, n) => n > 0 && p === graph.dstPtr[n - 1]), 'an empty segment').toBe(true);
     expect(Math.max(...graph.dstPtr.slice(1).map((p, n) => p - graph.dstPtr[n])), 'a large segment').toBeGreaterThan(c.hubDegree - 1);
+    if ('labels' in c) {
+      // Segments longer than a piece of the two-stage sums, through every kind of segment.
+      expect(c.hubDegree).toBeGreaterThan(2 * KERNEL_SIZES.segment);
+      expect(c.labels).toBeGreaterThan(2 * KERNEL_SIZES.lossChunk);
+      expect(Math.max(...graph.labPtr.slice(1).map((p, n) => p - graph.labPtr[n])), 'a node in many pairs').toBeGreaterThan(2 * KERNEL_SIZES.segment);
+    }
 
     const { heads: H, hidden: C } = shape;
     const R = 2 * H * C + C;
@@ -79,7 +87,6 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     const read = (b: GPUBuffer, n: number) => readFloats(device, b, n);
     const arena = (offset: number, n: number) => readFloats(device, ws.arena, n, offset);
     const o = ws.layout;
-    const k = kernels.pipelines;
     const E = counts.edges;
 
     // Forward, layer by layer.
@@ -102,7 +109,7 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
 
     // Decoder and loss.
     const h = await ws.readEmbeddings(N);
-    await run((p) => dispatchOne(p, k.decode_loss, [ws.layerGroups[0]]));
+    await run((p) => ws.encodeLoss(p, counts));
     const want = ref.refDecodeLoss(graph, C, h);
     const pred = await ws.readPredictions(counts.labels);
     expectClose(pred, want.pred, 'decode_loss predictions');

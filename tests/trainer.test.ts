@@ -3,18 +3,21 @@
 import { describe, expect, it } from 'vitest';
 import { toyRatings } from '../src/graph/toy';
 import { DivergedError, Trainer } from '../src/train/trainer';
+import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
+import { randomRatings } from './helpers/randomRatings';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { openGpu } from './helpers/gpu';
 
 const { gpu, kernels } = await openGpu();
 
-async function run(settings: Partial<RunSettings>, epochs: number, fuse: 'auto' | 'never' = 'auto') {
-  const t = Trainer.create(gpu, kernels, toyRatings(), { ...SEED_SETTINGS, ...settings });
+async function run(settings: Partial<RunSettings>, epochs: number, fuse: Trainer['fuse'] = 'auto', ratings = toyRatings()) {
+  const t = Trainer.create(gpu, kernels, ratings, { ...SEED_SETTINGS, ...settings });
   t.fuse = fuse;
   const metrics = await t.train(epochs);
   const params = await t.readParams();
+  const fusion = t.fusion;
   t.destroy();
-  return { metrics, params };
+  return { metrics, params, fusion };
 }
 
 describe('Trainer on the toy data', () => {
@@ -43,14 +46,40 @@ describe('Trainer on the toy data', () => {
     expect(a.metrics.map((m) => m.loss)).not.toEqual(c.metrics.map((m) => m.loss));
   });
 
-  it('runs the same arithmetic fused (one dispatch per epoch) and per op (26 per step)', async () => {
+  it('runs the same arithmetic fused (one dispatch per epoch, widest workgroup), per op (52 per step) and as measured', async () => {
     for (const batchSize of [1, 'full'] as const) {
-      const fused = await run({ batchSize, negRatio: 1 }, 12, 'auto');
       const perOp = await run({ batchSize, negRatio: 1 }, 12, 'never');
-      expect(fused.metrics.map((m) => m.loss)).toEqual(perOp.metrics.map((m) => m.loss));
-      expect(fused.metrics.map((m) => m.recall)).toEqual(perOp.metrics.map((m) => m.recall));
-      expect(Array.from(fused.params)).toEqual(Array.from(perOp.params));
+      for (const fuse of ['always', 'auto'] as const) {
+        const other = await run({ batchSize, negRatio: 1 }, 12, fuse);
+        expect(other.metrics.map((m) => m.loss), fuse).toEqual(perOp.metrics.map((m) => m.loss));
+        expect(other.metrics.map((m) => m.recall), fuse).toEqual(perOp.metrics.map((m) => m.recall));
+        expect(Array.from(other.params), fuse).toEqual(Array.from(perOp.params));
+      }
     }
+  });
+
+  it('runs the same arithmetic fused and per op on a graph whose segments cross the two-stage sums\' pieces', async () => {
+    // 8 users with about 37 ratings each: their incoming edges span more than one piece.
+    const ratings = randomRatings(5, 8, 60, 300);
+    expect(ratings.user.length / 8).toBeGreaterThan(KERNEL_SIZES.segment);
+    const settings = { batchSize: 'full' as const, negRatio: 1, split: 0.8, k: 5 };
+    const fused = await run(settings, 4, 'always', ratings);
+    const perOp = await run(settings, 4, 'never', ratings);
+    expect(fused.metrics.map((m) => m.loss)).toEqual(perOp.metrics.map((m) => m.loss));
+    expect(Array.from(fused.params)).toEqual(Array.from(perOp.params));
+  });
+
+  it('decides whether to fuse by timing both paths on this adapter, once per step size', async () => {
+    const a = await run({}, 2);
+    const b = await run({}, 2);
+    const d = a.fusion!;
+    expect(d.fusedMs.map((f) => f.width)).toEqual(kernels.fusedSteps.map((f) => f.width));
+    expect(d.perOpMs).toBeGreaterThan(0);
+    const fastestFused = Math.min(...d.fusedMs.map((f) => f.ms));
+    expect(d.fusedWidth === null).toBe(d.perOpMs <= fastestFused);
+    if (d.fusedWidth !== null) expect(d.fusedMs.find((f) => f.width === d.fusedWidth)!.ms).toBe(fastestFused);
+    // The same step size again: the kept decision, not a new measurement.
+    expect(b.fusion).toBe(d);
   });
 
   it('rewinds to the last good epoch and says so when the loss turns NaN', async () => {

@@ -1,5 +1,6 @@
 // `gatlab`: the engine of the page, run from a terminal (WebGPU in Node, through Dawn).
 import { installNodeWebGPU } from '../gpu/node';
+import { takeAdapterFlag } from '../gpu/adapterChoice';
 import { NoWebGPUError } from '../gpu/device';
 import { InputError } from '../util/errors';
 import { DivergedError } from '../train/trainer';
@@ -14,9 +15,13 @@ Usage:
   gatlab recommend --weights FILE --user NAME    a user's top-K items with scores
   gatlab case IN.json OUT.json                   run a PyG fixture case on the GPU
   gatlab <command> --help                        the options of a command
+
+Every command takes --adapter auto|hardware|software: the GPU when the machine has one, else
+SwiftShader (auto, the default); or force one.
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+/** A command, given its arguments and why its adapter was chosen (to print beside the adapter's name). */
+const COMMANDS: Record<string, (argv: string[], adapterWhy: string) => Promise<void>> = {
   train: trainCommand,
   recommend: recommendCommand,
   case: caseCommand,
@@ -33,9 +38,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`gatlab: unknown command "${command}"\n\n${HELP}`);
     return 2;
   }
-  installNodeWebGPU();
   try {
-    await run(rest);
+    const { choice, rest: args } = takeAdapterFlag(rest, `gatlab ${command}`);
+    const chosen = await installNodeWebGPU(choice);
+    await run(args, chosen?.why ?? 'WebGPU already installed');
     return 0;
   } catch (e) {
     // What the user handed us was wrong, or the GPU is missing, or the run diverged: say so plainly.

@@ -25,7 +25,7 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { value: false, help: 'show this help' },
 };
 
-export async function trainCommand(argv: string[]): Promise<void> {
+export async function trainCommand(argv: string[], adapterWhy: string): Promise<void> {
   const { flags } = parseFlags(argv, FLAGS, 'train');
   if (flags.help) {
     process.stdout.write(usage('train', '[options]', FLAGS));
@@ -71,7 +71,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (scale.warning) log(`warning: ${scale.warning}\n`);
   if (!json) {
     log(`GAT Lab: ${dataName}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test); ${scale.text}\n`);
-    log(`on ${gpu.adapterName}; ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
+    log(`on ${gpu.adapterName} (${adapterWhy}); ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
   }
   const total = settings.epochs;
   const onChunk = (ms: EpochMetrics[]) => {

@@ -16,7 +16,8 @@ export class NoWebGPUError extends Error {
   }
 }
 
-export async function createGpu(): Promise<Gpu> {
+/** `optional`: features to turn on where the adapter has them (the profiler's timestamp queries). */
+export async function createGpu(optional: GPUFeatureName[] = []): Promise<Gpu> {
   const gpu = (globalThis as { navigator?: Navigator }).navigator?.gpu;
   if (!gpu) {
     throw new NoWebGPUError(
@@ -32,6 +33,7 @@ export async function createGpu(): Promise<Gpu> {
     );
   }
   const device = await adapter.requestDevice({
+    requiredFeatures: optional.filter((f) => adapter.features.has(f)),
     requiredLimits: {
       maxStorageBuffersPerShaderStage: STORAGE_BUFFERS_NEEDED,
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,

@@ -2,16 +2,27 @@
 // serves every kernel of a workspace; the one way this project compiles a program's entry points
 // (the training program here, KNN-MIPS in src/search/knnMips.ts) and dispatches them.
 import { EVAL_ENTRIES, PROGRAM, TRAIN_ENTRIES, type KernelName } from './shaders';
+import { KERNEL_SIZES } from './kernelSizes';
 
 export interface Kernels {
   pipelines: Record<KernelName, GPUComputePipeline>;
+  /** Invocations in the workgroup of the fused kernels in `pipelines` (train_steps, evaluate). */
+  fusedWidth: number;
+  /**
+   * The fused training step at each workgroup width worth trying on this adapter: the narrow one
+   * of `pipelines` and the widest the adapter allows (src/train/fuseDecision.ts picks by timing).
+   * Every width gives the same bits: each op's items are computed the same whoever runs them.
+   */
+  fusedSteps: { width: number; pipeline: GPUComputePipeline }[];
   /** Group 0: graph, model uniform, which uniform, features, params, opt, arena. */
   modelLayout: GPUBindGroupLayout;
   /** Group 1: evaluation data and the top-K output. */
   evalLayout: GPUBindGroupLayout;
 }
 
-const WORKGROUP = 64;
+const DEFAULT_FUSED_WIDTH = 4;
+/** The widest fused workgroup tried (WebGPU's default maxComputeInvocationsPerWorkgroup). */
+const MAX_FUSED_WIDTH = 256;
 const MAX_GROUPS_PER_DIM = 65535;
 
 /** A bind group layout of buffers, listed by binding number, every one seen by compute shaders. */
@@ -24,13 +35,15 @@ export function bufferLayout(device: GPUDevice, label: string, types: GPUBufferB
 
 /**
  * Compiles a WGSL program and a pipeline for each entry point, with the bind group layouts given
- * for it; a WGSL error surfaces here with its line.
+ * for it and the values of its pipeline-overridable constants; a WGSL error surfaces here with its
+ * line.
  */
 export async function compilePipelines<Name extends string>(
   device: GPUDevice,
   label: string,
   code: string,
   entries: Record<Name, GPUBindGroupLayout[]>,
+  constants?: Record<string, number>,
 ): Promise<Record<Name, GPUComputePipeline>> {
   const module = device.createShaderModule({ label, code });
   const info = await module.getCompilationInfo();
@@ -44,7 +57,7 @@ export async function compilePipelines<Name extends string>(
         .createComputePipelineAsync({
           label: `${label}.${entryPoint}`,
           layout: device.createPipelineLayout({ bindGroupLayouts: groups }),
-          compute: { module, entryPoint },
+          compute: { module, entryPoint, constants },
         })
         .then((p) => [entryPoint, p] as const),
     ),
@@ -52,16 +65,33 @@ export async function compilePipelines<Name extends string>(
   return Object.fromEntries(pipelines) as Record<Name, GPUComputePipeline>;
 }
 
-/** Compiles the training and evaluation program. */
-export async function createKernels(device: GPUDevice): Promise<Kernels> {
+/**
+ * Compiles the training and evaluation program with its fused kernels `fusedWidth` wide, and the
+ * fused training step again as wide as the adapter allows.
+ */
+export async function createKernels(device: GPUDevice, fusedWidth = DEFAULT_FUSED_WIDTH): Promise<Kernels> {
   const modelLayout = bufferLayout(device, 'model', ['read-only-storage', 'uniform', 'uniform', 'read-only-storage', 'storage', 'storage', 'storage']);
   const evalLayout = bufferLayout(device, 'eval', ['read-only-storage', 'storage']);
   const entries = Object.fromEntries([
     ...TRAIN_ENTRIES.map((n) => [n, [modelLayout]]),
     ...EVAL_ENTRIES.map((n) => [n, [modelLayout, evalLayout]]),
   ]) as Record<KernelName, GPUBindGroupLayout[]>;
-  const pipelines = await compilePipelines(device, 'gatlab', PROGRAM, entries);
-  return { pipelines, modelLayout, evalLayout };
+  // The pipeline-overridable sizes of shaders/prelude.wgsl, from their one definition.
+  const constants = (width: number): Record<string, number> => ({
+    WG: KERNEL_SIZES.workgroup,
+    FWG: width,
+    SEG: KERNEL_SIZES.segment,
+    LOSS_CHUNK: KERNEL_SIZES.lossChunk,
+    GRAD_CHUNK: KERNEL_SIZES.gradChunk,
+  });
+  const wide = Math.min(MAX_FUSED_WIDTH, device.limits.maxComputeInvocationsPerWorkgroup);
+  const [pipelines, wideSteps] = await Promise.all([
+    compilePipelines(device, 'gatlab', PROGRAM, entries, constants(fusedWidth)),
+    wide > fusedWidth ? compilePipelines(device, 'gatlab-wide', PROGRAM, { train_steps: [modelLayout] }, constants(wide)) : null,
+  ]);
+  const fusedSteps = [{ width: fusedWidth, pipeline: pipelines.train_steps }];
+  if (wideSteps) fusedSteps.push({ width: wide, pipeline: wideSteps.train_steps });
+  return { pipelines, fusedWidth, fusedSteps, modelLayout, evalLayout };
 }
 
 /** A bind group of `layout` from buffers listed by binding number. */
@@ -69,10 +99,10 @@ export function bindGroup(device: GPUDevice, layout: GPUBindGroupLayout, label: 
   return device.createBindGroup({ label, layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
 }
 
-/** Dispatches one invocation per item (64 per workgroup); past 65535 workgroups, y takes the rest. */
+/** Dispatches one invocation per item (KERNEL_SIZES.workgroup per workgroup); past 65535 workgroups, y takes the rest. */
 export function dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, groups: GPUBindGroup[], items: number): void {
   if (items <= 0) return;
-  const count = Math.ceil(items / WORKGROUP);
+  const count = Math.ceil(items / KERNEL_SIZES.workgroup);
   pass.setPipeline(pipeline);
   groups.forEach((g, i) => pass.setBindGroup(i, g));
   if (count <= MAX_GROUPS_PER_DIM) pass.dispatchWorkgroups(count);

@@ -73,6 +73,9 @@ export const MODEL_FIELDS = {
   numLayers: 'u32', paramCount: 'u32', dY: 'u32', ds: 'u32',
   dScores: 'u32', pred: 'u32', loss: 'u32', recall: 'u32',
   beta1: 'f32', beta2: 'f32', eps: 'f32', partial: 'u32',
+  // Scratch of the two-stage sums: per (node, head) sums, per (piece, head) partials of segments
+  // that cross a piece's ends, partial losses, partial parameter gradients.
+  segSum: 'u32', segPart: 'u32', lossPart: 'u32', gradPart: 'u32',
 } as const satisfies Fields;
 
 /** Per bind group: the layer of a per-op dispatch, where the graph starts, where the fused step schedule starts, an evaluation's metric slot. */

@@ -2,6 +2,7 @@
 // model uniform gives the kernels (docs/ENGINE.md). One layout serves the workspaces
 // (src/model/gpuModel.ts) and the check that a dataset fits the GPU (src/graph/gpuSize.ts).
 // Plain arithmetic: no GPU needed.
+import { scratchSizes } from '../gpu/kernelSizes';
 import { MAX_SEGMENTS } from '../gpu/layout';
 import type { ModelShape } from './params';
 
@@ -44,6 +45,11 @@ export interface ArenaLayout {
   loss: number;
   recall: number;
   partial: number;
+  /** Scratch of the two-stage sums (src/gpu/kernelSizes.ts scratchSizes). */
+  segSum: number;
+  segPart: number;
+  lossPart: number;
+  gradPart: number;
   size: number;
 }
 
@@ -75,7 +81,12 @@ export function arenaLayout(shape: ModelShape, cap: Capacity): ArenaLayout {
   const loss = take(cap.lossSlots);
   const recall = take(cap.recallSlots ?? 0);
   const partial = take(cap.topkPartial ?? 0);
-  return { layers, dY, ds, dScores, pred, loss, recall, partial, size: at };
+  const scratch = scratchSizes(shape, cap);
+  const segSum = take(scratch.segSum);
+  const segPart = take(scratch.segPart);
+  const lossPart = take(scratch.lossPart);
+  const gradPart = take(scratch.gradPart);
+  return { layers, dY, ds, dScores, pred, loss, recall, partial, segSum, segPart, lossPart, gradPart, size: at };
 }
 
 /** Segments the evaluation's top-K scan cuts the items into: one invocation per (user, segment), then a merge per user. */

@@ -2,15 +2,20 @@
 // activation of graphs up to a capacity in one arena buffer, the uniform that says where each
 // layer's arrays are, and the bind groups, all built once and reused every step.
 //
-// Two ways to run a training step (shaders/prelude.wgsl): per op, 26 dispatches for three layers
-// (4 per layer forward, 2 for the decoder and loss, 4 per layer backward less one, 1 for Adam),
-// which large graphs need to spread over the GPU; or fused, a whole chunk of steps in one
-// single-workgroup dispatch, which small graphs need because a dispatch costs more than their work.
+// Two ways to run a training step (shaders/prelude.wgsl): per op, 52 dispatches for three layers
+// (per layer forward 7: projections, scores, 3 for the softmax, 2 for the aggregation; 4 for the
+// decoder: the loss's two stages and its backward's two; per layer backward 4 for the softmax, 2
+// for dY, 2 for the parameter gradients and 1 for the input's gradient, less that last one for
+// the first layer; 1 for Adam), which large graphs need to spread over the GPU; or fused, a whole
+// chunk of steps in one single-workgroup dispatch, which small graphs need because a dispatch
+// costs more than their work (src/train/fuseDecision.ts measures which).
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
+import { blockGradItems, KERNEL_SIZES } from '../gpu/kernelSizes';
 import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
 import type { GraphCounts } from '../gpu/graphBuffer';
 import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, packRecord, record, WHICH_FIELDS } from '../gpu/layout';
 import { arenaLayout, type ArenaLayout, type Capacity } from './arena';
+import type { KernelName } from '../gpu/shaders';
 import { blockOf, flatLayout, type ModelShape } from './params';
 
 export type { Capacity };
@@ -22,7 +27,7 @@ export function adamFactors(lr: number, t: number): { stepSize: number; bias2Sqr
   return { stepSize: lr / (1 - ADAM_DEFAULTS.beta1 ** t), bias2Sqrt: Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t) };
 }
 
-/** A fused step runs in one workgroup: worth it while a graph is this small. */
+/** The evaluation's fused kernel runs in one workgroup: worth it while a graph is this small (training measures instead). */
 export const FUSED_LIMITS = { nodes: 256, edges: 2048 } as const;
 
 const tiles = (n: number) => Math.ceil(n / 4);
@@ -42,8 +47,8 @@ export class ModelOnGpu {
   /** Parameters in each layer's two blocks, and where they start. */
   readonly layerSizes: number[];
   readonly layerStarts: number[];
-  /** Invocations of param_grads per layer (shaders/prelude.wgsl layerGradItems). */
-  readonly gradItems: number[];
+  /** Entries of param_grads per layer and node type, [user, item] (shaders/prelude.wgsl gradItems). */
+  readonly blockGradItems: [number, number][];
 
   constructor(
     readonly device: GPUDevice,
@@ -59,10 +64,7 @@ export class ModelOnGpu {
     this.opt = storageBuffer(device, 'adam', this.size * 3 * 4);
     this.layerStarts = Array.from({ length: shape.layers }, (_, l) => blockOf(layout, l + 1, 'user').w);
     this.layerSizes = this.layerStarts.map((s, l) => blockOf(layout, l + 1, 'item').end - s);
-    const { heads: H, hidden: C } = shape;
-    this.gradItems = this.layerStarts.map((_, l) =>
-      (['user', 'item'] as const).reduce((sum, t) => sum + (2 * H * C + C) * tiles(blockOf(layout, l + 1, t).inDim) + 2 * C + 2 * H * C, 0),
-    );
+    this.blockGradItems = this.layerStarts.map((_, l) => [blockGradItems(shape, l + 1, 'user'), blockGradItems(shape, l + 1, 'item')]);
     this.setParams(initial);
   }
 
@@ -146,7 +148,7 @@ export class Workspace {
       packRecord(LAYER_FIELDS, layer, words, l * LAYER_WORDS);
     });
     const o = this.layout;
-    const rest = { numLayers: shape.layers, paramCount: model.size, dY: o.dY, ds: o.ds, dScores: o.dScores, pred: o.pred, loss: o.loss, recall: o.recall, partial: o.partial, ...ADAM_DEFAULTS };
+    const rest = { numLayers: shape.layers, paramCount: model.size, dY: o.dY, ds: o.ds, dScores: o.dScores, pred: o.pred, loss: o.loss, recall: o.recall, partial: o.partial, segSum: o.segSum, segPart: o.segPart, lossPart: o.lossPart, gradPart: o.gradPart, ...ADAM_DEFAULTS };
     packRecord(MODEL_FIELDS, rest, words, MAX_LAYERS * LAYER_WORDS);
     this.modelUniform = uniformWith(device, 'model', new Uint32Array(words));
     const whichFor = (l: number) => uniformWith(device, `which${l}`, record(WHICH_FIELDS, { layer: l, gbase: 0, schedule: 0, slot: 0 }));
@@ -181,24 +183,55 @@ export class Workspace {
 
   /**
    * Dispatches one op of layer l over a graph: as many invocations as the op's items
-   * (shaders/prelude.wgsl *Items: dense ops work in tiles of 4 outputs).
+   * (shaders/prelude.wgsl *Items: dense ops work in tiles of 4 outputs). Ops that sum over a
+   * node's edges or pairs, or over a node type, are two-stage (docs/ENGINE.md): several dispatches.
    */
   dispatchOp(pass: GPUComputePassEncoder, op: LayerOp | 'decode_backward', l: number, c: GraphCounts): void {
     const { heads: H, hidden: C } = this.model.shape;
     const R = 2 * H * C + C;
     const N = c.nodes;
+    const { segment, gradChunk } = KERNEL_SIZES;
+    const run = (name: KernelName, items: number) => dispatch(pass, this.model.kernels.pipelines[name], [this.layerGroups[l]], items);
+    const pieces = Math.ceil(c.edges / segment);
+    switch (op) {
+      case 'edge_softmax':
+        run('edge_softmax', pieces * H);
+        run('edge_softmax_merge', N * H);
+        run('edge_softmax_crossing', pieces * H);
+        return;
+      case 'decode_backward':
+        run('decode_backward_pieces', Math.ceil((2 * c.labels) / segment) * tiles(C));
+        run('decode_backward', N * tiles(C));
+        return;
+      case 'aggregate':
+        run('aggregate_pieces', pieces * tiles(C));
+        run('aggregate', N * tiles(C));
+        return;
+      case 'softmax_backward': {
+        run('softmax_backward', pieces * H);
+        run('softmax_backward_dot_nodes', N * H);
+        run('softmax_backward_bend_pieces', pieces * H);
+        run('softmax_backward_bend_nodes', N * H);
+        return;
+      }
+      case 'aggregate_backward':
+        run('aggregate_backward_pieces', pieces * H * tiles(C));
+        run('aggregate_backward', N * (2 * H + 1) * tiles(C));
+        return;
+      case 'param_grads': {
+        const chunks = (n: number) => Math.ceil(n / gradChunk);
+        const [user, item] = this.model.blockGradItems[l];
+        run('param_grad_partials', user * chunks(c.users) + item * chunks(N - c.users));
+        run('param_grads', user + item);
+        return;
+      }
+    }
     const items = {
       project: N * tiles(R),
       attention_scores: N * H,
-      edge_softmax: N * H,
-      aggregate: N * tiles(C),
-      decode_backward: N * tiles(C),
-      softmax_backward: N * H,
-      aggregate_backward: N * (H * tiles(C) + H * C + C),
-      param_grads: this.model.gradItems[l],
       input_backward: N * tiles(C),
     }[op];
-    dispatch(pass, this.model.kernels.pipelines[op], [this.layerGroups[l]], items);
+    run(op, items);
   }
 
   encodeForward(pass: GPUComputePassEncoder, c: GraphCounts): void {
@@ -208,8 +241,10 @@ export class Workspace {
   }
 
   /** Predictions and the loss of the step's supervision pairs (into loss slot `lossSlot` of the header). */
-  encodeLoss(pass: GPUComputePassEncoder): void {
-    dispatchOne(pass, this.model.kernels.pipelines.decode_loss, [this.layerGroups[0]]);
+  encodeLoss(pass: GPUComputePassEncoder, c: GraphCounts): void {
+    const { pipelines } = this.model.kernels;
+    dispatch(pass, pipelines.decode_loss, [this.layerGroups[0]], Math.ceil(c.labels / KERNEL_SIZES.lossChunk));
+    dispatchOne(pass, pipelines.loss_total, [this.layerGroups[0]]);
   }
 
   /** Gradients of every parameter (overwritten, not accumulated). */
@@ -224,17 +259,17 @@ export class Workspace {
   /** One optimizer step, per op, on the graph now in `graph`: forward, loss, backward, Adam. */
   encodeTrainStep(pass: GPUComputePassEncoder, c: GraphCounts): void {
     this.encodeForward(pass, c);
-    this.encodeLoss(pass);
+    this.encodeLoss(pass, c);
     this.encodeBackward(pass, c);
     this.model.encodeAdam(pass, this);
   }
 
   /**
    * A chunk of fused steps: `control` must hold a Which whose `schedule` points, in `pool`, at
-   * the step count and each step's graph offset.
+   * the step count and each step's graph offset. `pipeline`: one of kernels.fusedSteps.
    */
-  encodeFusedSteps(pass: GPUComputePassEncoder, pool: GPUBuffer): void {
-    dispatchOne(pass, this.model.kernels.pipelines.train_steps, [this.fusedGroup(pool)]);
+  encodeFusedSteps(pass: GPUComputePassEncoder, pool: GPUBuffer, pipeline = this.model.kernels.pipelines.train_steps): void {
+    dispatchOne(pass, pipeline, [this.fusedGroup(pool)]);
   }
 
   private read(offset: number, count: number): Promise<Float32Array> {

@@ -31,7 +31,7 @@ function checkShape(shape: ModelShape): void {
 }
 
 /** F_t: the width of a node type's input to a layer (1-based). */
-function inputDim(shape: ModelShape, layer: number, t: NodeType): number {
+export function inputDim(shape: ModelShape, layer: number, t: NodeType): number {
   if (layer > 1) return shape.hidden;
   return t === 'user' ? shape.userDim : shape.itemDim;
 }

@@ -68,7 +68,7 @@ export async function runCase(gpu: Gpu, kernels: Kernels, spec: CaseSpec): Promi
     // The given parameters: forward, loss (slot 0), backward.
     submit(0, 0, (pass) => {
       ws.encodeForward(pass, counts);
-      ws.encodeLoss(pass);
+      ws.encodeLoss(pass, counts);
       ws.encodeBackward(pass, counts);
     });
     const [emb, pred, loss0, grads] = await Promise.all([
@@ -90,7 +90,7 @@ export async function runCase(gpu: Gpu, kernels: Kernels, spec: CaseSpec): Promi
       for (let t = 1; t <= steps; t++) submit(t - 1, t, (pass) => ws.encodeTrainStep(pass, counts));
       submit(steps, 0, (pass) => {
         ws.encodeForward(pass, counts);
-        ws.encodeLoss(pass);
+        ws.encodeLoss(pass, counts);
       });
       const [losses, finalEmb, finalParams] = await Promise.all([ws.readLosses(steps + 1), ws.readEmbeddings(nodes), model.readParams()]);
       result.train = {

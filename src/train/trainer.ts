@@ -12,7 +12,8 @@ import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
 import { EVAL_SLOTS } from '../model/arena';
-import { fusable, type ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { type ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { decideFusion, follows, type FuseDecision } from './fuseDecision';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { SnapshotCapture } from './capture';
@@ -60,8 +61,13 @@ export class Trainer {
   epoch = 0;
   /** Optimizer steps done (Adam's t). */
   step = 0;
-  /** 'auto': fused steps for graphs small enough (fusable); 'never': always per op (for comparisons). */
-  fuse: 'auto' | 'never' = 'auto';
+  /**
+   * 'auto': fused steps where a measurement on this adapter found them faster (fuseDecision.ts);
+   * 'never' and 'always' (the widest fused workgroup): forced, for comparisons.
+   */
+  fuse: 'auto' | 'never' | 'always' = 'auto';
+  /** The measured decision of 'auto', made by the first train() call. */
+  fusion: FuseDecision | null = null;
   private workspace: Workspace | null = null;
   /** For forward passes on other graphs (embeddingsFor). */
   private probe: Workspace | null = null;
@@ -135,6 +141,12 @@ export class Trainer {
     const sizes: number[] = [];
     for (let left = epochs; left > 0; left -= perChunk) sizes.push(Math.min(perChunk, left));
     const out: EpochMetrics[] = [];
+    if (this.fuse === 'auto' && !this.fusion && sizes.length > 0) {
+      // Timed on the largest step of an epoch planned from a copy of the generator (the run's own draws are untouched).
+      const probe = this.sampler.planEpoch(this.rng.clone());
+      const largest = probe.reduce((a, b) => (b.numUsers + b.numItems > a.numUsers + a.numItems ? b : a));
+      this.fusion = await decideFusion(this.gpu, this.model.kernels, this.shape, this.features, largest);
+    }
     const launch = (i: number) => this.launch(sizes[i], options.keep, i === sizes.length - 1);
     let inflight = sizes.length > 0 ? launch(0) : null;
     for (let i = 0; inflight; i++) {
@@ -158,7 +170,7 @@ export class Trainer {
     const rewind = { rng: this.rng.clone(), step: this.step, epoch: this.plannedEpoch, slot };
     const batches = Array.from({ length: epochs }, () => this.sampler.planEpoch(this.rng));
     const ws = this.ensureWorkspace(batches.flat());
-    const fused = this.fuse === 'auto' && batches.flat().every((g) => fusable(countsOf(g)));
+    const fused = this.fusedStepFor(batches.flat());
     const steps = { lr: this.settings.lr, before: this.step };
     const plan = fused ? packFused(batches, steps) : pack(batches, steps, this.resident);
     this.step += plan.steps.length;
@@ -182,7 +194,7 @@ export class Trainer {
       if (plan.controls) {
         encoder.copyBufferToBuffer(upload, plan.controls[e] * 4, ws.control, 0, 16);
         const pass = encoder.beginComputePass();
-        ws.encodeFusedSteps(pass, upload);
+        ws.encodeFusedSteps(pass, upload, fused!.pipeline);
         pass.end();
         s += batches[e].length;
       } else {
@@ -253,6 +265,15 @@ export class Trainer {
     this.epoch = to.epoch;
     this.plannedEpoch = to.epoch;
     if (good > 0) await this.land(this.launch(good, keep, true));
+  }
+
+  /** The fused step pipeline for a chunk of these step graphs, or null: per op. */
+  private fusedStepFor(graphs: GraphArrays[]): { pipeline: GPUComputePipeline } | null {
+    if (this.fuse === 'never') return null;
+    if (this.fuse === 'always') return this.model.kernels.fusedSteps.at(-1)!;
+    const d = this.fusion;
+    if (d?.fusedWidth == null || !graphs.every((g) => follows(d, countsOf(g)))) return null;
+    return this.model.kernels.fusedSteps.find((f) => f.width === d.fusedWidth) ?? null;
   }
 
   /** A workspace big enough for every graph of the chunk (rebuilt, with its bind groups, when not). */

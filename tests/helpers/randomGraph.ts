@@ -12,7 +12,8 @@ export interface RandomGraph {
   datasetItems: number;
 }
 
-export function randomGraph(seed: number, opts: { users: number; items: number; hubDegree: number; batch: boolean }): RandomGraph {
+/** `labels`: supervision pairs (12 unless given); past the 12th, every third is the hub's. */
+export function randomGraph(seed: number, opts: { users: number; items: number; hubDegree: number; batch: boolean; labels?: number }): RandomGraph {
   const rng = new Rng(seed);
   const { users, items } = opts;
   const u: number[] = [];
@@ -32,9 +33,9 @@ export function randomGraph(seed: number, opts: { users: number; items: number; 
     i.push(i[d]);
   }
   const rates = { user: Uint32Array.from(u), item: Uint32Array.from(i) };
-  const labelCount = 12;
+  const labelCount = opts.labels ?? 12;
   const labels = {
-    user: Uint32Array.from({ length: labelCount }, (_, k) => (k === 0 ? users - 1 : rng.int(users))),
+    user: Uint32Array.from({ length: labelCount }, (_, k) => (k === 0 ? users - 1 : k >= 12 && k % 3 === 0 ? 0 : rng.int(users))),
     item: Uint32Array.from({ length: labelCount }, (_, k) => (k === 1 ? items - 1 : rng.int(items))),
     value: Float32Array.from({ length: labelCount }, () => 1 + rng.int(5)),
   };

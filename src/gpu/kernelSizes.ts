@@ -1,0 +1,39 @@
+// The program's pipeline-overridable sizes (shaders/prelude.wgsl), defined here only, and the
+// scratch that the two-stage sums need for them. Pure: src/graph/gpuSize.ts sizes the arena from
+// it without loading the shaders.
+import { inputDim, NODE_TYPES, type ModelShape } from '../model/params';
+
+/**
+ * The per-op workgroup width, and the pieces of the two-stage sums: edges of a destination's
+ * segment, labels of a partial loss, nodes of a partial parameter gradient. The host sizes
+ * dispatches and scratch with them.
+ */
+export const KERNEL_SIZES = { workgroup: 64, segment: 32, lossChunk: 256, gradChunk: 256 } as const;
+
+const tiles = (n: number) => Math.ceil(n / 4);
+
+/** Entries of param_grads for one (layer, node type) block (shaders/prelude.wgsl gradItems). */
+export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'item'): number {
+  const { heads: H, hidden: C } = shape;
+  return (2 * H * C + C) * tiles(inputDim(shape, layer, t)) + 2 * C + 2 * H * C;
+}
+
+/**
+ * Floats of the two-stage sums' scratch for graphs up to these counts: per (node, head) sums,
+ * per piece the largest of the pieces' partials (dY's: two of 8 per head and tile of 4 channels;
+ * over the label incidence lists, 2 slots per label: two of 4 per tile), one partial loss per chunk of labels, and the partial
+ * parameter gradients (4 per entry and node chunk; the two node types have at most ⌈N / chunk⌉ + 1
+ * chunks together).
+ */
+export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: number; labels: number }) {
+  const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
+  const H = shape.heads;
+  let gradItems = 0;
+  for (let l = 1; l <= shape.layers; l++) for (const t of NODE_TYPES) gradItems = Math.max(gradItems, blockGradItems(shape, l, t));
+  return {
+    segSum: c.nodes * H,
+    segPart: Math.max(Math.ceil(c.edges / segment) * H * 16, Math.ceil((2 * c.labels) / segment) * 8) * tiles(shape.hidden),
+    lossPart: Math.ceil(c.labels / lossChunk),
+    gradPart: 4 * gradItems * (Math.ceil(c.nodes / gradChunk) + 1),
+  };
+}
