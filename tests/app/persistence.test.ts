@@ -5,11 +5,12 @@
 // with the run kept. In the store: what the page opens with (the saved run, or the link's settings
 // with the saved run offered), saving when a run pauses, and storage that fails.
 import { describe, expect, it } from 'vitest';
-import { checkSavedRun, openingChoice, StorageError, summaryOf, type RunArchive, type SavedRun, type SavedRunSummary } from '../../src/store/savedRun';
+import { checkSavedRun, openingChoice, StorageError, type SavedRun, type SavedRunSummary } from '../../src/store/savedRun';
 import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
 import type { Checkpoint } from '../../src/train/types';
 import type { SnapshotData, ToWorker } from '../../src/worker/protocol';
 import { hostHarness } from '../helpers/engineHost';
+import { memoryArchive } from '../helpers/memoryArchive';
 import { startedStore, toyInfo } from '../helpers/runStore';
 
 /** The engine host with `step` (the losses of the epochs trained) and `exported` (an export's reply). */
@@ -159,7 +160,7 @@ describe('checkSavedRun', () => {
 });
 
 describe('openingChoice', () => {
-  const latest: SavedRunSummary = { id: 'r', savedAt: 0, label: 'Toy', settings: { ...SEED_SETTINGS, seed: 7 }, epoch: 30 };
+  const latest: SavedRunSummary = { id: 'r', savedAt: 0, label: 'Toy', settings: { ...SEED_SETTINGS, seed: 7 }, epoch: 30, bytes: 0 };
   it('restores the saved run unless the link names other settings, which win and leave the saved run offered', () => {
     expect(openingChoice('', SEED_SETTINGS, null)).toBe('fresh');
     expect(openingChoice('', SEED_SETTINGS, latest)).toBe('restore');
@@ -169,31 +170,6 @@ describe('openingChoice', () => {
     expect(openingChoice('?seed=123', SEED_SETTINGS, latest)).toBe('offer');
   });
 });
-
-/** Saved runs in memory, where the page has IndexedDB; `fail` makes every call fail as a full disk does. */
-function memoryArchive(runs: SavedRun[] = []) {
-  const kept = new Map(runs.map((r) => [r.id, structuredClone(r)]));
-  let fail: Error | null = null;
-  const check = () => {
-    if (fail) throw fail;
-  };
-  const archive: RunArchive = {
-    async list() {
-      check();
-      return [...kept.values()].map(summaryOf).sort((a, b) => b.savedAt - a.savedAt);
-    },
-    async get(id) {
-      check();
-      const r = kept.get(id);
-      return r ? checkSavedRun(structuredClone(r)) : null;
-    },
-    async put(run) {
-      check();
-      kept.set(run.id, structuredClone(run));
-    },
-  };
-  return { archive, kept, failWith: (e: Error) => (fail = e) };
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -290,7 +266,7 @@ describe('the store keeping a run', () => {
     await settle();
     expect(store.getState().keepNotice).toEqual({
       tone: 'warn',
-      text: 'The run could not be saved in this browser: the browser’s storage for this page is full (The quota has been exceeded.); export the weights to keep them. It goes on as before.',
+      text: 'The run could not be saved in this browser: the browser’s storage for this page is full (The quota has been exceeded.); export the weights to keep them. It goes on as before, but a reload would bring back the run kept before this one.',
     });
     store.getState().step(1);
     expect(f.sent.at(-1)).toEqual({ type: 'step', runId: reset.runId, epochs: 1 });
