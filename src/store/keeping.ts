@@ -53,7 +53,7 @@ export interface KeepingActions {
   importWeights(fileName: string, text: string): void;
   dismissKeepNotice(): void;
   dismissSavedOffer(): void;
-  /** The page is being hidden or closed: keeps the run with the checkpoint in hand, and asks for a newer one. */
+  /** The page is being hidden or closed: keeps the run with the checkpoint in hand (no GPU work), and the epoch it reached. */
   keepNow(): void;
 }
 
@@ -140,9 +140,11 @@ export function createKeeping(ctx: KeepingContext): Keeping {
   /** Checkpoints asked for, by request: what they will be saved with. */
   const saves = new Map<number, SaveRequest>();
   const exports = new Map<number, { resolve: (f: ExportedFile) => void; reject: (e: Error) => void }>();
-  /** Runs being restored, by run id. */
-  const restoring = new Map<number, KeptRecord>();
+  /** Runs being restored, by run id; `chosen`: by the user, from the list (it becomes the kept run). */
+  const restoring = new Map<number, KeptRecord & { chosen: boolean }>();
   let importing: { runId: number; fileName: string } | null = null;
+  /** The last import's run: not kept until it pauses, as before. */
+  let imported = -1;
   /** Epochs whose snapshots are stored, by save id: a keep writes only the others. */
   const written = new Map<string, Set<number>>();
   let inHand: InHand | null = null;
@@ -223,7 +225,7 @@ export function createKeeping(ctx: KeepingContext): Keeping {
   };
 
   /** Restores a saved run in place of the current one; `unread` runs when it cannot even be read. */
-  const restore = async (id: string, unread: () => void) => {
+  const restore = async (id: string, chosen: boolean, unread: () => void) => {
     let record: KeptRecord | null;
     try {
       record = archive ? await archive.get(id) : null;
@@ -243,7 +245,7 @@ export function createKeeping(ctx: KeepingContext): Keeping {
     const runId = ctx.newRun(run.checkpoint, snapshots);
     ids.set(runId, run.id);
     written.set(run.id, new Set([...(written.get(run.id) ?? []), ...snapshots.map((s) => s.epoch)]));
-    restoring.set(runId, record);
+    restoring.set(runId, { ...record, chosen });
   };
 
   return {
@@ -252,7 +254,7 @@ export function createKeeping(ctx: KeepingContext): Keeping {
     actions: {
       saveRun: () => save(true),
       restoreRun(id) {
-        void restore(id, () => undefined);
+        void restore(id, true, () => undefined);
       },
       exportFile(what) {
         const s = get();
@@ -287,8 +289,6 @@ export function createKeeping(ctx: KeepingContext): Keeping {
         if (!archive || !kept || kept.runId !== s.runId) return;
         // The checkpoint in hand, with the epoch reached: a reload says how many epochs were lost.
         if (s.epoch > kept.checkpoint.epoch) write(kept, s.epoch).catch((e: unknown) => keepFailed(false, kept.runId, e));
-        // The page may live on (a hidden tab): a newer checkpoint then replaces it.
-        if (s.status === 'playing' || s.status === 'stepping') save(false);
       },
     },
 
@@ -307,7 +307,7 @@ export function createKeeping(ctx: KeepingContext): Keeping {
       }
       const choice = openingChoice(ctx.search, get().settings, latest);
       if (choice === 'restore') {
-        await restore(latest!.id, fresh);
+        await restore(latest!.id, false, fresh);
         return;
       }
       if (choice === 'offer') set({ savedOffer: latest });
@@ -347,6 +347,7 @@ export function createKeeping(ctx: KeepingContext): Keeping {
     claims(runId) {
       if (importing?.runId !== runId) return false;
       ctx.adoptRun(runId);
+      imported = runId;
       note('info', `Imported the weights of ${importing.fileName}: the run starts from them at epoch 0, with Adam’s moments at zero. The graph and the explanations show the imported model.`);
       importing = null;
       set({ importing: null });
@@ -357,7 +358,7 @@ export function createKeeping(ctx: KeepingContext): Keeping {
       const record = restoring.get(runId);
       if (!record) {
         // A new run (reset, new data or settings) is kept at once: a reload brings it back, not the run before.
-        if (runId === get().runId) save(false);
+        if (runId === get().runId && runId !== imported) save(false);
         return;
       }
       restoring.delete(runId);
@@ -371,6 +372,8 @@ export function createKeeping(ctx: KeepingContext): Keeping {
       set({ recall0, snapshots: all, kept: [...all.keys()].sort((a, b) => a - b), lastSaved: { runId, epoch: checkpoint.epoch, at: run.savedAt } });
       const lost = (run.reached ?? checkpoint.epoch) - checkpoint.epoch;
       const lostText = lost > 0 ? ` It had reached epoch ${run.reached!.toLocaleString('en-US')}: the ${lost === 1 ? 'epoch' : `${lost.toLocaleString('en-US')} epochs`} after the last keep ${lost === 1 ? 'was' : 'were'} lost.` : '';
+      // A run restored from the list replaces the kept one: a reload brings it back.
+      if (record.chosen) write(inHand, checkpoint.epoch).then(refreshList, (e: unknown) => keepFailed(false, runId, e));
       note('info', `Restored ${describeSaved(summaryOf(run))}: its weights, Adam’s state and metric history. Training goes on from there exactly as it would have.${lostText}`);
     },
 

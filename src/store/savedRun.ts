@@ -157,7 +157,7 @@ export interface RunArchive {
   get(id: string): Promise<KeptRecord | null>;
   /**
    * Saves (over the run's earlier save) with `snapshots`, the ones not stored yet, and forgets the
-   * oldest beyond MAX_SAVED_RUNS. All or nothing: when it fails, the earlier save stays as it was.
+   * oldest beyond MAX_SAVED_RUNS. The save is all or nothing: when it fails, the earlier one stays as it was.
    */
   put(run: SavedRun, snapshots: SnapshotData[]): Promise<void>;
 }
@@ -200,20 +200,24 @@ export function browserArchive(factory: IDBFactory | undefined = globalThis.inde
       return { run, snapshots };
     },
     async put(run, snapshots) {
-      const tx = (await db()).transaction([RUNS, SUMMARIES, SNAPSHOTS], 'readwrite');
-      const runs = tx.objectStore(RUNS);
-      const summaries = tx.objectStore(SUMMARIES);
-      const kept = tx.objectStore(SNAPSHOTS);
-      runs.put(run);
-      summaries.put(summaryOf(run));
-      for (const snapshot of snapshots) kept.put({ id: run.id, epoch: snapshot.epoch, snapshot });
-      const all = await request<SavedRunSummary[]>(summaries.getAll());
-      for (const old of all.sort((a, b) => b.savedAt - a.savedAt).slice(MAX_SAVED_RUNS)) {
-        runs.delete(old.id);
-        summaries.delete(old.id);
-        kept.delete(ofRun(old.id));
-      }
+      const stores = [RUNS, SUMMARIES, SNAPSHOTS];
+      // Every write is asked for at once and committed without waiting on the page: a page that
+      // closes right after (pagehide) still gets its run kept.
+      const tx = (await db()).transaction(stores, 'readwrite');
+      tx.objectStore(RUNS).put(run);
+      tx.objectStore(SUMMARIES).put(summaryOf(run));
+      for (const snapshot of snapshots) tx.objectStore(SNAPSHOTS).put({ id: run.id, epoch: snapshot.epoch, snapshot });
+      tx.commit?.();
       await done(tx);
+      // Then the oldest beyond MAX_SAVED_RUNS go (a page closed before this forgets them next time).
+      const prune = (await db()).transaction(stores, 'readwrite');
+      const all = await request<SavedRunSummary[]>(prune.objectStore(SUMMARIES).getAll());
+      for (const old of all.sort((a, b) => b.savedAt - a.savedAt).slice(MAX_SAVED_RUNS)) {
+        prune.objectStore(RUNS).delete(old.id);
+        prune.objectStore(SUMMARIES).delete(old.id);
+        prune.objectStore(SNAPSHOTS).delete(ofRun(old.id));
+      }
+      await done(prune);
     },
   };
 }

@@ -98,6 +98,8 @@ describe('keeping a run while it trains', () => {
     a.store.getState().keepNow();
     await settle();
     expect(memory.puts[3]).toEqual({ id: memory.puts[0].id, epoch: 81, reached: 94, snapshots: [] });
+    // No GPU work for it: no checkpoint is asked for.
+    expect(a.asks()).toHaveLength(3);
     const keptEpochs = a.store.getState().kept.filter((e) => e <= 81);
     expect(keptEpochs).toHaveLength(82);
 

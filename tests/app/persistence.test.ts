@@ -3,7 +3,8 @@
 // goes on in a new host, as after a reload, bit for bit; weights exported from one run and
 // imported into a fresh one give identical predictions, and a file of another shape is refused
 // with the run kept. In the store: what the page opens with (the saved run, or the link's settings
-// with the saved run offered), saving when a run pauses, and storage that fails.
+// with the saved run offered), saving when a run pauses, and storage that fails (keeping while a
+// run trains, earlier runs and a full storage: keeping-runs.test.ts).
 import { describe, expect, it } from 'vitest';
 import { checkSavedRun, openingChoice, StorageError, type SavedRun, type SavedRunSummary } from '../../src/store/savedRun';
 import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
@@ -65,14 +66,20 @@ describe('a saved run on real WebGPU', () => {
     same(record.checkpoint.params, checkpoint.params);
     same(record.checkpoint.moments, checkpoint.moments);
 
-    // The reload: a new host (a new device), the run resumed from the record.
+    // The reload: a new host (a new device), the run resumed from the record with an earlier kept epoch's snapshot.
+    const snapshotA3 = a.inbox.flatMap((m) => (m.type === 'progress' ? m.snapshots : [])).find((s) => s.epoch === 3)!;
     const b = harness();
     const readyB = b.next('ready');
-    b.send({ type: 'reset', runId: 1, settings: record.settings, dataset: record.dataset, resume: record.checkpoint });
+    b.send({ type: 'reset', runId: 1, settings: record.settings, dataset: record.dataset, resume: record.checkpoint, snapshots: [structuredClone(snapshotA3)] });
     const restored = await readyB;
     expect(restored.snapshot.epoch).toBe(6);
     expect(restored.metrics).toEqual(checkpoint.history);
     sameSnapshot(restored.snapshot, snapshotA6);
+    // Time travel after the reload: the earlier epoch is explained from its kept snapshot, with the nearest weights there are.
+    const explained3 = b.next('explanation');
+    b.send({ type: 'explain', requestId: 9, runId: 1, epoch: 3, user: 2, item: 1, head: 'mean' });
+    const back3 = await explained3;
+    expect([back3.error, back3.explanation?.epoch]).toEqual([undefined, 3]);
 
     // Both go on: the same losses, to the bit, and the same weights.
     const lossesA = await a.step(1, 5);
