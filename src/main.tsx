@@ -21,6 +21,11 @@ const store = createRunStore({
   },
 });
 store.getState().start();
+// A page hidden or closed keeps what it has: a reload loses at most the epochs since the last keep.
+window.addEventListener('pagehide', () => store.getState().keepNow());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') store.getState().keepNow();
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

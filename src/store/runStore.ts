@@ -4,7 +4,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { checkSettings, SEED_SETTINGS, type RunSettings, type SettingIssue } from '../train/settings';
 import type { Checkpoint } from '../train/types';
-import type { DatasetSource, FromWorker, RunInfo, RunStatus, Speed } from '../worker/protocol';
+import type { DatasetSource, FromWorker, RunInfo, RunStatus, SnapshotData, Speed } from '../worker/protocol';
 import type { EngineLink } from './engineLink';
 import { createExplaining, type ExplainingState } from './explaining';
 import { createKeeping, type KeepingActions, type KeepingState } from './keeping';
@@ -128,12 +128,12 @@ export function createRunStore(env: StoreEnv): RunStore {
       };
     };
 
-    /** A run of the store's settings and dataset: fresh, or going on from a saved checkpoint. */
-    const newRun = (resume?: Checkpoint) => {
+    /** A run of the store's settings and dataset: fresh, or going on from a saved checkpoint (with its kept epochs' snapshots). */
+    const newRun = (resume?: Checkpoint, snapshots?: SnapshotData[]) => {
       const runId = ++runSeq;
       // Asked after a load, this run overtakes it (the worker drops the load).
       set({ ...freshRun(runId), loading: null });
-      send({ type: 'reset', runId, settings: get().settings, dataset: get().dataset, ...(resume && { resume }) });
+      send({ type: 'reset', runId, settings: get().settings, dataset: get().dataset, ...(resume && { resume }), ...(snapshots && { snapshots }) });
       return runId;
     };
 
@@ -265,6 +265,7 @@ export function createRunStore(env: StoreEnv): RunStore {
     };
 
     function receive(msg: FromWorker): void {
+      if (msg.type === 'progress') keeping.progressed(msg.runId, msg.epoch);
       if (progress.receive(msg) || explaining.receive(msg) || loading.receive(msg) || keeping.receive(msg) || searching.receive(msg)) return;
       const s = get();
       switch (msg.type) {

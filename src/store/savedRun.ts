@@ -1,15 +1,16 @@
 // Runs kept in the browser, so that a reload (or another day) finds them again: the settings, the
-// dataset's files as text, and a checkpoint (weights, Adam's moments, the generator and the metric
-// history), all a run needs to go on bit for bit. IndexedDB holds them; what it gives back is
-// checked before use, since storage outlives the code that wrote it.
+// dataset's files as text, a checkpoint (weights, Adam's moments, the generator and the metric
+// history), all a run needs to go on bit for bit, and the snapshots of its kept epochs (time
+// travel), stored apart so that each keep writes only the new ones. IndexedDB holds them; what it
+// gives back is checked before use, since storage outlives the code that wrote it.
 import { checkSettings, settingsToQuery, type RunSettings } from '../train/settings';
 import type { Checkpoint, EpochMetrics } from '../train/types';
 import { Rng } from '../util/rng';
-import type { DatasetSource } from '../worker/protocol';
+import type { DatasetSource, SnapshotData } from '../worker/protocol';
 
 export const SAVED_RUN_VERSION = 1;
-/** Runs kept at most; saving one more forgets the oldest. */
-const MAX_SAVED_RUNS = 6;
+/** Runs kept at most: the current one and three earlier ones; saving one more forgets the oldest. */
+export const MAX_SAVED_RUNS = 4;
 
 export interface SavedRun {
   version: typeof SAVED_RUN_VERSION;
@@ -24,6 +25,16 @@ export interface SavedRun {
   /** Recall@K before any training (the charts start from it). */
   recall0: number | null;
   checkpoint: Checkpoint;
+  /** The epoch the page had reached when it was last kept (past the checkpoint's when it closed mid-play); older records lack it. */
+  reached?: number;
+  /** What the run takes in storage, snapshots included, in bytes (about); older records lack it. */
+  bytes?: number;
+}
+
+/** A saved run as read back: the record, and the snapshots of its kept epochs up to its checkpoint's, ascending. */
+export interface KeptRecord {
+  run: SavedRun;
+  snapshots: SnapshotData[];
 }
 
 /** What a list of saved runs shows, without their weights and files. */
@@ -33,10 +44,21 @@ export interface SavedRunSummary {
   label: string;
   settings: RunSettings;
   epoch: number;
+  /** What it takes in storage, in bytes (0 when not known). */
+  bytes: number;
 }
 
 export function summaryOf(run: SavedRun): SavedRunSummary {
-  return { id: run.id, savedAt: run.savedAt, label: run.label, settings: run.settings, epoch: run.checkpoint.epoch };
+  return { id: run.id, savedAt: run.savedAt, label: run.label, settings: run.settings, epoch: run.checkpoint.epoch, bytes: run.bytes ?? 0 };
+}
+
+/** What a record takes in storage, about: its weights, moments, history, dataset text and snapshots. */
+export function runBytes(checkpoint: Checkpoint, dataset: DatasetSource, snapshots: Iterable<SnapshotData>): number {
+  let bytes = checkpoint.params.byteLength + checkpoint.moments.byteLength + 32 * checkpoint.history.length;
+  if (dataset.kind === 'csv') bytes += 2 * (dataset.ratings.length + (dataset.movies?.length ?? 0));
+  else bytes += 2 * (dataset.csv?.length ?? 0);
+  for (const s of snapshots) bytes += s.user.byteLength + s.item.byteLength + s.topk.byteLength + s.attention.reduce((n, a) => n + a.byteLength, 0);
+  return bytes;
 }
 
 /** "toy data, epoch 40 of 1500, saved 5 May, 14:02" */
@@ -89,6 +111,7 @@ export function checkSavedRun(value: unknown): SavedRun {
     return fail('its dataset is missing');
   }
   if (value.recall0 !== null && typeof value.recall0 !== 'number') return fail('its first Recall@K is not a number');
+  if (value.reached !== undefined && !Number.isInteger(value.reached)) return fail('the epoch it had reached is not a whole number');
   const c = value.checkpoint;
   if (!isObject(c)) return fail('its checkpoint is missing');
   if (!Number.isInteger(c.epoch) || (c.epoch as number) < 0 || !Number.isInteger(c.step) || (c.step as number) < 0) return fail('its epoch or step count is not a whole number');
@@ -106,6 +129,20 @@ export function checkSavedRun(value: unknown): SavedRun {
   return { ...(value as unknown as SavedRun), settings };
 }
 
+/** A snapshot read back from storage, checked as far as the slider and the charts rely on it. */
+function checkSnapshot(value: unknown): SnapshotData {
+  const ok =
+    isObject(value) &&
+    Number.isInteger(value.epoch) &&
+    value.user instanceof Float32Array &&
+    value.item instanceof Float32Array &&
+    value.topk instanceof Int32Array &&
+    Array.isArray(value.attention) &&
+    value.attention.every((a) => a instanceof Float32Array);
+  if (!ok) throw new Error('the saved run is damaged or from another version of GAT Lab: a kept epoch’s snapshot is not one');
+  return value as unknown as SnapshotData;
+}
+
 function isMetrics(m: unknown, epoch: number): m is EpochMetrics {
   return isObject(m) && m.epoch === epoch && typeof m.loss === 'number' && (m.recall === null || typeof m.recall === 'number') && typeof m.ms === 'number';
 }
@@ -116,10 +153,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export interface RunArchive {
   /** Summaries, newest first. */
   list(): Promise<SavedRunSummary[]>;
-  /** The run, checked (checkSavedRun), or null when there is none under that id. */
-  get(id: string): Promise<SavedRun | null>;
-  /** Saves (over the run's earlier save) and forgets the oldest beyond MAX_SAVED_RUNS. */
-  put(run: SavedRun): Promise<void>;
+  /** The run, checked (checkSavedRun), with its snapshots up to its checkpoint's epoch; null when there is none under that id. */
+  get(id: string): Promise<KeptRecord | null>;
+  /**
+   * Saves (over the run's earlier save) with `snapshots`, the ones not stored yet, and forgets the
+   * oldest beyond MAX_SAVED_RUNS. The save is all or nothing: when it fails, the earlier one stays as it was.
+   */
+  put(run: SavedRun, snapshots: SnapshotData[]): Promise<void>;
 }
 
 /** A storage failure, in words a user can act on (quota, private browsing, blocked storage). */
@@ -131,10 +171,13 @@ export class StorageError extends Error {
 }
 
 const DB_NAME = 'gat-lab';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 /** The full records, and their summaries apart so that listing reads no weights or files. */
 const RUNS = 'runs';
 const SUMMARIES = 'summaries';
+/** Kept epochs' snapshots, as { id, epoch, snapshot } under [id, epoch]. */
+const SNAPSHOTS = 'snapshots';
+const ofRun = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
 
 export function browserArchive(factory: IDBFactory | undefined = globalThis.indexedDB): RunArchive {
   let opened: Promise<IDBDatabase> | null = null;
@@ -149,22 +192,32 @@ export function browserArchive(factory: IDBFactory | undefined = globalThis.inde
       return all.sort((a, b) => b.savedAt - a.savedAt);
     },
     async get(id) {
-      const tx = (await db()).transaction(RUNS, 'readonly');
-      const value = await request<unknown>(tx.objectStore(RUNS).get(id));
-      return value === undefined ? null : checkSavedRun(value);
+      const tx = (await db()).transaction([RUNS, SNAPSHOTS], 'readonly');
+      const [value, kept] = await Promise.all([request<unknown>(tx.objectStore(RUNS).get(id)), request<{ snapshot: unknown }[]>(tx.objectStore(SNAPSHOTS).getAll(ofRun(id)))]);
+      if (value === undefined) return null;
+      const run = checkSavedRun(value);
+      const snapshots = kept.map((k) => checkSnapshot(k.snapshot)).filter((s) => s.epoch <= run.checkpoint.epoch);
+      return { run, snapshots };
     },
-    async put(run) {
-      const tx = (await db()).transaction([RUNS, SUMMARIES], 'readwrite');
-      const runs = tx.objectStore(RUNS);
-      const summaries = tx.objectStore(SUMMARIES);
-      runs.put(run);
-      summaries.put(summaryOf(run));
-      const all = await request<SavedRunSummary[]>(summaries.getAll());
-      for (const old of all.sort((a, b) => b.savedAt - a.savedAt).slice(MAX_SAVED_RUNS)) {
-        runs.delete(old.id);
-        summaries.delete(old.id);
-      }
+    async put(run, snapshots) {
+      const stores = [RUNS, SUMMARIES, SNAPSHOTS];
+      // Every write is asked for at once and committed without waiting on the page: a page that
+      // closes right after (pagehide) still gets its run kept.
+      const tx = (await db()).transaction(stores, 'readwrite');
+      tx.objectStore(RUNS).put(run);
+      tx.objectStore(SUMMARIES).put(summaryOf(run));
+      for (const snapshot of snapshots) tx.objectStore(SNAPSHOTS).put({ id: run.id, epoch: snapshot.epoch, snapshot });
+      tx.commit?.();
       await done(tx);
+      // Then the oldest beyond MAX_SAVED_RUNS go (a page closed before this forgets them next time).
+      const prune = (await db()).transaction(stores, 'readwrite');
+      const all = await request<SavedRunSummary[]>(prune.objectStore(SUMMARIES).getAll());
+      for (const old of all.sort((a, b) => b.savedAt - a.savedAt).slice(MAX_SAVED_RUNS)) {
+        prune.objectStore(RUNS).delete(old.id);
+        prune.objectStore(SUMMARIES).delete(old.id);
+        prune.objectStore(SNAPSHOTS).delete(ofRun(old.id));
+      }
+      await done(prune);
     },
   };
 }
@@ -180,7 +233,9 @@ function openDb(factory: IDBFactory | undefined): Promise<IDBDatabase> {
       return;
     }
     req.onupgradeneeded = () => {
-      for (const name of [RUNS, SUMMARIES]) if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name, { keyPath: 'id' });
+      const stores = req.result.objectStoreNames;
+      for (const name of [RUNS, SUMMARIES]) if (!stores.contains(name)) req.result.createObjectStore(name, { keyPath: 'id' });
+      if (!stores.contains(SNAPSHOTS)) req.result.createObjectStore(SNAPSHOTS, { keyPath: ['id', 'epoch'] });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(storageError(req.error));

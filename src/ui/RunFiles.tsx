@@ -1,9 +1,11 @@
-// Keeping the run and handing it on: save it in this browser (it is also saved whenever it pauses
-// or ends), restore a saved run, export the weights (PyG-named JSON), the embeddings (CSV) and a
+// Keeping the run and handing it on: save it in this browser (it is also kept while it trains and
+// whenever it pauses or ends), restore a saved run (the current one, or one of the few earlier
+// ones that a reset or new data or settings replaced, with what each takes in storage), export the weights (PyG-named JSON), the embeddings (CSV) and a
 // PyG script, and import weights. KeepNotices says what came of it, and offers a saved run that
 // a link passed over.
 import { useRef, useState } from 'react';
 import type { ExportedFile, ExportKind } from '../store/keeping';
+import { formatBytes } from '../graph/gpuSize';
 import { describeSaved } from '../store/savedRun';
 import { fmt } from './format';
 import { useActions, useRunShallow } from './StoreContext';
@@ -67,7 +69,7 @@ export function RunFiles() {
             Save
           </button>
           <span className="rf-status" data-testid="saved-status" data-epoch={s.lastSaved?.epoch ?? ''}>
-            {s.lastSaved ? `Saved epoch ${fmt.int(s.lastSaved.epoch)} at ${new Date(s.lastSaved.at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}` : 'Also saved when training pauses'}
+            {s.lastSaved ? `Saved epoch ${fmt.int(s.lastSaved.epoch)} at ${new Date(s.lastSaved.at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}` : 'Also kept while training and when it pauses'}
           </span>
         </div>
         <div className="rf-row">
@@ -77,11 +79,14 @@ export function RunFiles() {
             onChange={(e) => setPicked(e.target.value)}
             disabled={s.saved.length === 0}
             data-testid="saved-runs"
-            aria-label="Saved runs"
+            aria-label="Saved runs: the current one and earlier ones"
           >
             {s.saved.length === 0 && <option value="">No saved run yet</option>}
             {s.saved.map((r) => (
-              <option key={r.id} value={r.id}>{describeSaved(r)}</option>
+              <option key={r.id} value={r.id}>
+                {describeSaved(r)}
+                {r.bytes > 0 && ` · ${formatBytes(r.bytes)}`}
+              </option>
             ))}
           </select>
           <button className="btn small" onClick={() => chosen && a.restoreRun(chosen.id)} disabled={!chosen} data-testid="restore-run" title="Replace the current run by the saved one, where it stood">

@@ -64,7 +64,7 @@ export class EngineHost {
         this.target = null;
         this.runId = msg.runId;
         this.requested = msg.runId;
-        void this.enqueue(() => this.reset(msg.runId, msg.settings, msg.dataset, msg.resume));
+        void this.enqueue(() => this.reset(msg.runId, msg.settings, msg.dataset, msg.resume, msg.snapshots));
         return;
       case 'load':
         this.requested = msg.runId;
@@ -118,7 +118,7 @@ export class EngineHost {
   }
 
   /** A run the page has already let go of the old one for (new settings, the toy, data loaded before). */
-  private async reset(runId: number, settings: RunInfo['settings'], dataset: DatasetSource, resume?: Checkpoint): Promise<void> {
+  private async reset(runId: number, settings: RunInfo['settings'], dataset: DatasetSource, resume?: Checkpoint, past: Snapshot[] = []): Promise<void> {
     if (runId !== this.runId) return;
     // Free the old run's GPU memory before the new one takes its own.
     this.dropRun();
@@ -129,8 +129,13 @@ export class EngineHost {
       trainer = Trainer.create(this.gpu!, this.kernels!, ratings, settings);
       if (resume) resumeFrom(trainer, resume);
       const look = await firstLook(trainer);
-      if (runId === this.runId) this.install(runId, trainer, name, look);
-      else trainer.destroy();
+      if (runId !== this.runId) {
+        trainer.destroy();
+        return;
+      }
+      this.install(runId, trainer, name, look);
+      // A restored run's earlier kept epochs: time travel and explanations go back to them.
+      for (const s of past) if (s.epoch < trainer.epoch) this.archive.snapshots.set(s.epoch, s);
     } catch (e) {
       trainer?.destroy();
       if (runId === this.runId) this.post({ type: 'error', runId, message: (e as Error).message, fatal: false });

@@ -31,9 +31,10 @@ export const SPEEDS: readonly Speed[] = [1, 5, 20, 60, 'max'];
 export type ToWorker =
   /**
    * Builds a fresh run (a new Trainer from the seed); the first one also opens the GPU. With
-   * `resume` (a saved run's checkpoint) the run goes on from there as if it had never stopped.
+   * `resume` (a saved run's checkpoint) the run goes on from there as if it had never stopped;
+   * `snapshots`: its earlier kept epochs, for time travel and explanations.
    */
-  | { type: 'reset'; runId: number; settings: RunSettings; dataset: DatasetSource; resume?: Checkpoint }
+  | { type: 'reset'; runId: number; settings: RunSettings; dataset: DatasetSource; resume?: Checkpoint; snapshots?: Snapshot[] }
   /**
    * Builds a run from files. The current run goes on until the new one is ready, and stays when
    * the files cannot be used. `mapping`: the columns of a generic CSV, or 'ask' to show them first.

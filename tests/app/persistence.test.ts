@@ -3,13 +3,15 @@
 // goes on in a new host, as after a reload, bit for bit; weights exported from one run and
 // imported into a fresh one give identical predictions, and a file of another shape is refused
 // with the run kept. In the store: what the page opens with (the saved run, or the link's settings
-// with the saved run offered), saving when a run pauses, and storage that fails.
+// with the saved run offered), saving when a run pauses, and storage that fails (keeping while a
+// run trains, earlier runs and a full storage: keeping-runs.test.ts).
 import { describe, expect, it } from 'vitest';
-import { checkSavedRun, openingChoice, StorageError, summaryOf, type RunArchive, type SavedRun, type SavedRunSummary } from '../../src/store/savedRun';
+import { checkSavedRun, openingChoice, StorageError, type SavedRun, type SavedRunSummary } from '../../src/store/savedRun';
 import { SEED_SETTINGS, type RunSettings } from '../../src/train/settings';
 import type { Checkpoint } from '../../src/train/types';
 import type { SnapshotData, ToWorker } from '../../src/worker/protocol';
 import { hostHarness } from '../helpers/engineHost';
+import { memoryArchive } from '../helpers/memoryArchive';
 import { startedStore, toyInfo } from '../helpers/runStore';
 
 /** The engine host with `step` (the losses of the epochs trained) and `exported` (an export's reply). */
@@ -64,14 +66,20 @@ describe('a saved run on real WebGPU', () => {
     same(record.checkpoint.params, checkpoint.params);
     same(record.checkpoint.moments, checkpoint.moments);
 
-    // The reload: a new host (a new device), the run resumed from the record.
+    // The reload: a new host (a new device), the run resumed from the record with an earlier kept epoch's snapshot.
+    const snapshotA3 = a.inbox.flatMap((m) => (m.type === 'progress' ? m.snapshots : [])).find((s) => s.epoch === 3)!;
     const b = harness();
     const readyB = b.next('ready');
-    b.send({ type: 'reset', runId: 1, settings: record.settings, dataset: record.dataset, resume: record.checkpoint });
+    b.send({ type: 'reset', runId: 1, settings: record.settings, dataset: record.dataset, resume: record.checkpoint, snapshots: [structuredClone(snapshotA3)] });
     const restored = await readyB;
     expect(restored.snapshot.epoch).toBe(6);
     expect(restored.metrics).toEqual(checkpoint.history);
     sameSnapshot(restored.snapshot, snapshotA6);
+    // Time travel after the reload: the earlier epoch is explained from its kept snapshot, with the nearest weights there are.
+    const explained3 = b.next('explanation');
+    b.send({ type: 'explain', requestId: 9, runId: 1, epoch: 3, user: 2, item: 1, head: 'mean' });
+    const back3 = await explained3;
+    expect([back3.error, back3.explanation?.epoch]).toEqual([undefined, 3]);
 
     // Both go on: the same losses, to the bit, and the same weights.
     const lossesA = await a.step(1, 5);
@@ -159,7 +167,7 @@ describe('checkSavedRun', () => {
 });
 
 describe('openingChoice', () => {
-  const latest: SavedRunSummary = { id: 'r', savedAt: 0, label: 'Toy', settings: { ...SEED_SETTINGS, seed: 7 }, epoch: 30 };
+  const latest: SavedRunSummary = { id: 'r', savedAt: 0, label: 'Toy', settings: { ...SEED_SETTINGS, seed: 7 }, epoch: 30, bytes: 0 };
   it('restores the saved run unless the link names other settings, which win and leave the saved run offered', () => {
     expect(openingChoice('', SEED_SETTINGS, null)).toBe('fresh');
     expect(openingChoice('', SEED_SETTINGS, latest)).toBe('restore');
@@ -169,31 +177,6 @@ describe('openingChoice', () => {
     expect(openingChoice('?seed=123', SEED_SETTINGS, latest)).toBe('offer');
   });
 });
-
-/** Saved runs in memory, where the page has IndexedDB; `fail` makes every call fail as a full disk does. */
-function memoryArchive(runs: SavedRun[] = []) {
-  const kept = new Map(runs.map((r) => [r.id, structuredClone(r)]));
-  let fail: Error | null = null;
-  const check = () => {
-    if (fail) throw fail;
-  };
-  const archive: RunArchive = {
-    async list() {
-      check();
-      return [...kept.values()].map(summaryOf).sort((a, b) => b.savedAt - a.savedAt);
-    },
-    async get(id) {
-      check();
-      const r = kept.get(id);
-      return r ? checkSavedRun(structuredClone(r)) : null;
-    },
-    async put(run) {
-      check();
-      kept.set(run.id, structuredClone(run));
-    },
-  };
-  return { archive, kept, failWith: (e: Error) => (fail = e) };
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -290,7 +273,7 @@ describe('the store keeping a run', () => {
     await settle();
     expect(store.getState().keepNotice).toEqual({
       tone: 'warn',
-      text: 'The run could not be saved in this browser: the browser’s storage for this page is full (The quota has been exceeded.); export the weights to keep them. It goes on as before.',
+      text: 'The run could not be saved in this browser: the browser’s storage for this page is full (The quota has been exceeded.); export the weights to keep them. It goes on as before, but a reload would bring back the run kept before this one.',
     });
     store.getState().step(1);
     expect(f.sent.at(-1)).toEqual({ type: 'step', runId: reset.runId, epochs: 1 });

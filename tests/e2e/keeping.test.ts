@@ -3,7 +3,10 @@
 // top-K, and goes on bit for bit (its weights file after three more epochs is the uninterrupted
 // run's); weights exported and imported into a fresh run give the same predictions; a bad weights
 // file is refused with the run kept; embeddings and the PyG script download; a link with other
-// settings wins over the saved run, which is offered instead. Screenshots go to test-results/.
+// settings wins over the saved run, which is offered instead, and earlier runs stay listed with
+// their sizes. A run is kept while it plays: a reload loses at most the epochs since the last
+// keep, says how many, and restores the time-travel slider; a reset, then a reload, gives the new
+// run. Screenshots go to test-results/.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,20 +140,92 @@ describe('keeping the run in the browser', () => {
     expect(pageErrors).toEqual([]);
   }, TEST_MS);
 
-  it('lets a link with other settings win over the saved run, and offers to restore it', async () => {
+  it('lets a link with other settings win over the saved run, offers to restore it, and lists the earlier runs with their sizes', async () => {
     const page = await open('?seed=7');
     expect(await page.getByTestId('setting-seed').inputValue()).toBe('7');
     expect(await page.locator('[data-testid=epoch]').getAttribute('data-epoch')).toBe('0');
+    // The kept run is the last reset's (epoch 0): a new run replaces the one before.
     const offer = page.getByTestId('saved-offer');
     await offer.waitFor();
-    expect(await offer.innerText()).toMatch(/This browser keeps a saved run \(Toy: the seed’s case study, epoch 8 of 1,500, saved .*\)\. The link asks for other settings, so this is a fresh run\./);
+    expect(await offer.innerText()).toMatch(/This browser keeps a saved run \(Toy: the seed’s case study, epoch 0 of 1,500, saved .*\)\. The link asks for other settings, so this is a fresh run\./);
     await shot(page, '4-offer');
     await page.getByTestId('restore-offer').click();
+    await expect.poll(() => notice(page).innerText(), { timeout: READY_MS }).toMatch(/^Restored Toy: the seed’s case study, epoch 0 of 1,500, saved /);
+    await idle(page);
+    expect(await page.getByTestId('setting-seed').inputValue()).toBe('123');
+
+    // The runs before it stay listed, with what each takes; one trained to epoch 8 comes back.
+    const options = await page.locator('[data-testid=saved-runs] option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent ?? '' })));
+    expect(options.length).toBeGreaterThanOrEqual(3);
+    for (const o of options) expect(o.text).toMatch(/, saved .* · \d+(\.\d+)? (bytes|KiB|MiB)$/);
+    const eight = options.find((o) => o.text.includes('epoch 8 of 1,500'));
+    expect(eight).toBeDefined();
+    await page.getByTestId('saved-runs').selectOption(eight!.value);
+    await page.getByTestId('restore-run').click();
     await page.locator('[data-testid=epoch][data-epoch="8"]').waitFor({ timeout: READY_MS });
     await idle(page);
     expect(await page.getByTestId('setting-seed').inputValue()).toBe('123');
     expect(new URL(page.url()).search).toBe('');
     expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBe(8);
+    // Restored from the list, it is the kept run (listed first): a reload brings it back.
+    await expect.poll(() => page.locator('[data-testid=saved-runs] option').first().innerText()).toContain('epoch 8 of 1,500');
+    await page.reload();
+    await idle(page);
+    expect(await page.getByTestId('epoch').getAttribute('data-epoch')).toBe('8');
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, TEST_MS);
+
+  it('keeps a playing run: a reload loses at most the epochs since the last keep, says so, and restores time travel', async () => {
+    const page = await open();
+    await page.getByTestId('reset').click();
+    await page.locator('[data-testid=saved-status][data-epoch="0"]').waitFor({ timeout: READY_MS });
+    await page.getByTestId('play').click();
+    // The first keep while playing (after KEEP_EVERY_MS and KEEP_EVERY_EPOCHS), then a little more play.
+    const saved = page.locator('[data-testid=saved-status]:not([data-epoch="0"])');
+    await saved.waitFor({ timeout: READY_MS });
+    const keptEpoch = Number(await saved.getAttribute('data-epoch'));
+    expect(keptEpoch).toBeGreaterThanOrEqual(20);
+    await expect.poll(async () => Number(await page.getByTestId('epoch').getAttribute('data-epoch')), { timeout: READY_MS }).toBeGreaterThan(keptEpoch + 5);
+    const reachedBefore = Number(await page.getByTestId('epoch').getAttribute('data-epoch'));
+    expect(await page.getByTestId('status').getAttribute('data-status')).toBe('playing');
+
+    await page.reload();
+    await idle(page);
+    const restored = Number(await page.getByTestId('epoch').getAttribute('data-epoch'));
+    expect(restored).toBeGreaterThanOrEqual(keptEpoch);
+    // The page kept what it had on closing: the epoch it reached, so the notice says how many
+    // epochs after the last keep were lost (none when a keep landed at the very end).
+    const text = await notice(page).innerText();
+    const said = text.match(/It had reached epoch ([\d,]+): the ([\d,]+) epochs? after the last keep (?:was|were) lost\./);
+    if (said) {
+      const [reached, lost] = [said[1], said[2]].map((x) => Number(x.replace(/,/g, '')));
+      expect(reached).toBeGreaterThanOrEqual(reachedBefore);
+      expect(lost).toBe(reached - restored);
+    } else {
+      expect(text).toMatch(/exactly as it would have\.\s*Dismiss$/);
+      expect(restored).toBeGreaterThanOrEqual(reachedBefore);
+    }
+    expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBe(restored);
+
+    // Time travel: every epoch up to the restored one is on the slider (the toy keeps all), and an early one shows.
+    const slider = page.getByTestId('time-slider');
+    expect(Number(await slider.getAttribute('max'))).toBe(restored);
+    await slider.fill('10');
+    await page.locator('[data-testid=shown-epoch]', { hasText: 'epoch 10' }).waitFor();
+    await page.locator('[data-testid=graph][data-epoch="10"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=explain][data-epoch="10"]').waitFor({ timeout: 60_000 });
+    await shot(page, '5-restored-while-playing');
+
+    // Reset, then reload: the new run comes back, and the one before is an earlier run.
+    await page.getByTestId('reset').click();
+    await page.locator('[data-testid=saved-status][data-epoch="0"]').waitFor({ timeout: READY_MS });
+    await page.reload();
+    await idle(page);
+    expect(await page.getByTestId('epoch').getAttribute('data-epoch')).toBe('0');
+    expect(await notice(page).innerText()).toMatch(/^Restored Toy: the seed’s case study, epoch 0 of 1,500, saved /);
+    const listed = await page.locator('[data-testid=saved-runs] option').allInnerTexts();
+    expect(listed.some((t) => t.includes(`epoch ${restored.toLocaleString('en-US')} of 1,500`))).toBe(true);
     await page.close();
     expect(pageErrors).toEqual([]);
   }, TEST_MS);
