@@ -9,8 +9,8 @@
 // invocation. (`crossing` is read from the graph's header in the read-only binding, where the
 // barriers' uniformity analysis can see that every invocation agrees on it.)
 
-fn mayCross(base: u32) -> bool { return graph[base + 2u] > SEG; }
-fn mayCrossLabels(base: u32) -> bool { return 2u * graph[base + 3u] > SEG; }
+fn mayCross(base: u32) -> bool { return graph[base + HDR_EDGES] > SEG; }
+fn mayCrossLabels(base: u32) -> bool { return 2u * graph[base + HDR_LABELS] > SEG; }
 
 fn syncIf(needed: bool) {
   if (needed) { sync(); }

@@ -133,6 +133,7 @@ fn probe() {
     want.push(5, bits(0.0123), bits(0.456));
     want.push(shape.layers, model.size, o.dY, o.ds, o.dScores, o.pred, o.loss, o.recall);
     want.push(bits(ADAM_DEFAULTS.beta1), bits(ADAM_DEFAULTS.beta2), bits(ADAM_DEFAULTS.eps), o.partial);
+    want.push(o.segSum, o.segPart, o.lossPart, o.gradPart);
     o.layers.forEach((a, l) => {
       const first = l === 0;
       want.push(H, C, 2 * H * C + C, first ? 1 : 0, first ? 6 : C, first ? 4 : C, first ? 6 : C, blockOf(flat, l + 1, 'user').w);
