@@ -2,7 +2,8 @@
 // handling, snapshots, and the seed's toy run learning what the slides say it learns.
 import { describe, expect, it } from 'vitest';
 import { toyRatings } from '../src/graph/toy';
-import { DivergedError, Trainer } from '../src/train/trainer';
+import { Trainer } from '../src/train/trainer';
+import { DivergedError } from '../src/train/types';
 import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
 import { randomRatings } from './helpers/randomRatings';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';

@@ -3,7 +3,7 @@ import { installNodeWebGPU } from '../gpu/node';
 import { takeAdapterFlag } from '../gpu/adapterChoice';
 import { NoWebGPUError } from '../gpu/device';
 import { InputError } from '../util/errors';
-import { DivergedError } from '../train/trainer';
+import { DivergedError } from '../train/types';
 import { trainCommand } from './train';
 import { caseCommand } from './case';
 import { recommendCommand } from './recommend';

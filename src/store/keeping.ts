@@ -4,7 +4,7 @@
 // JSON), embeddings (CSV) and a PyG script, importing weights into a new run, and telling the user
 // when the engine rebuilt the run on a new GPU device. Storage failures become notices: the run
 // itself never depends on storage.
-import { embeddingsCsv, embeddingsFileName } from '../formats/embeddingsCsv';
+import { embeddingsFile, MIME, type ExportedFile, type ExportKind } from './exportedFile';
 import type { Checkpoint } from '../train/types';
 import type { RunSettings, SettingIssue } from '../train/settings';
 import type { DatasetSource, FromWorker, RunInfo, RunStatus, SnapshotData, ToWorker } from '../worker/protocol';
@@ -34,15 +34,6 @@ export interface KeepingState {
   savedOffer: SavedRunSummary | null;
   /** The weights file being imported, until its run is ready or refused. */
   importing: string | null;
-}
-
-export type ExportKind = 'weights' | 'embeddings' | 'script';
-
-export interface ExportedFile {
-  fileName: string;
-  text: string;
-  /** The download's media type. */
-  mime: string;
 }
 
 export interface KeepingActions {
@@ -115,8 +106,6 @@ export interface Keeping {
   /** An error about a restore or an import: a notice instead of the run's error; false for others. */
   refused(runId: number, message: string): boolean;
 }
-
-const MIME = { weights: 'application/json', embeddings: 'text/csv', script: 'text/x-python' } as const;
 
 /** A checkpoint asked for, to save: by the user (a notice says so) or by itself; what it is saved with. */
 interface SaveRequest {
@@ -262,8 +251,7 @@ export function createKeeping(ctx: KeepingContext): Keeping {
         if (what === 'embeddings') {
           const snap = ctx.shown();
           if (!snap) return Promise.reject(new Error('there are no embeddings yet'));
-          const text = embeddingsCsv({ channels: snap.channels, userNames: s.info.userNames, itemNames: s.info.itemNames, user: snap.user, item: snap.item });
-          return Promise.resolve({ fileName: embeddingsFileName(snap.epoch), text, mime: MIME.embeddings });
+          return Promise.resolve(embeddingsFile(snap, s.info));
         }
         const requestId = ++requestSeq;
         send({ type: 'export', requestId, runId: s.runId, what });

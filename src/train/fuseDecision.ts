@@ -43,6 +43,14 @@ export function follows(d: FuseDecision, c: GraphCounts): boolean {
   return c.nodes <= d.limit.nodes && c.edges <= d.limit.edges && c.labels <= d.limit.labels;
 }
 
+/** The fused step pipeline for a chunk of these step graphs under a fuse setting and decision, or null: per op. */
+export function fusedStep(fuse: 'auto' | 'never' | 'always', d: FuseDecision | null, kernels: Kernels, graphs: GraphArrays[]): { pipeline: GPUComputePipeline } | null {
+  if (fuse === 'never') return null;
+  if (fuse === 'always') return kernels.fusedSteps.at(-1) ?? null;
+  if (d?.fusedWidth == null || !graphs.every((g) => follows(d, countsOf(g)))) return null;
+  return kernels.fusedSteps.find((f) => f.width === d.fusedWidth) ?? null;
+}
+
 /** The decision for steps like `graph` (the largest of an epoch), measured the first time. */
 export async function decideFusion(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: GPUBuffer, graph: GraphArrays): Promise<FuseDecision> {
   const c = countsOf(graph);

@@ -13,7 +13,7 @@ import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
 import { EVAL_SLOTS } from '../model/arena';
 import { type ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
-import { decideFusion, follows, type FuseDecision } from './fuseDecision';
+import { decideFusion, fusedStep, type FuseDecision } from './fuseDecision';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { SnapshotCapture } from './capture';
@@ -22,7 +22,7 @@ import { Evaluator } from './evaluator';
 import { placeModel, modelShape } from './modelOnGraph';
 import { prepare, type Prepared } from './prepare';
 import type { RunSettings } from './settings';
-import type { Checkpoint, EpochMetrics, Snapshot } from './types';
+import { DivergedError, type Checkpoint, type EpochMetrics, type Snapshot } from './types';
 
 export interface TrainOptions {
   /** Epochs whose snapshot is captured on the GPU during the chunk and handed to onChunk. */
@@ -31,13 +31,6 @@ export interface TrainOptions {
 
 /** Steps per chunk at most: bounds the upload and the command buffer. */
 const MAX_STEPS_PER_CHUNK = 4096;
-
-export class DivergedError extends Error {
-  constructor(readonly epoch: number) {
-    super(`training diverged at epoch ${epoch}: the loss is not a finite number; kept the weights of epoch ${epoch - 1}`);
-    this.name = 'DivergedError';
-  }
-}
 
 /** A chunk submitted to the GPU whose results are on their way back. */
 interface Launched {
@@ -170,7 +163,7 @@ export class Trainer {
     const rewind = { rng: this.rng.clone(), step: this.step, epoch: this.plannedEpoch, slot };
     const batches = Array.from({ length: epochs }, () => this.sampler.planEpoch(this.rng));
     const ws = this.ensureWorkspace(batches.flat());
-    const fused = this.fusedStepFor(batches.flat());
+    const fused = fusedStep(this.fuse, this.fusion, this.model.kernels, batches.flat());
     const steps = { lr: this.settings.lr, before: this.step };
     const plan = fused ? packFused(batches, steps) : pack(batches, steps, this.resident);
     this.step += plan.steps.length;
@@ -265,15 +258,6 @@ export class Trainer {
     this.epoch = to.epoch;
     this.plannedEpoch = to.epoch;
     if (good > 0) await this.land(this.launch(good, keep, true));
-  }
-
-  /** The fused step pipeline for a chunk of these step graphs, or null: per op. */
-  private fusedStepFor(graphs: GraphArrays[]): { pipeline: GPUComputePipeline } | null {
-    if (this.fuse === 'never') return null;
-    if (this.fuse === 'always') return this.model.kernels.fusedSteps.at(-1)!;
-    const d = this.fusion;
-    if (d?.fusedWidth == null || !graphs.every((g) => follows(d, countsOf(g)))) return null;
-    return this.model.kernels.fusedSteps.find((f) => f.width === d.fusedWidth) ?? null;
   }
 
   /** A workspace big enough for every graph of the chunk (rebuilt, with its bind groups, when not). */

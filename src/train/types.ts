@@ -51,3 +51,11 @@ export interface Checkpoint {
   moments: Float32Array;
   history: EpochMetrics[];
 }
+
+/** A run whose loss turned NaN or infinite; the trainer has gone back to the epoch before. */
+export class DivergedError extends Error {
+  constructor(readonly epoch: number) {
+    super(`training diverged at epoch ${epoch}: the loss is not a finite number; kept the weights of epoch ${epoch - 1}`);
+    this.name = 'DivergedError';
+  }
+}

@@ -4,7 +4,7 @@
 // PyG script, and import weights. KeepNotices says what came of it, and offers a saved run that
 // a link passed over.
 import { useRef, useState } from 'react';
-import type { ExportedFile, ExportKind } from '../store/keeping';
+import type { ExportedFile, ExportKind } from '../store/exportedFile';
 import { formatBytes } from '../graph/gpuSize';
 import { describeSaved } from '../store/savedRun';
 import { fmt } from './format';

@@ -4,7 +4,8 @@
 import { createGpu, NoWebGPUError, type Gpu } from '../gpu/device';
 import { createKernels, type Kernels } from '../gpu/kernels';
 import { runFingerprint } from '../train/fingerprint';
-import { DivergedError, Trainer } from '../train/trainer';
+import { Trainer } from '../train/trainer';
+import { DivergedError } from '../train/types';
 import type { Checkpoint, EpochMetrics, Snapshot } from '../train/types';
 import { loadRatings, recogniseFiles } from './datasetLoader';
 import { EpochArchive } from './epochArchive';
