@@ -15,7 +15,8 @@
 // Every ranking orders by score, larger first, and breaks ties to the lower item index: each keeps
 // its best items in topk.wgsl's list (build_graph E neighbours, the searches K items).
 
-const WG = 64u;
+// The workgroup width: pipeline-overridable, set by src/search/knnMips.ts from src/gpu/kernelSizes.ts.
+override WG: u32 = 64u;
 
 // KnnParams (generated from src/gpu/layout.ts): the counts, and the search's R, T and K.
 @group(0) @binding(0) var<uniform> P: KnnParams;

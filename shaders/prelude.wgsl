@@ -125,8 +125,7 @@ fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg
 
 // Dense ops give each invocation a tile of 4 neighbouring outputs, which share their loads (the
 // software adapter's cost is per invocation more than per multiply). Outputs past the end of a
-// row are computed on a clamped index and not written.
-const TILE = 4u;
+// row are computed on a clamped index and not written. (TILE comes from the preamble.)
 fn tiles(n: u32) -> u32 { return (n + TILE - 1u) / TILE; }
 fn clampTile(first: u32, count: u32) -> vec4<u32> {
   let last = count - 1u;

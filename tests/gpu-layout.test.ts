@@ -59,7 +59,7 @@ describe('the generated preamble', () => {
 
   it('is the only place the shaders get these numbers from', () => {
     for (const { file, code } of sources) {
-      for (const name of ['MAX_LAYERS', 'MAX_K', 'MAX_SEGMENTS', 'HDR_', 'EV_']) {
+      for (const name of ['MAX_LAYERS', 'MAX_K', 'MAX_SEGMENTS', 'TILE', 'WG', 'HDR_', 'EV_']) {
         expect(code, `${file} declares ${name}`).not.toMatch(new RegExp(`const ${name}\\w* =`));
       }
       for (const struct of ['Layer', 'Model', 'Which', 'Params', 'KnnParams']) expect(code, `${file} declares struct ${struct}`).not.toMatch(new RegExp(`struct ${struct}\\b`));

@@ -2,6 +2,7 @@
 // scratch that the two-stage sums need for them. Pure: src/graph/gpuSize.ts sizes the arena from
 // it without loading the shaders.
 import { inputDim, NODE_TYPES, type ModelShape } from '../model/params';
+import { tiles } from './layout';
 
 /**
  * The per-op workgroup width, and the pieces of the two-stage sums: edges of a destination's
@@ -10,7 +11,6 @@ import { inputDim, NODE_TYPES, type ModelShape } from '../model/params';
  */
 export const KERNEL_SIZES = { workgroup: 64, segment: 32, lossChunk: 256, gradChunk: 256 } as const;
 
-const tiles = (n: number) => Math.ceil(n / 4);
 
 /** Entries of param_grads for one (layer, node type) block (shaders/prelude.wgsl gradItems). */
 export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'item'): number {

@@ -10,6 +10,10 @@ export const MAX_LAYERS = 8;
 export const MAX_K = 100;
 /** Most item segments the evaluation's top-K merges per user (shaders/eval.wgsl). */
 export const MAX_SEGMENTS = 64;
+/** Outputs per invocation of the dense ops (a vec4 of neighbouring outputs, shaders/prelude.wgsl). */
+export const TILE = 4;
+/** Invocations of a dense op over n outputs. */
+export const tiles = (n: number) => Math.ceil(n / TILE);
 
 // The packed graph (src/gpu/graphBuffer.ts): a header of HEADER_WORDS u32 words, then the arrays.
 /** Header words 0..3: counts. */

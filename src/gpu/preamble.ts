@@ -1,7 +1,7 @@
 // The WGSL rendering of src/gpu/layout.ts: constants and structs that head each program, as
 // tfjs-backend-webgpu's makeShader writes each shader's preamble from its program description.
 // The shaders use these names; their values exist only in layout.ts.
-import { EVAL_FIELDS, EVAL_HEADER, HEADER, HEADER_FIELDS, MAX_K, MAX_LAYERS, MAX_SEGMENTS, type Fields } from './layout';
+import { EVAL_FIELDS, EVAL_HEADER, HEADER, HEADER_FIELDS, MAX_K, MAX_LAYERS, MAX_SEGMENTS, TILE, type Fields } from './layout';
 
 /** lossSlot → LOSS_SLOT, adamBias2Sqrt → ADAM_BIAS2_SQRT. */
 export function upperSnake(name: string): string {
@@ -22,7 +22,7 @@ export function wgslStruct(name: string, fields: Fields, before: string[] = []):
 
 /** The limits that size the kernels' arrays. */
 export function wgslLimits(): string {
-  return [wgslConst('MAX_LAYERS', MAX_LAYERS), wgslConst('MAX_K', MAX_K), wgslConst('MAX_SEGMENTS', MAX_SEGMENTS)].join('\n');
+  return [wgslConst('MAX_LAYERS', MAX_LAYERS), wgslConst('MAX_K', MAX_K), wgslConst('MAX_SEGMENTS', MAX_SEGMENTS), wgslConst('TILE', TILE)].join('\n');
 }
 
 /** The packed graph header's word indices: HDR_ and the field's name in capitals. */

@@ -13,7 +13,7 @@ import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
 import { blockGradItems, KERNEL_SIZES } from '../gpu/kernelSizes';
 import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
 import type { GraphCounts } from '../gpu/graphBuffer';
-import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, packRecord, record, WHICH_FIELDS } from '../gpu/layout';
+import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, packRecord, record, tiles, WHICH_FIELDS } from '../gpu/layout';
 import { arenaLayout, type ArenaLayout, type Capacity } from './arena';
 import type { KernelName } from '../gpu/shaders';
 import { blockOf, flatLayout, type ModelShape } from './params';
@@ -30,7 +30,6 @@ export function adamFactors(lr: number, t: number): { stepSize: number; bias2Sqr
 /** The evaluation's fused kernel runs in one workgroup: worth it while a graph is this small (training measures instead). */
 export const FUSED_LIMITS = { nodes: 256, edges: 2048 } as const;
 
-const tiles = (n: number) => Math.ceil(n / 4);
 
 /** The per-op kernels of a layer. */
 export type LayerOp = 'project' | 'attention_scores' | 'edge_softmax' | 'aggregate' | 'softmax_backward' | 'aggregate_backward' | 'param_grads' | 'input_backward';

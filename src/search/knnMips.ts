@@ -8,6 +8,7 @@
 import { readBack, storageBuffer, storageWith, uniformWith } from '../gpu/buffers';
 import { bindGroup, bufferLayout, compilePipelines, dispatch, submitPass } from '../gpu/kernels';
 import { KNN_PARAMS_FIELDS, MAX_K, record } from '../gpu/layout';
+import { KERNEL_SIZES } from '../gpu/kernelSizes';
 import { KNN_PROGRAM } from '../gpu/shaders';
 import type { PairList } from '../graph/pairs';
 import { drawStarts, excludeLists, graphRows, type Similarity } from './inputs';
@@ -62,7 +63,7 @@ async function compile(device: GPUDevice): Promise<Pipelines> {
     build_graph: [buildLayout],
     knn_search: [searchLayout],
     exact_top_k: [searchLayout],
-  });
+  }, { WG: KERNEL_SIZES.workgroup });
   return { buildLayout, searchLayout, build: p.build_graph, search: p.knn_search, exact: p.exact_top_k };
 }
 
