@@ -32,8 +32,6 @@ fn logitGrad(e: u32, i: u32, h: u32) -> f32 {
   return da / f32(L.heads);
 }
 
-// The two partials of piece k and head h: 4 floats each, lead then tail.
-fn segPartAt(k: u32, h: u32, tail: bool) -> u32 { return model.segPart + ((k * L.heads + h) * 2u + select(0u, 1u, tail)) * 4u; }
 
 // dα of the piece's edges into ds, and stage 1 of s = Σ α dα, per (piece, head).
 fn op_softmax_backward_dot_piece(idx: u32) {

@@ -65,9 +65,8 @@ fn edgeLogit(e: u32, dstScore: f32, h: u32) -> f32 {
 // segment's max M and Σ exp(z − M) (each run's sum rescaled by exp(m − M)), kept in the first
 // piece's partial, and a last pass per (piece, head) writes those runs' α.
 
-// The partial of piece k and head h (lead, or tail for the segment starting in it): m, Σ, and
-// after the merge the segment's M and Σ in the first piece's tail.
-fn softmaxPartAt(k: u32, h: u32, tail: bool) -> u32 { return model.segPart + ((k * L.heads + h) * 2u + select(0u, 1u, tail)) * 4u; }
+// The partials (segPartAt, prelude.wgsl) hold m and Σ, and after the merge the segment's M and Σ
+// in the first piece's tail.
 
 fn writeAlpha(e0: u32, e1: u32, ad: f32, h: u32, m: f32, sum: f32) {
   let denom = sum + 1e-16;
@@ -92,7 +91,7 @@ fn op_softmax_piece(idx: u32) {
     var sum = 0.0;
     for (var x = e; x < end; x++) { sum += exp(edgeLogit(x, ad, h) - m); }
     if (crossesPiece(p0, p1)) {
-      let at = softmaxPartAt(k, h, p0 >= e0);
+      let at = segPartAt(k, h, p0 >= e0);
       arena[at] = m;
       arena[at + 1u] = sum;
     } else {
@@ -111,12 +110,12 @@ fn op_softmax_merge(idx: u32) {
   if (!crossesPiece(p0, p1)) { return; }
   let k0 = p0 / SEG;
   let k1 = (p1 - 1u) / SEG;
-  let first = softmaxPartAt(k0, h, true);
+  let first = segPartAt(k0, h, true);
   var m = arena[first];
-  for (var k = k0 + 1u; k <= k1; k++) { m = max(m, arena[softmaxPartAt(k, h, false)]); }
+  for (var k = k0 + 1u; k <= k1; k++) { m = max(m, arena[segPartAt(k, h, false)]); }
   var sum = arena[first + 1u] * exp(arena[first] - m);
   for (var k = k0 + 1u; k <= k1; k++) {
-    let at = softmaxPartAt(k, h, false);
+    let at = segPartAt(k, h, false);
     sum += arena[at + 1u] * exp(arena[at] - m);
   }
   arena[first + 2u] = m;
@@ -136,7 +135,7 @@ fn op_softmax_crossing(idx: u32) {
     let p1 = dstPtr(i + 1u);
     let end = min(p1, e1);
     if (crossesPiece(p0, p1)) {
-      let merged = softmaxPartAt(p0 / SEG, h, true);
+      let merged = segPartAt(p0 / SEG, h, true);
       writeAlpha(e, end, arena[L.scores + i * 2u * H + H + h], h, arena[merged + 2u], arena[merged + 3u]);
     }
     e = end;

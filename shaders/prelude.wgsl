@@ -165,5 +165,9 @@ fn gradChunks(t: u32) -> u32 { return (typeNodes(t) + GRAD_CHUNK - 1u) / GRAD_CH
 fn gradPartialItems() -> u32 { return gradItems(0u) * gradChunks(0u) + gradItems(1u) * gradChunks(1u); }
 fn inputItems() -> u32 { return numNodes() * tiles(L.xStride); }
 
+// The two partials of piece k and head h in the two-stage sums' scratch: 4 floats each, the lead
+// (the segment that started in an earlier piece) then the tail (the segment that starts in piece k).
+fn segPartAt(k: u32, h: u32, tail: bool) -> u32 { return model.segPart + ((k * L.heads + h) * 2u + select(0u, 1u, tail)) * 4u; }
+
 // Between two ops of a fused kernel: every invocation's storage writes are visible after it.
 fn sync() { storageBarrier(); }
