@@ -199,10 +199,7 @@ fn op_aggregate_backward_piece(idx: u32) {
     }
     if (crossesPiece(p0, p1)) {
       let at = srcPartAt(k, j, p0 >= k0);
-      arena[at] = a.x;
-      arena[at + 1u] = a.y;
-      arena[at + 2u] = a.z;
-      arena[at + 3u] = a.w;
+      storeArena4(at, a, TILE);
       arena[at + 4u] = dSrc;
     } else {
       finishSourceRows(n, h, c, a, dSrc);
@@ -229,11 +226,11 @@ fn op_aggregate_backward(idx: u32) {
       finishSourceRows(n, h, c, vec4<f32>(0.0), 0.0);
     } else if (crossesPiece(p0, p1)) {
       var at = srcPartAt(p0 / SEG, q, true);
-      var a = vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+      var a = loadArena4(at);
       var dSrc = arena[at + 4u];
       for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) {
         at = srcPartAt(k, q, false);
-        a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+        a += loadArena4(at);
         dSrc += arena[at + 4u];
       }
       finishSourceRows(n, h, c, a, dSrc);
@@ -322,10 +319,7 @@ fn op_param_grad_partial(idx: u32) {
   let n1 = min(typeFirstNode(t) + typeNodes(t), n0 + GRAD_CHUNK);
   let a = paramGradSum(t, j - chunk * items, n0, n1);
   let at = model.gradPart + idx * TILE;
-  arena[at] = a.x;
-  arena[at + 1u] = a.y;
-  arena[at + 2u] = a.z;
-  arena[at + 3u] = a.w;
+  storeArena4(at, a, TILE);
 }
 
 // Stage 2: entry p of the layer (the user block's entries, then the item block's).
@@ -336,7 +330,7 @@ fn op_param_grad(p: u32, itemsUser: u32) {
   var a = vec4<f32>(0.0);
   for (var chunk = 0u; chunk < gradChunks(t); chunk++) {
     let at = model.gradPart + (gradPartBase(t) + chunk * items + q) * TILE;
-    a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
+    a += loadArena4(at);
   }
   let F = fIn(t);
   let FT = tiles(F);

@@ -161,10 +161,6 @@ fn finishAggregate(i: u32, c: u32, a: vec4<f32>) {
   storeArena4(L.out + i * C + c, select(v, vec4<f32>(0.0), v <= vec4<f32>(0.0)), C - c);
 }
 
-fn aggregatePartAt(k: u32, ct: u32, tail: bool) -> u32 {
-  return model.segPart + ((k * tiles(L.channels) + ct) * 2u + select(0u, 1u, tail)) * 4u;
-}
-
 fn op_aggregate_piece(idx: u32) {
   let C = L.channels;
   let H = L.heads;
@@ -190,11 +186,8 @@ fn op_aggregate_piece(idx: u32) {
       }
     }
     if (crossesPiece(p0, p1)) {
-      let at = aggregatePartAt(k, ct, p0 >= e0);
-      arena[at] = a.x;
-      arena[at + 1u] = a.y;
-      arena[at + 2u] = a.z;
-      arena[at + 3u] = a.w;
+      let at = tilePartAt(k, ct, p0 >= e0);
+      storeArena4(at, a, TILE);
     } else {
       finishAggregate(i, c, a);
     }
@@ -211,13 +204,7 @@ fn op_aggregate(idx: u32) {
   if (p0 == p1) {
     finishAggregate(i, ct * TILE, vec4<f32>(0.0));
   } else if (crossesPiece(p0, p1)) {
-    var at = aggregatePartAt(p0 / SEG, ct, true);
-    var a = vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
-    for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) {
-      at = aggregatePartAt(k, ct, false);
-      a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
-    }
-    finishAggregate(i, ct * TILE, a);
+    finishAggregate(i, ct * TILE, sumTilePartials(p0, p1, ct));
   }
 }
 

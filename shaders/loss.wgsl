@@ -38,10 +38,6 @@ fn op_loss_total() {
 fn labelSlots() -> u32 { return 2u * numLabels(); }
 fn labelPieces() -> u32 { return (labelSlots() + SEG - 1u) / SEG; }
 
-fn decodePartAt(k: u32, ct: u32, tail: bool) -> u32 {
-  return model.segPart + ((k * tiles(L.channels) + ct) * 2u + select(0u, 1u, tail)) * 4u;
-}
-
 fn finishDecodeBackward(n: u32, c: u32, a: vec4<f32>) {
   let C = L.channels;
   let cc = clampTile(c, C);
@@ -76,11 +72,8 @@ fn op_decode_backward_piece(idx: u32) {
       a += scale * (arena[model.pred + l] - labelValue(l)) * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
     }
     if (crossesPiece(p0, p1)) {
-      let at = decodePartAt(k, ct, p0 >= k0);
-      arena[at] = a.x;
-      arena[at + 1u] = a.y;
-      arena[at + 2u] = a.z;
-      arena[at + 3u] = a.w;
+      let at = tilePartAt(k, ct, p0 >= k0);
+      storeArena4(at, a, TILE);
     } else {
       finishDecodeBackward(n, ct * TILE, a);
     }
@@ -96,13 +89,7 @@ fn op_decode_backward(idx: u32) {
   if (p0 == p1) {
     finishDecodeBackward(n, ct * TILE, vec4<f32>(0.0));
   } else if (crossesPiece(p0, p1)) {
-    var at = decodePartAt(p0 / SEG, ct, true);
-    var a = vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
-    for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) {
-      at = decodePartAt(k, ct, false);
-      a += vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]);
-    }
-    finishDecodeBackward(n, ct * TILE, a);
+    finishDecodeBackward(n, ct * TILE, sumTilePartials(p0, p1, ct));
   }
 }
 

@@ -140,6 +140,8 @@ fn storeArena4(at: u32, v: vec4<f32>, count: u32) {
   if (count > 2u) { arena[at + 2u] = v.z; }
   if (count > 3u) { arena[at + 3u] = v.w; }
 }
+// Four neighbouring arena floats as a vec4 (a tile's partial, say).
+fn loadArena4(at: u32) -> vec4<f32> { return vec4<f32>(arena[at], arena[at + 1u], arena[at + 2u], arena[at + 3u]); }
 fn storeOpt4(at: u32, v: vec4<f32>, count: u32) {
   opt[at] = v.x;
   if (count > 1u) { opt[at + 1u] = v.y; }
@@ -168,6 +170,19 @@ fn inputItems() -> u32 { return numNodes() * tiles(L.xStride); }
 // The two partials of piece k and head h in the two-stage sums' scratch: 4 floats each, the lead
 // (the segment that started in an earlier piece) then the tail (the segment that starts in piece k).
 fn segPartAt(k: u32, h: u32, tail: bool) -> u32 { return model.segPart + ((k * L.heads + h) * 2u + select(0u, 1u, tail)) * 4u; }
+
+// The partials of piece k for tile ct of ⌈C/4⌉ channels (the aggregation's and the decoder's
+// backward): 4 floats each, lead then tail.
+fn tilePartAt(k: u32, ct: u32, tail: bool) -> u32 {
+  return model.segPart + ((k * tiles(L.channels) + ct) * 2u + select(0u, 1u, tail)) * 4u;
+}
+
+// Stage 2 for a segment [p0, p1) that crosses pieces: its tile partials, added in piece order.
+fn sumTilePartials(p0: u32, p1: u32, ct: u32) -> vec4<f32> {
+  var a = loadArena4(tilePartAt(p0 / SEG, ct, true));
+  for (var k = p0 / SEG + 1u; k <= (p1 - 1u) / SEG; k++) { a += loadArena4(tilePartAt(k, ct, false)); }
+  return a;
+}
 
 // Between two ops of a fused kernel: every invocation's storage writes are visible after it.
 fn sync() { storageBarrier(); }
