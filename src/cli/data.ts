@@ -1,12 +1,15 @@
 // Datasets for the command line: the seed's toy data or a file from disk, read by the engine's one
 // path (src/graph/datasetFiles.ts), as the page reads a picked file. The movies file beside a
 // ratings file gives titles and genres: movies.csv, movies.dat (MovieLens 1M/10M) or u.item
-// (MovieLens 100K). The data flags say how to read a CSV; they are not run settings.
-import { existsSync, readFileSync } from 'node:fs';
+// (MovieLens 100K); beside u.data, u.user gives the users' demographics; and features CSVs beside
+// any ratings file (user-features.csv, item-features.csv: src/graph/featureFiles.ts) give
+// features by id. The data flags say how to read a CSV; they are not run settings.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ColumnMapping } from '../graph/csv';
 import { SEPARATORS, type Separator } from '../graph/csvRecords';
 import { loadRatings as loadDataset, recogniseFiles, type NamedBytes } from '../graph/datasetFiles';
+import { featureRoleByName } from '../graph/featureFiles';
 import { toyRatings } from '../graph/toy';
 import type { Ratings } from '../graph/types';
 import { InputError } from '../util/errors';
@@ -22,7 +25,7 @@ export const DATA_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** The flags that decide what a run's weights were trained on, for messages that ask to set them as in training. */
-export const RUN_DATA_FLAGS = '--data (and --columns, --sep), --min-rating, --split, --split-mode, --features, --seed and --message-passing';
+export const RUN_DATA_FLAGS = '--data (and --columns, --sep), --min-rating, --split, --split-mode, --features, --user-features, --seed and --message-passing';
 
 /** How to read a CSV, as --columns and --sep say. */
 export interface DataReading {
@@ -79,19 +82,39 @@ export function readText(path: string): string {
   return new TextDecoder().decode(readBytes(path));
 }
 
-/** The movies file that goes with a ratings file, by the ratings file's name. */
-function moviesFileFor(path: string): string | null {
+/** The name of the movies file that goes with a ratings file, by the ratings file's name; null for none. */
+function moviesNameFor(path: string): string | null {
   const name = basename(path).toLowerCase();
   const ext = extname(name);
   if (/^movies\.|^u\.item$/.test(name) || ext === '.zip') return null;
-  const beside = ext === '.dat' ? 'movies.dat' : ['.csv', '.tsv', '.txt'].includes(ext) ? 'movies.csv' : 'u.item';
-  const moviesPath = join(dirname(path), beside);
-  return existsSync(moviesPath) ? moviesPath : null;
+  return ext === '.dat' ? 'movies.dat' : ['.csv', '.tsv', '.txt'].includes(ext) ? 'movies.csv' : 'u.item';
+}
+
+/** The movies file beside a ratings file, if it is there. */
+function moviesFileFor(path: string): string | null {
+  const beside = moviesNameFor(path);
+  const moviesPath = beside && join(dirname(path), beside);
+  return moviesPath && existsSync(moviesPath) ? moviesPath : null;
+}
+
+/**
+ * The feature files beside a ratings file: features CSVs by their names, and u.user when the
+ * ratings are MovieLens 100K's (u.data, u1.base, …).
+ */
+function featureFilesBeside(path: string): string[] {
+  const withUsers = moviesNameFor(path) === 'u.item';
+  return readdirSync(dirname(path))
+    .filter((name) => {
+      const role = featureRoleByName(name);
+      return role !== null && (role !== 'demographics' || withUsers);
+    })
+    .sort()
+    .map((name) => join(dirname(path), name));
 }
 
 /**
  * `toy`, or a ratings file (a MovieLens ZIP, ratings.csv, ratings.dat, u.data, any CSV) with the
- * movies file beside it. A CSV whose header is not known needs `reading.columns`: without it the
+ * movies file and feature files beside it. A CSV whose header is not known needs `reading.columns`: without it the
  * error shows the header and a --columns to try.
  */
 export function loadRatings(data: string, reading: DataReading = {}): Ratings {
@@ -99,6 +122,7 @@ export function loadRatings(data: string, reading: DataReading = {}): Ratings {
   const files: NamedBytes[] = [{ name: data, bytes: readBytes(data) }];
   const movies = moviesFileFor(data);
   if (movies) files.push({ name: movies, bytes: readBytes(movies) });
+  if (extname(data).toLowerCase() !== '.zip') for (const f of featureFilesBeside(data)) files.push({ name: f, bytes: readBytes(f) });
   const found = recogniseFiles(files, { mapping: reading.columns, sep: reading.sep });
   if ('ask' in found) {
     const { file, columns, guess } = found.ask;

@@ -1,36 +1,53 @@
 // Input node features, layer 1's X. Kinds differ only in how the matrices are filled, so the
 // engine sees the same Features shape whatever the kind.
-import type { Features, Ratings } from './types';
+import { tableMatrix } from './tableFeatures';
+import type { FeatureTable, Features, Ratings } from './types';
 import type { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
 
 /**
- * 'seed': the case study's features (users one-hot, items random normal of latentDim columns).
- * 'genres': users one-hot, items multi-hot over the dataset's genres (genreVocabulary's order).
+ * The items' features. 'seed': the case study's (random normal of latentDim columns). 'genres':
+ * multi-hot over the dataset's genres (genreColumns). 'genresYear': the genres, then the year of
+ * the title (titleYears). 'file': the rows of the item-features file.
  */
-export type FeatureKind = 'seed' | 'genres';
+export type FeatureKind = 'seed' | 'genres' | 'genresYear' | 'file';
 
 /**
- * The features of `kind`. Only 'seed' draws from `rng` (numItems·latentDim normals); 'genres'
- * draws nothing and ignores latentDim (which must still be a positive integer).
+ * The users' features. 'onehot': the seed's identity matrix. 'demographics': MovieLens 100K's
+ * u.user as PyG's MovieLens100K encodes it. 'file': the rows of the user-features file.
  */
-export function makeFeatures(ratings: Ratings, kind: FeatureKind, latentDim: number, rng: Rng): Features {
-  if (!Number.isInteger(latentDim) || latentDim < 1) {
-    throw new InputError(`latent dimension must be a positive integer, got ${latentDim}`);
-  }
+export type UserFeatureKind = 'onehot' | 'demographics' | 'file';
+
+/**
+ * The features of `kind` (items) and `userKind`. Only 'seed' draws from `rng` (numItems·latentDim
+ * normals); the others draw nothing and ignore latentDim (which must still be a positive
+ * integer). Throws InputError when the data a kind needs was not loaded, saying which file.
+ */
+export function makeFeatures(ratings: Ratings, kind: FeatureKind, latentDim: number, rng: Rng, userKind: UserFeatureKind = 'onehot'): Features {
+  checkLatentDim(latentDim);
+  const users = userKind === 'onehot' ? oneHotUsers(ratings.userNames.length) : fileUsers(ratings, userKind);
   switch (kind) {
     case 'seed':
-      return seedFeatures(ratings.userNames.length, ratings.itemNames.length, latentDim, rng);
+      return { ...users, ...seedItems(ratings.itemNames.length, latentDim, rng) };
     case 'genres':
-      return genreFeatures(ratings);
+      return { ...users, ...genreItems(ratings, false) };
+    case 'genresYear':
+      return { ...users, ...genreItems(ratings, true) };
+    case 'file': {
+      const table = itemTable(ratings);
+      return { ...users, itemDim: table.columns.length, item: tableMatrix(table, ratings.itemIds ?? ratings.itemNames, 'item') };
+    }
     default:
-      throw new InputError(`unknown item features ${JSON.stringify(kind)} (expected "seed" or "genres")`);
+      throw new InputError(`unknown item features ${JSON.stringify(kind)} (expected "seed", "genres", "genresYear" or "file")`);
   }
 }
 
 /** The widths makeFeatures will give, without building the matrices (users one-hot is users² floats). */
-export function featureDims(ratings: Ratings, kind: FeatureKind, latentDim: number): { userDim: number; itemDim: number } {
-  return { userDim: ratings.userNames.length, itemDim: kind === 'genres' ? usableGenres(ratings).length : latentDim };
+export function featureDims(ratings: Ratings, kind: FeatureKind, latentDim: number, userKind: UserFeatureKind = 'onehot'): { userDim: number; itemDim: number } {
+  checkLatentDim(latentDim);
+  const userDim = userKind === 'onehot' ? ratings.userNames.length : userTable(ratings, userKind).columns.length;
+  const itemDim = kind === 'seed' ? latentDim : kind === 'file' ? itemTable(ratings).columns.length : genreColumns(ratings).length + (kind === 'genresYear' ? 1 : 0);
+  return { userDim, itemDim };
 }
 
 /** Every genre of the dataset's items, sorted (by UTF-16 code units, the same in every JS engine). */
@@ -40,44 +57,117 @@ export function genreVocabulary(ratings: Ratings): string[] {
   return [...set].sort();
 }
 
-// The seed gives users an identity matrix and items torch.randn(numItems, LATENT_DIM), drawn once.
-// Our draws come from our own generator, so the values differ from PyTorch's but not the law.
-function seedFeatures(numUsers: number, numItems: number, latentDim: number, rng: Rng): Features {
-  const user = oneHotUsers(numUsers);
-  const item = new Float32Array(numItems * latentDim);
-  for (let k = 0; k < item.length; k++) item[k] = rng.normal();
-  return { userDim: numUsers, itemDim: latentDim, user, item };
+/** The year a title ends with, as MovieLens writes it: "Toy Story (1995)", a series' "(2006–2007)" gives its first year. */
+export function titleYear(title: string): number | null {
+  const m = /\((\d{4})(?:\s*[-–]\s*\d{4})?\)\s*$/.exec(title);
+  return m ? Number(m[1]) : null;
 }
 
-/** The genre vocabulary, which genre features need at least one word of (an InputError says so, before any size is worked out). */
-function usableGenres(ratings: Ratings): string[] {
+function checkLatentDim(latentDim: number): void {
+  if (!Number.isInteger(latentDim) || latentDim < 1) {
+    throw new InputError(`latent dimension must be a positive integer, got ${latentDim}`);
+  }
+}
+
+// The seed gives items torch.randn(numItems, LATENT_DIM), drawn once. Our draws come from our own
+// generator, so the values differ from PyTorch's but not the law.
+function seedItems(numItems: number, latentDim: number, rng: Rng): { itemDim: number; item: Float32Array } {
+  const item = new Float32Array(numItems * latentDim);
+  for (let k = 0; k < item.length; k++) item[k] = rng.normal();
+  return { itemDim: latentDim, item };
+}
+
+/**
+ * The genre columns: the movies file's own (u.item's 18, as PyG) or the dataset's vocabulary,
+ * which needs at least one genre (an InputError says so, before any size is worked out).
+ */
+function genreColumns(ratings: Ratings): readonly string[] {
+  if (ratings.itemGenres === undefined) {
+    throw new InputError(
+      'item features from genres need genres, and this dataset has none (load movies.csv with a genres column, or u.item, with the ratings), or use the seed’s random item features',
+    );
+  }
+  if (ratings.genreColumns) return ratings.genreColumns;
   const vocabulary = genreVocabulary(ratings);
   if (vocabulary.length === 0) {
-    throw new InputError(
-      ratings.itemGenres === undefined
-        ? 'item features from genres need genres, and this dataset has none (load movies.csv with a genres column, or u.item, with the ratings), or use the seed’s random item features'
-        : 'item features from genres need genres, and no item of this dataset has one listed; use the seed’s random item features',
-    );
+    throw new InputError('item features from genres need genres, and no item of this dataset has one listed; use the seed’s random item features');
   }
   return vocabulary;
 }
 
-// Items: row i has a 1 in the column of each of its genres; an item without genres is all zeros.
-function genreFeatures(ratings: Ratings): Features {
-  const vocabulary = usableGenres(ratings);
-  const numUsers = ratings.userNames.length;
+/**
+ * Items: row i has a 1 in the column of each of its genres (an item without genres is all zeros)
+ * and, with `year`, its title's year in a last column, scaled to [0, 1] between the oldest and
+ * newest year of the dataset's titles (0 when they are all one year); a title without a year gets
+ * the mean of the others' scaled years, so that it leans neither old nor new.
+ */
+function genreItems(ratings: Ratings, year: boolean): { itemDim: number; item: Float32Array } {
+  const columns = genreColumns(ratings);
   const numItems = ratings.itemNames.length;
-  const column = new Map(vocabulary.map((g, k) => [g, k]));
-  const dim = vocabulary.length;
+  const column = new Map(columns.map((g, k) => [g, k]));
+  const dim = columns.length + (year ? 1 : 0);
   const item = new Float32Array(numItems * dim);
   for (let i = 0; i < numItems; i++) {
-    for (const g of ratings.itemGenres![i] ?? []) item[i * dim + column.get(g)!] = 1;
+    for (const g of ratings.itemGenres![i] ?? []) {
+      const c = column.get(g);
+      if (c !== undefined) item[i * dim + c] = 1;
+    }
   }
-  return { userDim: numUsers, itemDim: dim, user: oneHotUsers(numUsers), item };
+  if (year) {
+    const scaled = scaledYears(ratings.itemNames);
+    for (let i = 0; i < numItems; i++) item[i * dim + dim - 1] = scaled[i];
+  }
+  return { itemDim: dim, item };
 }
 
-function oneHotUsers(numUsers: number): Float32Array {
+function scaledYears(titles: readonly string[]): Float64Array {
+  const years = titles.map(titleYear);
+  const known = years.filter((y): y is number => y !== null);
+  if (known.length === 0) {
+    throw new InputError('item features from genres and year need years in the titles, like "Toy Story (1995)", and no title of this dataset has one; use genres alone');
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const y of known) {
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  const scale = (y: number) => (hi > lo ? (y - lo) / (hi - lo) : 0);
+  let sum = 0;
+  for (const y of known) sum += scale(y);
+  const missing = sum / known.length;
+  return Float64Array.from(years, (y) => (y === null ? missing : scale(y)));
+}
+
+function userTable(ratings: Ratings, kind: Exclude<UserFeatureKind, 'onehot'>): FeatureTable {
+  const files = ratings.featureFiles;
+  if (kind === 'demographics') {
+    if (files?.demographics) return files.demographics;
+    throw new InputError(
+      'user features from demographics need MovieLens 100K’s u.user (user id | age | gender | occupation | zip code) loaded with the ratings (beside u.data, or in ml-100k.zip); or use one-hot users',
+    );
+  }
+  if (kind === 'file') {
+    if (files?.user) return files.user;
+    throw new InputError('user features from a file need a user-features CSV (user-features.csv: the user id, then numeric columns) loaded with the ratings; or use one-hot users');
+  }
+  throw new InputError(`unknown user features ${JSON.stringify(kind)} (expected "onehot", "demographics" or "file")`);
+}
+
+function fileUsers(ratings: Ratings, kind: Exclude<UserFeatureKind, 'onehot'>): { userDim: number; user: Float32Array } {
+  const table = userTable(ratings, kind);
+  return { userDim: table.columns.length, user: tableMatrix(table, ratings.userNames, 'user') };
+}
+
+function itemTable(ratings: Ratings): FeatureTable {
+  const table = ratings.featureFiles?.item;
+  if (table) return table;
+  throw new InputError('item features from a file need an item-features CSV (item-features.csv: the item id, then numeric columns) loaded with the ratings; or use genres or the seed’s random item features');
+}
+
+function oneHotUsers(numUsers: number): { userDim: number; user: Float32Array } {
   const user = new Float32Array(numUsers * numUsers);
   for (let u = 0; u < numUsers; u++) user[u * numUsers + u] = 1;
-  return user;
+  return { userDim: numUsers, user };
 }
+

@@ -6,7 +6,7 @@ import type { Ratings } from './types';
 import { InputError } from '../util/errors';
 
 /**
- * The ratings ≥ `minRating`, in input order, with their timestamps, names and genres. Throws
+ * The ratings ≥ `minRating`, in input order, with their timestamps, names, ids, genres and feature files. Throws
  * InputError if the threshold is not a finite number or keeps nothing (naming the threshold and
  * the range of the ratings).
  */
@@ -33,6 +33,7 @@ export function filterByRating(ratings: Ratings, minRating: number): Ratings {
   const userNames: string[] = [];
   const itemNames: string[] = [];
   const itemGenres: string[][] | undefined = ratings.itemGenres ? [] : undefined;
+  const itemIds: string[] | undefined = ratings.itemIds ? [] : undefined;
   const m = keep.length;
   const user = new Uint32Array(m);
   const item = new Uint32Array(m);
@@ -50,6 +51,7 @@ export function filterByRating(ratings: Ratings, minRating: number): Ratings {
       itemMap[i] = itemNames.length;
       itemNames.push(ratings.itemNames[i]);
       itemGenres?.push(ratings.itemGenres![i]);
+      itemIds?.push(ratings.itemIds![i]);
     }
     user[j] = userMap[u];
     item[j] = itemMap[i];
@@ -58,5 +60,9 @@ export function filterByRating(ratings: Ratings, minRating: number): Ratings {
   }
   const out: Ratings = { userNames, itemNames, user, item, rating, time };
   if (itemGenres) out.itemGenres = itemGenres;
+  if (itemIds) out.itemIds = itemIds;
+  // Keyed by id and fixed by the files, so the renumbering leaves them as they are.
+  if (ratings.genreColumns) out.genreColumns = ratings.genreColumns;
+  if (ratings.featureFiles) out.featureFiles = ratings.featureFiles;
   return out;
 }

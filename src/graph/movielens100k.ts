@@ -31,6 +31,9 @@ export const U100K_GENRES = [
   'Western',
 ] as const;
 
+/** The genre columns of PyG's MovieLens100K item features: the flags after "unknown" (MOVIE_HEADERS[6:]). */
+export const U100K_ITEM_GENRES: readonly string[] = U100K_GENRES.slice(1);
+
 const ITEM_FIELDS = 5 + U100K_GENRES.length;
 
 /**

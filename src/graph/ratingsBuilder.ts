@@ -48,7 +48,8 @@ export function readRating(field: string, fileName: string, line: number): numbe
 
 /**
  * Collects ratings row by row. Ids are text ("Bob" and "17" alike); `movies` names items (its
- * titles) and, when its values carry genres, gives the Ratings `itemGenres`.
+ * titles) and, when its values carry genres, gives the Ratings `itemGenres`; with `movies`, the
+ * Ratings keep the item ids too (`itemIds`), since the names are then titles.
  */
 export class RatingsBuilder {
   private readonly userIndex = new Map<string, number>();
@@ -56,6 +57,7 @@ export class RatingsBuilder {
   private readonly userNames: string[] = [];
   private readonly itemNames: string[] = [];
   private readonly itemGenres: string[][] = [];
+  private readonly itemIds: string[] = [];
   private readonly withGenres: boolean;
   // Columns grow by doubling: typed arrays keep a million ratings out of the garbage collector's way.
   private user = new Uint32Array(1024);
@@ -94,6 +96,7 @@ export class RatingsBuilder {
       const m = this.movies?.get(itemId);
       const title = typeof m === 'string' ? m : m?.title;
       this.itemNames.push(title || itemId);
+      if (this.movies) this.itemIds.push(itemId);
       if (this.withGenres) this.itemGenres.push(typeof m === 'object' ? m.genres : []);
     }
     if (this.n === this.user.length) this.grow();
@@ -114,6 +117,7 @@ export class RatingsBuilder {
       time: this.time.slice(0, this.n),
     };
     if (this.withGenres) r.itemGenres = this.itemGenres;
+    if (this.movies) r.itemIds = this.itemIds;
     return r;
   }
 

@@ -17,6 +17,35 @@ export interface Ratings {
    * Absent when the dataset came without genres. Item features 'genres' need it.
    */
   itemGenres?: string[][];
+  /**
+   * The movies file's own genre columns, in its order, when it has fixed ones (u.item's 18 flags
+   * after "unknown"): genre features then use all of them in that order, as PyG's MovieLens100K
+   * does. Absent when genres are listed by name (features use the sorted genres of the items).
+   */
+  genreColumns?: readonly string[];
+  /** The item ids as the ratings file writes them, when itemNames are titles from a movies file. */
+  itemIds?: string[];
+  /** Feature files loaded with the ratings, keyed by the ids of the ratings file. */
+  featureFiles?: FeatureFiles;
+}
+
+/** Numeric rows keyed by user or item id, as a features file gives them. */
+export interface FeatureTable {
+  /** The file's name, for messages. */
+  file: string;
+  /** The columns' names, in order (every row has one value per column). */
+  columns: string[];
+  rows: ReadonlyMap<string, Float32Array>;
+}
+
+/** The feature files that came with the ratings. */
+export interface FeatureFiles {
+  /** MovieLens 100K's u.user, encoded as PyG's MovieLens100K does (age / oldest age, gender and occupation one-hot). */
+  demographics?: FeatureTable;
+  /** A user-features CSV. */
+  user?: FeatureTable;
+  /** An item-features CSV. */
+  item?: FeatureTable;
 }
 
 /** Input node features, row-major. */

@@ -1,8 +1,9 @@
 // MovieLens is downloaded as a ZIP (ml-latest-small.zip, ml-100k.zip, ml-1m.zip): such an archive
-// is opened (with fflate) and its ratings file and movies file are taken out, so that a user can
-// pick the download as it is. Only those two files are inflated; the rest (tags, links, the
-// 100K's split files) are left packed.
+// is opened (with fflate) and its ratings file, movies file and feature files (the 100K's u.user,
+// features CSVs) are taken out, so that a user can pick the download as it is. Only those files
+// are inflated; the rest (tags, links, the 100K's split files) are left packed.
 import { unzipSync, type Unzipped } from 'fflate';
+import { featureRoleByName } from './featureFiles';
 import { InputError } from '../util/errors';
 
 /** A file's name and bytes, as the user picked it or as an archive holds it. */
@@ -25,8 +26,8 @@ const MAX_ENTRY_BYTES = 1 << 30;
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /**
- * The ratings file of a MovieLens archive, and its movies file when the archive has one, named
- * `<archive>/<file>` (ml-100k.zip/u.data). An archive with no MovieLens ratings file but a single
+ * The ratings file of a MovieLens archive, and its movies file and feature files when the archive
+ * has them, named `<archive>/<file>` (ml-100k.zip/u.data). An archive with no MovieLens ratings file but a single
  * text file gives that file. Throws InputError naming the archive when it cannot be unpacked or
  * holds no ratings file (listing what it does hold).
  */
@@ -54,12 +55,13 @@ export function unzipDataset(bytes: Uint8Array, zipName: string): NamedBytes[] {
     // Folders, and the resource forks macOS adds to archives it makes.
     if (path.endsWith('/') || path.startsWith('__MACOSX/') || baseName(path).startsWith('._')) return false;
     listed.push(path);
-    return WANTED.has(baseName(path).toLowerCase());
+    return WANTED.has(baseName(path).toLowerCase()) || featureRoleByName(baseName(path)) !== null;
   });
   const byName = new Map(Object.entries(found).map(([path, data]) => [baseName(path).toLowerCase(), { [path]: data }]));
+  const features = Object.fromEntries(Object.entries(found).filter(([path]) => featureRoleByName(baseName(path)) !== null));
   for (const [ratings, movies] of SETS) {
     const r = byName.get(ratings);
-    if (r) return named({ ...r, ...byName.get(movies) });
+    if (r) return named({ ...r, ...byName.get(movies), ...features });
   }
   const texts = listed.filter((path) => /\.(csv|tsv|txt|dat|data)$/i.test(path));
   if (texts.length === 1) return named(unpack((path) => path === texts[0]));
