@@ -98,7 +98,7 @@ describe('gatlab train on MovieLens 100K u.data', () => {
 describe('gatlab train with bad data options', () => {
   it.each([
     [['--split-mode', 'sideways'], /--split-mode: the split must be "time", "userTime" or "random", got "sideways"$/],
-    [['--features', 'tags'], /--features: the item features must be "seed" or "genres", got "tags"$/],
+    [['--features', 'tags'], /--features: the item features must be "seed", "genres", "genresYear" or "file", got "tags"$/],
     [['--min-rating', 'high'], /--min-rating: the minimum rating must be a number/],
     // (The toy data has no genres for --features genres: tests/features.test.ts.)
     [['--min-rating', '9'], /no rating is at or above the minimum rating 9 \(the ratings range from 1 to 5\)/],
@@ -108,6 +108,6 @@ describe('gatlab train with bad data options', () => {
 
   it('lists the new options in --help', () => {
     const text = ok('train', '--help');
-    for (const f of ['--min-rating', '--split-mode', '--features', 'u.data']) expect(text).toContain(f);
+    for (const f of ['--min-rating', '--split-mode', '--features', '--user-features', 'u.data']) expect(text).toContain(f);
   });
 });

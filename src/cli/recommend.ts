@@ -78,7 +78,9 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   const { ratings, features } = prepared;
   if (shape.userDim !== features.userDim) {
     throw new InputError(
-      `${weightsPath}: lin1.user.weight reads ${shape.userDim} user features (one per user of the training data), but ${dataName} has ${features.userDim} users with these settings: set --data (and --min-rating) as in training`,
+      settings.userFeatures === 'onehot'
+        ? `${weightsPath}: lin1.user.weight reads ${shape.userDim} user features (one per user of the training data, if they were one-hot), but ${dataName} has ${features.userDim} users with these settings: set --data (and --min-rating, --user-features) as in training`
+        : `${weightsPath}: lin1.user.weight reads ${shape.userDim} user features, but ${dataName} gives ${features.userDim} with --user-features ${settings.userFeatures}: set --user-features as in training`,
     );
   }
   if (shape.itemDim !== features.itemDim) {

@@ -62,8 +62,8 @@ export function pygScript(run: PygRun): string {
   if (features.userDim !== shape.userDim || features.itemDim !== shape.itemDim) {
     throw new Error(`pygScript: features of ${features.userDim} and ${features.itemDim} columns, but a model of ${shape.userDim} and ${shape.itemDim} inputs`);
   }
-  // Users are one-hot in every feature kind: the script makes them with torch.eye instead of carrying U² numbers.
-  if (!isIdentity(features.user, numUsers, features.userDim)) throw new Error('pygScript: the user features are not one-hot');
+  // One-hot users are made with torch.eye instead of carrying U² numbers; other user features travel as they are.
+  const oneHotUsers = isIdentity(features.user, numUsers, features.userDim);
   const layers = Array.from({ length: shape.layers }, (_, k) => k + 1);
   const edgeTypes = EDGE_TYPES.map((e) => `(${py(e.src)}, ${py(e.key.split('__')[1])}, ${py(e.dst)})`);
   const query = settingsToQuery(settings);
@@ -163,7 +163,7 @@ def array(text, dtype):
 def graph():
     # The run's graph in to_hetero's terms, and its ratings as (users, items, ratings, is-training).
     g = GRAPH
-    x_user = torch.eye(g['num_users'])  # users are one-hot
+    x_user = torch.eye(g['num_users']) if g['x_user'] is None else array(g['x_user'], torch.float32).view(g['num_users'], g['user_dim'])
     x_item = array(g['x_item'], torch.float32).view(g['num_items'], g['item_dim'])
     users = array(g['user'], torch.int32).long()
     items = array(g['item'], torch.int32).long()
@@ -317,6 +317,8 @@ ${run.checks.map((c) => `    (${c.user}, ${c.item}, ${pyNumber(c.score)}, ${py(r
 GRAPH = {
     'num_users': ${numUsers},
     'num_items': ${numItems},
+    'user_dim': ${features.userDim},
+    'x_user': ${oneHotUsers ? 'None  # users are one-hot' : blob(features.user)},
     'item_dim': ${features.itemDim},
     'x_item': ${blob(features.item)},
     'user': ${blob(Int32Array.from(run.ratings.user))},

@@ -55,7 +55,7 @@ export function summaryOf(run: SavedRun): SavedRunSummary {
 /** What a record takes in storage, about: its weights, moments, history, dataset text and snapshots. */
 export function runBytes(checkpoint: Checkpoint, dataset: DatasetSource, snapshots: Iterable<SnapshotData>): number {
   let bytes = checkpoint.params.byteLength + checkpoint.moments.byteLength + 32 * checkpoint.history.length;
-  if (dataset.kind === 'csv') bytes += 2 * (dataset.ratings.length + (dataset.movies?.length ?? 0));
+  if (dataset.kind === 'csv') bytes += 2 * (dataset.ratings.length + (dataset.movies?.length ?? 0) + (dataset.features ?? []).reduce((n, f) => n + f.text.length, 0));
   else bytes += 2 * (dataset.csv?.length ?? 0);
   for (const s of snapshots) bytes += s.user.byteLength + s.item.byteLength + s.topk.byteLength + s.attention.reduce((n, a) => n + a.byteLength, 0);
   return bytes;

@@ -15,7 +15,7 @@ export interface RunFingerprint {
   ids: string;
   /** settings.minRating as text ('none' keeps all). */
   filter: string;
-  /** settings.features and a hash of the feature matrices. */
+  /** settings.features (with settings.userFeatures unless one-hot) and a hash of the feature matrices. */
   features: string;
   /** Split mode and fraction, and a hash of which ratings train. */
   split: string;
@@ -37,10 +37,15 @@ export function runFingerprint(data: Prepared, settings: RunSettings): RunFinger
     ratings: ratings.user.length,
     ids: ids.hex(),
     filter: settings.minRating === null ? 'none' : String(settings.minRating),
-    features: `${settings.features} ${new Hash().bytes(features.user).bytes(features.item).hex()}`,
+    features: `${featureKinds(settings)} ${new Hash().bytes(features.user).bytes(features.item).hex()}`,
     split: `${settings.splitMode} ${settings.split} ${new Hash().bytes(split.train).hex()}`,
     settings,
   };
+}
+
+/** The item features, and the user features when not the seed's one-hot (so that older fingerprints still read the same). */
+function featureKinds(s: RunSettings): string {
+  return s.userFeatures === 'onehot' ? s.features : `${s.features},users=${s.userFeatures}`;
 }
 
 /**

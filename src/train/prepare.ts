@@ -30,7 +30,7 @@ export interface Prepared {
  * (from `rng` for the seed's). The seed's default path (all ratings, time split, seed features)
  * draws exactly what it always has: the item features' normals, nothing else. Throws InputError
  * when the filter keeps nothing, the split leaves no training or no test ratings, or the features
- * cannot be made (genres without genres).
+ * cannot be made (genres without genres, a features file not loaded or missing an id).
  * `check` sees the run's GPU sizes before the features are built: a dataset too large for the GPU
  * is turned down before its users² one-hot matrix can exhaust the CPU's memory.
  */
@@ -49,8 +49,8 @@ export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?
   const mpEdges = settings.messagePassing === 'all' ? all : train;
   const numUsers = ratings.userNames.length;
   const numItems = ratings.itemNames.length;
-  check?.(gpuCounts({ numUsers, numItems, train, mpEdges, features: featureDims(ratings, settings.features, settings.hidden) }, settings));
-  const features = makeFeatures(ratings, settings.features, settings.hidden, rng);
+  check?.(gpuCounts({ numUsers, numItems, train, mpEdges, features: featureDims(ratings, settings.features, settings.hidden, settings.userFeatures) }, settings));
+  const features = makeFeatures(ratings, settings.features, settings.hidden, rng, settings.userFeatures);
   return {
     ratings,
     numUsers,

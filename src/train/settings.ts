@@ -124,14 +124,27 @@ export const SETTINGS = {
       { value: 'all', label: 'All ratings, test too (as the seed’s run)' },
     ],
   }),
-  /** The seed's features (users one-hot, items random normal) or items multi-hot by genre. */
+  /** The items' input features (src/graph/features.ts): the seed's random normal ones, or from the data. */
   features: choiceSetting({
     flag: 'features', url: 'features', label: 'Movie features', what: 'the item features',
-    hint: 'The movies’ input: the seed’s random vectors, or their genres (needs a movies file).',
+    hint: 'The movies’ input: the seed’s random vectors, their genres (needs a movies file), genres and the title’s year, or an item-features file.',
     default: 'seed',
     choices: [
       { value: 'seed', label: 'Random normal, as the seed' },
       { value: 'genres', label: 'Genres, multi-hot' },
+      { value: 'genresYear', label: 'Genres and year of the title' },
+      { value: 'file', label: 'From item-features.csv' },
+    ],
+  }),
+  /** The users' input features: one-hot (the seed's), MovieLens 100K's demographics, or a file. */
+  userFeatures: choiceSetting({
+    flag: 'user-features', url: 'userFeatures', label: 'User features', what: 'the user features',
+    hint: 'The users’ input: one-hot (as the seed), age, gender and occupation from u.user (MovieLens 100K), or a user-features file.',
+    default: 'onehot',
+    choices: [
+      { value: 'onehot', label: 'One-hot, as the seed' },
+      { value: 'demographics', label: 'Age, gender, occupation (u.user)' },
+      { value: 'file', label: 'From user-features.csv' },
     ],
   }),
 };

@@ -10,7 +10,7 @@ import { LoadProgress } from './LoadProgress';
 import { useActions, useRun, useRunShallow } from './StoreContext';
 
 export const FILE_HINT =
-  'a MovieLens ZIP as downloaded, ratings.csv with movies.csv, ratings.dat with movies.dat (MovieLens 1M), u.data with u.item (MovieLens 100K), or any CSV of user, item, rating[, timestamp] columns';
+  'a MovieLens ZIP as downloaded, ratings.csv with movies.csv, ratings.dat with movies.dat (MovieLens 1M), u.data with u.item and u.user (MovieLens 100K), or any CSV of user, item, rating[, timestamp] columns; with them, user-features.csv and item-features.csv (an id, then numbers) if you like';
 
 export function DataPicker() {
   const a = useActions();
@@ -69,7 +69,7 @@ export function DataPicker() {
       <input
         ref={input}
         type="file"
-        accept=".csv,text/csv,.tsv,.zip,.dat,.data,.item,.base,.test,.txt"
+        accept=".csv,text/csv,.tsv,.zip,.dat,.data,.item,.user,.base,.test,.txt"
         multiple
         hidden
         data-testid="data-input"
