@@ -23,6 +23,7 @@ const PURE = [
   'tests/features.test.ts',
   'tests/filter.test.ts',
   'tests/movielens100k.test.ts',
+  'tests/node-features.test.ts',
   'tests/params.test.ts',
   'tests/popularity.test.ts',
   'tests/reference-fixtures.test.ts',

@@ -318,7 +318,7 @@ GRAPH = {
     'num_users': ${numUsers},
     'num_items': ${numItems},
     'user_dim': ${features.userDim},
-    'x_user': ${oneHotUsers ? 'None  # users are one-hot' : blob(features.user)},
+    'x_user': ${oneHotUsers ? 'None' : blob(features.user)},
     'item_dim': ${features.itemDim},
     'x_item': ${blob(features.item)},
     'user': ${blob(Int32Array.from(run.ratings.user))},
