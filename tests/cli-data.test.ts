@@ -14,7 +14,7 @@ interface Final {
   loss: number;
   recall: number;
   k: number;
-  data: { users: number; items: number; ratings: number; loaded: number; train: number; test: number; itemFeatures: number };
+  data: { users: number; items: number; ratings: number; loaded: number; train: number; test: number; userFeatures: number; itemFeatures: number };
   recommendations: { user: string; items: { item: string; index: number; score: number }[] }[];
 }
 
@@ -54,6 +54,7 @@ describe('gatlab train on ml-latest-small with --min-rating 4 --features genres'
       loaded: 100_836,
       train: Math.floor(0.8 * 48_580),
       test: 48_580 - Math.floor(0.8 * 48_580),
+      userFeatures: kept.userNames.length,
       itemFeatures: genreVocabulary(kept).length,
     });
     expect(out.data.itemFeatures).toBe(19);

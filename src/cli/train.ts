@@ -91,7 +91,7 @@ export async function trainCommand(argv: string[], adapterWhy: string): Promise<
   const recommendations = testUsers.map((u) => ({ user: ratings.userNames[u], items: recommendationsFor(ranking, ratings, u) }));
   const last = trainer.history[trainer.history.length - 1];
   const { numUsers: users, numItems: items, train, test, features } = trainer.data;
-  const counts = { users, items, ratings: ratings.user.length, loaded: loaded.user.length, train: train.user.length, test: test.user.length, itemFeatures: features.itemDim };
+  const counts = { users, items, ratings: ratings.user.length, loaded: loaded.user.length, train: train.user.length, test: test.user.length, userFeatures: features.userDim, itemFeatures: features.itemDim };
   if (json) {
     process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, data: counts, scale: { min: scale.min, max: scale.max, text: scale.text }, recommendations })}\n`);
   } else {
