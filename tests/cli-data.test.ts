@@ -1,7 +1,9 @@
 // `gatlab train` with the data options: --min-rating, --split-mode, --features, and --data on
 // MovieLens files (ml-latest-small's ratings.csv with movies.csv, a 100K u.data with u.item).
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
 import { genreVocabulary } from '../src/graph/features';
 import { filterByRating } from '../src/graph/filter';
@@ -93,6 +95,31 @@ describe('gatlab train on MovieLens 100K u.data', () => {
       expect(line).toMatch(/^(196|186|244|22): /);
       expect(names.some((n) => line.includes(n))).toBe(true);
     }
+  });
+});
+
+describe('gatlab train on MovieLens 100K with u.user and a features file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatlab-100k-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const genres = (g: number) => Array.from({ length: 19 }, (_, k) => (k === g ? 1 : 0)).join('|');
+  writeFileSync(join(dir, 'u.data'), '1\t10\t5\t1\n2\t20\t4\t2\n3\t10\t4\t3\n1\t20\t2\t4\n2\t30\t5\t5\n3\t30\t1\t6\n1\t30\t4\t7\n3\t20\t5\t8\n');
+  writeFileSync(join(dir, 'u.item'), ['10|Ten (1990)|', '20|Twenty (2000)|', '30|Thirty (2010)|'].map((t, k) => `${t}||x|${genres(k + 1)}`).join('\n'));
+  writeFileSync(join(dir, 'u.user'), '1|20|M|writer|1\n2|40|F|artist|2\n3|30|M|artist|3\n');
+  const data = join(dir, 'u.data');
+  const weights = join(dir, 'w.json');
+
+  it('trains on the demographics and u.item’s 18 genre columns, and says so', () => {
+    const out = lastLine(ok('train', '--data', data, '--user-features', 'demographics', '--features', 'genres', '--batch-size', 'full', '--epochs', '2', '--k', '1', '--json', '--save', weights));
+    // age, gender F and M, occupations artist and writer.
+    expect([out.data.users, out.data.userFeatures, out.data.itemFeatures]).toEqual([3, 5, 18]);
+    expect(Number.isFinite(out.loss)).toBe(true);
+  });
+
+  it('refuses the weights with other user features, and a choice whose file is missing', () => {
+    expect(inputError('recommend', '--weights', weights, '--data', data, '--features', 'genres', '--user', '1')).toMatch(
+      /lin1\.user\.weight reads 5 user features .* set --data \(and --min-rating, --user-features\) as in training$/,
+    );
+    expect(inputError('train', '--data', `${ML_SMALL_DIR}ratings.csv`, '--user-features', 'demographics', '--epochs', '1')).toMatch(/user features from demographics need MovieLens 100K’s u\.user/);
   });
 });
 
