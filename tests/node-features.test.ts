@@ -220,6 +220,7 @@ describe('the files, recognised by the page and the CLI alike', () => {
     expect(errorOf(() => viaPage({ 'r.csv': 'u,i,1\n', 'user-features.csv': 'u,1\n', 'old_user_features.csv': 'u,2\n' })).message).toBe(
       'user-features.csv, old_user_features.csv: two user-features files; choose one',
     );
+    expect(errorOf(() => recogniseFiles(named({ 'r.csv': 'u,i,1\n', 'features.csv': 'i,1\n' }))).message).toMatch(/two ratings files; .* a features file is told by its name \(user-features\.csv, item-features\.csv\)$/);
     expect(errorOf(() => recogniseFiles(named({ 'item-features.csv': 'i,1\n' }))).message).toMatch(/^item-features\.csv: features, not ratings: choose the ratings file too/);
   });
 

@@ -108,7 +108,9 @@ export function recogniseFiles(files: readonly NamedBytes[], choice: CsvChoice =
     );
   }
   if (ratings.length > 1) {
-    throw new InputError(`${names}: two ratings files; choose one ratings file and, if you like, its movies file (movies.csv, movies.dat or u.item)`);
+    throw new InputError(
+      `${names}: two ratings files; choose one ratings file and, if you like, its movies file (movies.csv, movies.dat or u.item); a features file is told by its name (user-features.csv, item-features.csv)`,
+    );
   }
   const r = ratings[0];
   const m = movies[0] as TextFile | undefined;
