@@ -8,7 +8,7 @@ import { InputError } from '../util/errors';
 /**
  * The items' features. 'seed': the case study's (random normal of latentDim columns). 'genres':
  * multi-hot over the dataset's genres (genreColumns). 'genresYear': the genres, then the year of
- * the title (titleYears). 'file': the rows of the item-features file.
+ * the title (titleYear). 'file': the rows of the item-features file.
  */
 export type FeatureKind = 'seed' | 'genres' | 'genresYear' | 'file';
 
