@@ -33,6 +33,7 @@ const PURE = [
   'tests/settings.test.ts',
   'tests/split.test.ts',
   'tests/toy.test.ts',
+  'tests/validation-split.test.ts',
   'tests/weightsFile.test.ts',
   'tests/app/dataset-loader.test.ts',
   'tests/app/format.test.ts',

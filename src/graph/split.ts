@@ -1,9 +1,12 @@
 // Train/test splits: by time, as the seed does (the oldest ratings train, the newest test), by time
 // within each user (each user's oldest ratings train, so every tested user has a history), or at
-// random (a seeded shuffle).
+// random (a seeded shuffle); and the validation ratings carved from the training side the same ways.
 import type { Ratings, Split } from './types';
 import type { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
+
+/** How a split picks its held-out ratings (settings.splitMode). */
+export type SplitMode = 'time' | 'userTime' | 'random';
 
 function checkFraction(fraction: number): void {
   if (!(fraction > 0 && fraction <= 1)) {
@@ -73,4 +76,28 @@ export function splitRandom(ratings: Ratings, fraction: number, rng: Rng): Split
     train: order.slice(0, numTrain).sort(),
     test: order.slice(numTrain).sort(),
   };
+}
+
+/**
+ * The validation ratings carved from a split's training side (`train`, indices into `ratings`) as
+ * the test ratings were carved from all of them: the newest `fraction` of them ('time'), each
+ * user's newest ('userTime', a user keeps at least one training rating), or a random draw from
+ * `rng` ('random'). Returns the training side without them, and them; `fraction` 0 carves nothing
+ * and draws nothing from `rng`, so a run without validation is the run it always was.
+ */
+export function carveValidation(ratings: Ratings, train: Uint32Array, fraction: number, mode: SplitMode, rng: Rng): { train: Uint32Array; val: Uint32Array } {
+  if (!(fraction >= 0 && fraction < 1)) throw new InputError(`the validation fraction must be in [0, 1), got ${fraction}`);
+  if (fraction === 0) return { train, val: new Uint32Array(0) };
+  const n = train.length;
+  const side: Ratings = {
+    ...ratings,
+    user: new Uint32Array(n).map((_, k) => ratings.user[train[k]]),
+    item: new Uint32Array(n).map((_, k) => ratings.item[train[k]]),
+    rating: new Float32Array(n).map((_, k) => ratings.rating[train[k]]),
+    time: new Float64Array(n).map((_, k) => ratings.time[train[k]]),
+  };
+  const rest = 1 - fraction;
+  const inner = mode === 'random' ? splitRandom(side, rest, rng) : mode === 'userTime' ? splitByUserTime(side, rest) : splitByTime(side, rest);
+  const back = (indices: Uint32Array) => indices.map((k) => train[k]);
+  return { train: back(inner.train), val: back(inner.test) };
 }

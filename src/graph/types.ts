@@ -62,6 +62,8 @@ export interface Features {
 export interface Split {
   train: Uint32Array;
   test: Uint32Array;
+  /** Held out of `train` for model selection (settings.val); absent or empty when none is. */
+  val?: Uint32Array;
 }
 
 /**

@@ -4,7 +4,7 @@ import { featureDims, makeFeatures } from '../graph/features';
 import { filterByRating } from '../graph/filter';
 import type { GpuSizeCounts } from '../graph/gpuSize';
 import { selectPairs, type LabeledPairs, type Pairs } from '../graph/pairs';
-import { splitByTime, splitByUserTime, splitRandom } from '../graph/split';
+import { carveValidation, splitByTime, splitByUserTime, splitRandom } from '../graph/split';
 import type { Features, Ratings, Split } from '../graph/types';
 import { InputError } from '../util/errors';
 import type { Rng } from '../util/rng';
@@ -17,8 +17,11 @@ export interface Prepared {
   numItems: number;
   split: Split;
   features: Features;
+  /** The ratings trained on: the split's training side less the validation ratings. */
   train: LabeledPairs;
   test: LabeledPairs;
+  /** The validation ratings (settings.val): neither trained on nor carrying messages; empty when off. */
+  val: LabeledPairs;
   /** Every rating: never drawn as a negative. */
   all: Pairs;
   /** The edges messages travel along (both directions). */
@@ -36,16 +39,21 @@ export interface Prepared {
  */
 export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?: (counts: GpuSizeCounts) => void): Prepared {
   const ratings = settings.minRating === null ? loaded : filterByRating(loaded, settings.minRating);
-  const split =
+  const outer =
     settings.splitMode === 'random'
       ? splitRandom(ratings, settings.split, rng)
       : settings.splitMode === 'userTime'
         ? splitByUserTime(ratings, settings.split)
         : splitByTime(ratings, settings.split);
-  checkSplit(split, settings);
+  checkSplit(outer, settings);
+  const carved = carveValidation(ratings, outer.train, settings.val, settings.splitMode, rng);
+  const split: Split = { train: carved.train, test: outer.test, val: carved.val };
+  checkValidation(split, outer.train.length, settings);
   const train = selectPairs(ratings, split.train);
   const test = selectPairs(ratings, split.test);
+  const val = selectPairs(ratings, carved.val);
   const all = { user: ratings.user, item: ratings.item };
+  // With 'all', validation ratings carry messages as test ratings do: the leak the honest default avoids.
   const mpEdges = settings.messagePassing === 'all' ? all : train;
   const numUsers = ratings.userNames.length;
   const numItems = ratings.itemNames.length;
@@ -59,6 +67,7 @@ export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?
     features,
     train,
     test,
+    val,
     all,
     mpEdges,
   };
@@ -73,6 +82,14 @@ function checkSplit(split: Split, settings: RunSettings): void {
   const how = `the ${settings.splitMode} split with train fraction ${settings.split}`;
   const fix = n < 2 ? 'a run needs at least two ratings, one to train and one to test' : train === 0 ? 'raise the train fraction' : 'lower the train fraction';
   throw new InputError(`${how} of ${n} rating${n === 1 ? '' : 's'} leaves ${train} to train and ${test} to test: ${fix}`);
+}
+
+/** A validation share asked for must hold some ratings out and leave some to train on. */
+function checkValidation(split: Split, side: number, settings: RunSettings): void {
+  const val = split.val?.length ?? 0;
+  if (settings.val === 0 || (val > 0 && split.train.length > 0)) return;
+  const fix = val === 0 ? 'raise the validation fraction (or set it to 0)' : 'lower the validation fraction';
+  throw new InputError(`the validation fraction ${settings.val} of ${side} training rating${side === 1 ? '' : 's'} holds out ${val} and leaves ${split.train.length} to train: ${fix}`);
 }
 
 /** What decides the GPU buffers' sizes for this run (for checkFitsGpu in src/graph/gpuSize.ts). */

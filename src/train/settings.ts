@@ -31,6 +31,16 @@ export const SETTINGS = {
       { value: 'random', label: 'Random draw' },
     ],
   }),
+  /**
+   * The share of the training side held out for model selection (carved as the test split is:
+   * the newest, each user's newest, or a random draw). Its ratings carry no messages and are not
+   * trained on; 0 holds none out.
+   */
+  val: numberSetting({
+    flag: 'val', url: 'val', label: 'Validation share', what: 'the validation fraction',
+    hint: 'Share of the training ratings held out to pick the best epoch (0: none). They neither train nor carry messages.',
+    default: 0, min: 0, max: 0.9, integer: false,
+  }),
   /** Implicit feedback: only ratings at or above this count; null keeps every rating. */
   minRating: parsedSetting<number | null>({
     flag: 'min-rating', url: 'minRating', label: 'Lowest rating kept', what: 'the minimum rating',
@@ -114,6 +124,12 @@ export const SETTINGS = {
     flag: 'eval-every', url: 'evalEvery', label: 'Evaluate every', what: 'the evaluation interval (epochs between Recall@K)',
     hint: 'Recall@K every this many epochs (and at the end); larger trains big datasets faster, the weights stay the same.',
     default: 1, min: 1, max: 10_000, integer: true,
+  }),
+  /** Evaluated epochs without a better validation Recall@K before the run stops; needs a validation share. */
+  patience: numberSetting({
+    flag: 'patience', url: 'patience', label: 'Patience', what: 'the patience (epochs without a validation improvement)',
+    hint: 'Stop after this many epochs without a better validation Recall@K (0: never stop early). Needs a validation share.',
+    default: 0, min: 0, max: 1_000_000, integer: true,
   }),
   messagePassing: choiceSetting({
     flag: 'message-passing', url: 'messagePassing', label: 'Message passing', what: 'message passing',
