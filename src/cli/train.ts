@@ -70,30 +70,40 @@ export async function trainCommand(argv: string[], adapterWhy: string): Promise<
   const scale = ratingScale(loaded);
   if (scale.warning) log(`warning: ${scale.warning}\n`);
   if (!json) {
-    log(`GAT Lab: ${dataName}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.test.user.length} test); ${scale.text}\n`);
+    log(`GAT Lab: ${dataName}: ${trainer.data.numUsers} users, ${trainer.data.numItems} items, ${ratings.user.length} ratings${ratings === loaded ? '' : ` at or above ${settings.minRating} of ${loaded.user.length}`} (${trainer.data.train.user.length} train, ${trainer.data.val.user.length > 0 ? `${trainer.data.val.user.length} validation, ` : ''}${trainer.data.test.user.length} test); ${scale.text}\n`);
     log(`on ${gpu.adapterName} (${adapterWhy}); ${settings.epochs} epochs of ${trainer.stepsPerEpoch} step(s)\n`);
   }
   const total = settings.epochs;
   const onChunk = (ms: EpochMetrics[]) => {
     for (const m of ms) {
-      if (json) process.stdout.write(`${JSON.stringify({ epoch: m.epoch, loss: m.loss, recall: m.recall, ms: round(m.ms) })}\n`);
+      const val = m.valRecall === undefined ? {} : { val_recall: m.valRecall };
+      if (json) process.stdout.write(`${JSON.stringify({ epoch: m.epoch, loss: m.loss, recall: m.recall, ...val, ms: round(m.ms) })}\n`);
     }
     const m = ms[ms.length - 1];
     // With --eval-every the chunk's last epoch may have no Recall@K: show the chunk's latest one.
     const r = [...ms].reverse().find((x) => x.recall !== null);
     const recall = r && r.recall !== null ? `${r.recall.toFixed(3)}${r === m ? '' : ` (epoch ${r.epoch})`}` : '—';
-    if (!json) log(`\repoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.loss.toFixed(4)}  recall@${settings.k} ${recall}  ${m.ms.toFixed(2)} ms/epoch`);
+    const val = r?.valRecall != null ? `  validation ${r.valRecall.toFixed(3)}` : '';
+    if (!json) log(`\repoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.loss.toFixed(4)}  recall@${settings.k} ${recall}${val}  ${m.ms.toFixed(2)} ms/epoch`);
   };
   await trainer.train(total, onChunk);
   if (!json) log('\n');
+  // With a validation split, what follows (recommendations, --save, --export-pyg) uses the epoch it chose.
+  const selected = await trainer.useSelected();
+  const stopped = trainer.selection?.stopped ?? null;
+  if (selected && !json) {
+    const early = stopped === null ? '' : `; stopped early at epoch ${stopped} (patience ${settings.patience})`;
+    log(`selected epoch ${selected.epoch} by validation Recall@${settings.k} ${selected.valRecall.toFixed(4)}; its test Recall@${settings.k} ${selected.testRecall.toFixed(4)}${early}\n`);
+  }
   const ranking = await trainer.snapshot();
   const testUsers = [...new Set(trainer.data.test.user)].sort((a, b) => a - b);
   const recommendations = testUsers.map((u) => ({ user: ratings.userNames[u], items: recommendationsFor(ranking, ratings, u) }));
   const last = trainer.history[trainer.history.length - 1];
   const { numUsers: users, numItems: items, train, test, features } = trainer.data;
-  const counts = { users, items, ratings: ratings.user.length, loaded: loaded.user.length, train: train.user.length, test: test.user.length, userFeatures: features.userDim, itemFeatures: features.itemDim };
+  const counts = { users, items, ratings: ratings.user.length, loaded: loaded.user.length, train: train.user.length, test: test.user.length, ...(selected ? { val: trainer.data.val.user.length } : {}), userFeatures: features.userDim, itemFeatures: features.itemDim };
   if (json) {
-    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, data: counts, scale: { min: scale.min, max: scale.max, text: scale.text }, recommendations })}\n`);
+    const selection = selected ? { selected: { epoch: selected.epoch, val_recall: selected.valRecall, test_recall: selected.testRecall }, stopped_early: stopped } : {};
+    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, ...selection, data: counts, scale: { min: scale.min, max: scale.max, text: scale.text }, recommendations })}\n`);
   } else {
     for (const r of recommendations.slice(0, 20)) {
       process.stdout.write(`${r.user}: ${r.items.map((i) => `${i.item} (${i.score.toFixed(3)})`).join(', ')}\n`);

@@ -1,7 +1,7 @@
 // Compute pipelines, compiled once per device with explicit layouts, so that one bind group
 // serves every kernel of a workspace; the one way this project compiles a program's entry points
 // (the training program here, KNN-MIPS in src/search/knnMips.ts) and dispatches them.
-import { EVAL_ENTRIES, PROGRAM, TRAIN_ENTRIES, type KernelName } from './shaders';
+import { EVAL_ENTRIES, KEEP_ENTRIES, PROGRAM, TRAIN_ENTRIES, type KernelName } from './shaders';
 import { KERNEL_SIZES } from './kernelSizes';
 
 export interface Kernels {
@@ -18,6 +18,8 @@ export interface Kernels {
   modelLayout: GPUBindGroupLayout;
   /** Group 1: evaluation data and the top-K output. */
   evalLayout: GPUBindGroupLayout;
+  /** Group 1 of model selection: its state, the kept weights, each recall slot's epoch. */
+  keepLayout: GPUBindGroupLayout;
 }
 
 const DEFAULT_FUSED_WIDTH = 4;
@@ -72,9 +74,11 @@ export async function compilePipelines<Name extends string>(
 export async function createKernels(device: GPUDevice, fusedWidth = DEFAULT_FUSED_WIDTH): Promise<Kernels> {
   const modelLayout = bufferLayout(device, 'model', ['read-only-storage', 'uniform', 'uniform', 'read-only-storage', 'storage', 'storage', 'storage']);
   const evalLayout = bufferLayout(device, 'eval', ['read-only-storage', 'storage']);
+  const keepLayout = bufferLayout(device, 'keep', ['storage', 'storage', 'read-only-storage']);
   const entries = Object.fromEntries([
     ...TRAIN_ENTRIES.map((n) => [n, [modelLayout]]),
     ...EVAL_ENTRIES.map((n) => [n, [modelLayout, evalLayout]]),
+    ...KEEP_ENTRIES.map((n) => [n, [modelLayout, keepLayout]]),
   ]) as Record<KernelName, GPUBindGroupLayout[]>;
   // The pipeline-overridable sizes of shaders/prelude.wgsl, from their one definition.
   const constants = (width: number): Record<string, number> => ({
@@ -91,7 +95,7 @@ export async function createKernels(device: GPUDevice, fusedWidth = DEFAULT_FUSE
   ]);
   const fusedSteps = [{ width: fusedWidth, pipeline: pipelines.train_steps }];
   if (wideSteps) fusedSteps.push({ width: wide, pipeline: wideSteps.train_steps });
-  return { pipelines, fusedWidth, fusedSteps, modelLayout, evalLayout };
+  return { pipelines, fusedWidth, fusedSteps, modelLayout, evalLayout, keepLayout };
 }
 
 /** A bind group of `layout` from buffers listed by binding number. */

@@ -85,6 +85,13 @@ export const MODEL_FIELDS = {
 /** Per bind group: the layer of a per-op dispatch, where the graph starts, where the fused step schedule starts, an evaluation's metric slot. */
 export const WHICH_FIELDS = { layer: 'u32', gbase: 'u32', schedule: 'u32', slot: 'u32' } as const satisfies Fields;
 
+/**
+ * Model selection's state on the GPU (shaders/keep.wgsl, src/train/selection.ts): the best
+ * validation Recall@K so far and its epoch, the epoch the run stopped at (0 while it goes on),
+ * and the patience (0: never stop).
+ */
+export const KEEP_FIELDS = { best: 'f32', bestEpoch: 'u32', stopped: 'u32', patience: 'u32' } as const satisfies Fields;
+
 /** KNN-MIPS's uniform (shaders/knn_mips.wgsl). */
 export const KNN_PARAMS_FIELDS = {
   numItems: 'u32', dim: 'u32', neighbors: 'u32', k: 'u32',
@@ -97,7 +104,7 @@ export const MODEL_WORDS = MAX_LAYERS * LAYER_WORDS + Object.keys(MODEL_FIELDS).
 
 // A uniform array's element stride is a multiple of 16 bytes, and a uniform buffer's size too: the
 // records stay whole vec4s, so that packing word after word matches WGSL's layout.
-for (const [name, fields] of [['Layer', LAYER_FIELDS], ['Model', MODEL_FIELDS], ['Which', WHICH_FIELDS], ['KnnParams', KNN_PARAMS_FIELDS]] as const) {
+for (const [name, fields] of [['Layer', LAYER_FIELDS], ['Model', MODEL_FIELDS], ['Which', WHICH_FIELDS], ['Keep', KEEP_FIELDS], ['KnnParams', KNN_PARAMS_FIELDS]] as const) {
   if (Object.keys(fields).length % 4 !== 0) throw new Error(`src/gpu/layout.ts: ${name} must have a multiple of 4 words`);
 }
 

@@ -9,8 +9,9 @@ import adam from '../../shaders/adam.wgsl?raw';
 import topk from '../../shaders/topk.wgsl?raw';
 import evaluation from '../../shaders/eval.wgsl?raw';
 import fused from '../../shaders/fused.wgsl?raw';
+import keep from '../../shaders/keep.wgsl?raw';
 import knnMips from '../../shaders/knn_mips.wgsl?raw';
-import { KNN_PARAMS_FIELDS, LAYER_FIELDS, MODEL_FIELDS, WHICH_FIELDS } from './layout';
+import { KEEP_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MODEL_FIELDS, WHICH_FIELDS } from './layout';
 import { preamble, wgslEvalIndices, wgslHeaderIndices, wgslLimits, wgslStruct } from './preamble';
 
 /** What heads the training and evaluation program: the limits, the two headers, the uniforms' structs. */
@@ -21,9 +22,10 @@ export const PREAMBLE = preamble([
   wgslStruct('Layer', LAYER_FIELDS),
   wgslStruct('Model', MODEL_FIELDS, ['layers: array<Layer, MAX_LAYERS>']),
   wgslStruct('Which', WHICH_FIELDS),
+  wgslStruct('Keep', KEEP_FIELDS),
 ]);
 
-export const PROGRAM = [PREAMBLE, prelude, forward, loss, backward, adam, topk, evaluation, fused].join('\n');
+export const PROGRAM = [PREAMBLE, prelude, forward, loss, backward, adam, topk, evaluation, fused, keep].join('\n');
 
 /** What heads KNN-MIPS's program. */
 export const KNN_PREAMBLE = preamble([wgslLimits(), wgslStruct('KnnParams', KNN_PARAMS_FIELDS)]);
@@ -60,4 +62,7 @@ export const TRAIN_ENTRIES = [
 /** Entry points that also read bind group 1 (what evaluation excludes and looks for). */
 export const EVAL_ENTRIES = ['top_k_segments', 'top_k_merge', 'recall_at_k', 'evaluate'] as const;
 
-export type KernelName = (typeof TRAIN_ENTRIES)[number] | (typeof EVAL_ENTRIES)[number];
+/** Entry points of model selection: bind group 1 holds its state, the kept weights and the epochs. */
+export const KEEP_ENTRIES = ['keep_copy', 'keep_update'] as const;
+
+export type KernelName = (typeof TRAIN_ENTRIES)[number] | (typeof EVAL_ENTRIES)[number] | (typeof KEEP_ENTRIES)[number];

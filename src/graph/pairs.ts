@@ -41,6 +41,17 @@ export function selectPairs(ratings: Ratings, indices: Uint32Array): LabeledPair
   return out;
 }
 
+/** The pairs of `a`, then those of `b`. */
+export function concatPairs(a: Pairs, b: Pairs): Pairs {
+  const join = (x: Uint32Array, y: Uint32Array) => {
+    const out = new Uint32Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return { user: join(a.user, b.user), item: join(a.item, b.item) };
+}
+
 /** Throws InputError unless the two lists have one length and every pair is in range. */
 export function checkPairs(what: string, pairs: Pairs, numUsers: number, numItems: number): void {
   if (pairs.user.length !== pairs.item.length) throw new InputError(`${what}: user and item lengths differ`);

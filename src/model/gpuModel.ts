@@ -291,8 +291,8 @@ export class Workspace {
   }
 
   /** Recall@K slots 0..count-1. */
-  readRecall(count: number): Promise<Float32Array> {
-    return this.read(this.layout.recall, count);
+  readRecall(count: number, from = 0): Promise<Float32Array> {
+    return this.read(this.layout.recall + from, count);
   }
 
   /** Attention of layer l (0-based) of the last forward pass: edges × heads, CSR slot order. */

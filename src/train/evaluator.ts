@@ -1,14 +1,31 @@
 // Evaluation on the GPU after an epoch: the encoder over the full message-passing graph, then the
 // exact top-K per user with the training items excluded, then Recall@K into a metric slot of the
-// workspace. Nothing comes back until someone reads the slots.
+// workspace. Nothing comes back until someone reads the slots. With a validation split, the one
+// forward serves two rankings: validation (training items excluded, validation items looked for)
+// into the slots after the test ones, and test (training and validation items excluded).
 import { bindGroup, dispatch, dispatchOne } from '../gpu/kernels';
 import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
-import type { Pairs } from '../graph/pairs';
+import { concatPairs, NO_LABELS, type Pairs } from '../graph/pairs';
+import { fullGraph } from '../graph/build';
+import type { Prepared } from './prepare';
 import { EVAL_ARRAYS, EVAL_COUNTS, EVAL_HEADER, EVAL_HEADER_WORDS, MAX_K, packArrays, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
-import { topKPartialFloats, topKSegments } from '../model/arena';
+import { EVAL_SLOTS, topKPartialFloats, topKSegments } from '../model/arena';
 import { fusable, Workspace, type ModelOnGpu } from '../model/gpuModel';
+
+/**
+ * The run's evaluator: all users and items over the message-passing edges, the training items
+ * excluded. With a validation split, the validation ranking excludes the training items and looks
+ * for the validation ones, and the test ranking excludes both (the validation items are rated).
+ */
+export function evaluatorFor(model: ModelOnGpu, features: GPUBuffer, data: Prepared, k: number): Evaluator {
+  const graph = fullGraph(data.numUsers, data.numItems, data.mpEdges, NO_LABELS);
+  const validating = data.val.user.length > 0;
+  const rated = validating ? concatPairs(data.train, data.val) : data.train;
+  const validation = validating ? { exclude: data.train, targets: data.val } : undefined;
+  return new Evaluator(model, features, graph, rated, data.test, Math.min(k, data.numItems), EVAL_SLOTS, validation);
+}
 
 /** Per-user sorted item lists as (ptr, items), the layout eval.wgsl reads. */
 function perUser(numUsers: number, pairs: Pairs, dedupe: boolean): { ptr: Uint32Array; items: Uint32Array } {
@@ -24,6 +41,14 @@ function perUser(numUsers: number, pairs: Pairs, dedupe: boolean): { ptr: Uint32
   return { ptr, items: Uint32Array.from(flat) };
 }
 
+/** What one ranking excludes and looks for. */
+export interface Ranking {
+  /** Each user's items never recommended. */
+  exclude: Pairs;
+  /** Each user's items Recall@K looks for. */
+  targets: Pairs;
+}
+
 export class Evaluator {
   readonly workspace: Workspace;
   readonly counts: GraphCounts;
@@ -35,6 +60,8 @@ export class Evaluator {
   /** `Which` records [0, 0, 0, slot] for slot = 0, 1, ...: copied into the workspace's control. */
   private readonly slotRecords: GPUBuffer;
   private readonly evalGroup: GPUBindGroup;
+  /** The validation ranking's data, top-K and bind group; null without a validation split. */
+  private readonly validation: { buffers: GPUBuffer[]; group: GPUBindGroup } | null;
 
   constructor(
     readonly model: ModelOnGpu,
@@ -47,6 +74,8 @@ export class Evaluator {
     targets: Pairs,
     k: number,
     readonly slots: number,
+    /** The validation ranking; its Recall@K goes to slot `slots + s` for an evaluation into slot s. */
+    validation?: Ranking,
   ) {
     const { device } = model;
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`K must be an integer in [1, ${MAX_K}], got ${k}`);
@@ -56,45 +85,69 @@ export class Evaluator {
     const segments = topKSegments(graph.numItems);
     const segmentLength = Math.max(1, Math.ceil(graph.numItems / segments));
     this.segments = segments;
+    const recallSlots = validation ? 2 * slots : slots;
     this.workspace = new Workspace(model, features, {
       ...this.counts,
       lossSlots: 1,
-      recallSlots: slots,
+      recallSlots,
       topkPartial: topKPartialFloats(U, segments, k),
     });
     device.queue.writeBuffer(this.workspace.graph, 0, packGraph(graph));
-    const ex = perUser(U, exclude, true);
-    const tg = perUser(U, targets, false);
-    const arrays = { excludePtr: ex.ptr, excludeItem: ex.items, targetPtr: tg.ptr, targetItem: tg.items };
-    const data = new Uint32Array(EVAL_HEADER_WORDS + Object.values(arrays).reduce((a, p) => a + p.length, 0));
     const counts = { users: U, items: graph.numItems, k, segments, segmentLength };
-    for (const name of EVAL_COUNTS) data[EVAL_HEADER[name]] = counts[name];
-    packArrays(data, EVAL_HEADER, EVAL_ARRAYS, arrays, EVAL_HEADER_WORDS);
-    this.evalData = storageWith(device, 'evalData', data);
+    this.evalData = storageWith(device, 'evalData', evalData(counts, { exclude, targets }));
     this.topk = storageBuffer(device, 'topk', U * k * 4);
-    const records = new ArrayBuffer(slots * WHICH_WORDS * 4);
-    for (let s = 0; s < slots; s++) packRecord(WHICH_FIELDS, { layer: 0, gbase: 0, schedule: 0, slot: s }, records, s * WHICH_WORDS);
+    const records = new ArrayBuffer(recallSlots * WHICH_WORDS * 4);
+    for (let s = 0; s < recallSlots; s++) packRecord(WHICH_FIELDS, { layer: 0, gbase: 0, schedule: 0, slot: s }, records, s * WHICH_WORDS);
     this.slotRecords = storageWith(device, 'slotRecords', new Uint32Array(records));
     this.evalGroup = bindGroup(device, model.kernels.evalLayout, 'eval', [this.evalData, this.topk]);
+    if (validation) {
+      const buffers = [storageWith(device, 'valData', evalData(counts, validation)), storageBuffer(device, 'valTopk', U * k * 4)];
+      this.validation = { buffers, group: bindGroup(device, model.kernels.evalLayout, 'validation', buffers) };
+    } else {
+      this.validation = null;
+    }
   }
 
-  /** Embeddings, top-K and Recall@K into recall slot `slot`. */
+  get hasValidation(): boolean {
+    return this.validation !== null;
+  }
+
+  /** Puts the `Which` record of recall slot `slot` in the workspace's control (outside a pass). */
+  encodeSlot(encoder: GPUCommandEncoder, slot: number): void {
+    encoder.copyBufferToBuffer(this.slotRecords, slot * WHICH_WORDS * 4, this.workspace.control, 0, WHICH_WORDS * 4);
+  }
+
+  /**
+   * Embeddings, top-K and Recall@K into recall slot `slot`; with a validation split, then the
+   * validation ranking from the same embeddings into slot `slots + slot`, which leaves its record
+   * in the control (src/train/selection.ts reads it). The test ranking's top-K is the one kept.
+   */
   encode(encoder: GPUCommandEncoder, slot: number): void {
     if (slot >= this.slots) throw new RangeError(`Evaluator: slot ${slot} of ${this.slots}`);
     const ws = this.workspace;
-    const p = this.model.kernels.pipelines;
     const groups = [ws.controlGroup, this.evalGroup];
-    encoder.copyBufferToBuffer(this.slotRecords, slot * WHICH_WORDS * 4, ws.control, 0, WHICH_WORDS * 4);
-    const pass = encoder.beginComputePass();
+    this.encodeSlot(encoder, slot);
+    let pass = encoder.beginComputePass();
     if (fusable(this.counts)) {
-      dispatchOne(pass, p.evaluate, groups);
+      dispatchOne(pass, this.model.kernels.pipelines.evaluate, groups);
     } else {
       ws.encodeForward(pass, this.counts);
-      dispatch(pass, p.top_k_segments, groups, this.graph.numUsers * this.segments);
-      dispatch(pass, p.top_k_merge, groups, this.graph.numUsers);
-      dispatchOne(pass, p.recall_at_k, groups);
+      this.encodeRanking(pass, groups);
     }
     pass.end();
+    if (!this.validation) return;
+    this.encodeSlot(encoder, this.slots + slot);
+    pass = encoder.beginComputePass();
+    this.encodeRanking(pass, [ws.controlGroup, this.validation.group]);
+    pass.end();
+  }
+
+  /** Top-K and Recall@K of the embeddings in the workspace, for the ranking `groups[1]` describes. */
+  private encodeRanking(pass: GPUComputePassEncoder, groups: GPUBindGroup[]): void {
+    const p = this.model.kernels.pipelines;
+    dispatch(pass, p.top_k_segments, groups, this.graph.numUsers * this.segments);
+    dispatch(pass, p.top_k_merge, groups, this.graph.numUsers);
+    dispatchOne(pass, p.recall_at_k, groups);
   }
 
   /** Copies the last evaluation's top-K into `target` (for snapshots captured inside a chunk). */
@@ -116,8 +169,25 @@ export class Evaluator {
     return this.workspace.readRecall(count);
   }
 
+  /** Validation Recall@K of slots 0..count-1 (empty without a validation split). */
+  readValRecall(count: number): Promise<Float32Array> {
+    return this.validation ? this.workspace.readRecall(count, this.slots) : Promise.resolve(new Float32Array(0));
+  }
+
   destroy(): void {
     this.workspace.destroy();
-    for (const b of [this.evalData, this.topk, this.slotRecords]) b.destroy();
+    for (const b of [this.evalData, this.topk, this.slotRecords, ...(this.validation?.buffers ?? [])]) b.destroy();
   }
+}
+
+/** The evaluation data eval.wgsl reads for one ranking: the counts, then each user's sorted lists. */
+function evalData(counts: Record<(typeof EVAL_COUNTS)[number], number>, ranking: Ranking): Uint32Array<ArrayBuffer> {
+  const U = counts.users;
+  const ex = perUser(U, ranking.exclude, true);
+  const tg = perUser(U, ranking.targets, false);
+  const arrays = { excludePtr: ex.ptr, excludeItem: ex.items, targetPtr: tg.ptr, targetItem: tg.items };
+  const data = new Uint32Array(EVAL_HEADER_WORDS + Object.values(arrays).reduce((a, p) => a + p.length, 0));
+  for (const name of EVAL_COUNTS) data[EVAL_HEADER[name]] = counts[name];
+  packArrays(data, EVAL_HEADER, EVAL_ARRAYS, arrays, EVAL_HEADER_WORDS);
+  return data;
 }

@@ -3,26 +3,26 @@
 // one command buffer, and reads back only the chunk's losses, Recall@K values and the snapshots
 // asked for: one wait per chunk.
 import type { Gpu } from '../gpu/device';
-import { submitPass, type Kernels } from '../gpu/kernels';
+import type { Kernels } from '../gpu/kernels';
 import { readBack, readFloats, storageBuffer } from '../gpu/buffers';
-import { countsOf, packGraph, STEP_FIELDS } from '../gpu/graphBuffer';
-import { fullGraph } from '../graph/build';
-import { NO_LABELS } from '../graph/pairs';
+import { STEP_FIELDS } from '../gpu/graphBuffer';
 import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
 import { EVAL_SLOTS } from '../model/arena';
-import { type ModelOnGpu, Workspace, type Capacity } from '../model/gpuModel';
+import { type ModelOnGpu, Workspace } from '../model/gpuModel';
 import { decideFusion, fusedStep, type FuseDecision } from './fuseDecision';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { SnapshotCapture } from './capture';
+import { Probe } from './probe';
 import { chunkCapacity, pack, packFused } from './chunkPlan';
-import { Evaluator } from './evaluator';
+import { evaluatorFor, type Evaluator } from './evaluator';
+import { Selection, type Selected } from './selection';
 import { placeModel, modelShape } from './modelOnGraph';
 import { prepare, type Prepared } from './prepare';
 import type { RunSettings } from './settings';
-import { DivergedError, type Checkpoint, type EpochMetrics, type Snapshot } from './types';
+import { checkCheckpointFits, DivergedError, type Checkpoint, type EpochMetrics, type Snapshot } from './types';
 
 export interface TrainOptions {
   /** Epochs whose snapshot is captured on the GPU during the chunk and handed to onChunk. */
@@ -45,7 +45,7 @@ interface Launched {
   stepsPerEpoch: number[];
   /** Supervision pairs of each step, to weight its loss. */
   labels: number[];
-  results: Promise<[Float32Array, Float32Array, ArrayBuffer | null]>;
+  results: Promise<[Float32Array, Float32Array, Float32Array, ArrayBuffer | null]>;
 }
 
 export class Trainer {
@@ -63,7 +63,7 @@ export class Trainer {
   fusion: FuseDecision | null = null;
   private workspace: Workspace | null = null;
   /** For forward passes on other graphs (embeddingsFor). */
-  private probe: Workspace | null = null;
+  private probe: Probe | null = null;
   /** The graph whose full packing is in the workspace's graph buffer (per-op path). */
   private resident: GraphArrays | null = null;
   private upload: GPUBuffer | null = null;
@@ -84,6 +84,8 @@ export class Trainer {
     readonly evaluator: Evaluator,
     private readonly sampler: Sampler,
     private rng: Rng,
+    /** Model selection on the validation split (settings.val); null without one. */
+    readonly selection: Selection | null,
   ) {
     this.backups = [0, 1].map((i) => ({
       params: storageBuffer(gpu.device, `backup${i}.params`, model.size * 4),
@@ -100,9 +102,7 @@ export class Trainer {
     const data = prepare(ratings, settings, rng, (counts) => checkFitsGpu(counts, gpu.device.limits));
     const shape = modelShape(settings, data.features);
     const { model, features } = placeModel(gpu, kernels, shape, initial ?? initParams(shape, rng), data.features);
-    const k = Math.min(settings.k, data.numItems);
-    const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, NO_LABELS);
-    const evaluator = new Evaluator(model, features, evalGraph, data.train, data.test, k, EVAL_SLOTS);
+    const evaluator = evaluatorFor(model, features, data, settings.k);
     const sampler = new Sampler({
       numUsers: data.numUsers,
       numItems: data.numItems,
@@ -113,7 +113,8 @@ export class Trainer {
       negRatio: settings.negRatio,
       allEdgesForNegCheck: data.all,
     });
-    return new Trainer(gpu, settings, data, shape, model, features, evaluator, sampler, rng);
+    const selection = evaluator.hasValidation ? new Selection(model, evaluator, settings.patience) : null;
+    return new Trainer(gpu, settings, data, shape, model, features, evaluator, sampler, rng, selection);
   }
 
   /** Optimizer steps in one epoch. */
@@ -130,6 +131,7 @@ export class Trainer {
    * the last good epoch and a DivergedError is thrown.
    */
   async train(epochs: number, onChunk?: (m: EpochMetrics[], s: Snapshot[]) => void, options: TrainOptions = {}): Promise<EpochMetrics[]> {
+    if (this.selection?.stopped != null) return [];
     const perChunk = Math.max(1, Math.min(EVAL_SLOTS, Math.floor(MAX_STEPS_PER_CHUNK / this.stepsPerEpoch)));
     const sizes: number[] = [];
     for (let left = epochs; left > 0; left -= perChunk) sizes.push(Math.min(perChunk, left));
@@ -147,7 +149,8 @@ export class Trainer {
       const { metrics, snapshots } = await this.land(inflight);
       out.push(...metrics);
       onChunk?.(metrics, snapshots);
-      inflight = next;
+      // An early stop has undone what was launched after it.
+      inflight = this.selection?.stopped != null ? null : next;
     }
     return out;
   }
@@ -177,6 +180,7 @@ export class Trainer {
     // A kept snapshot copies the evaluation's embeddings and top-K, so its epoch is evaluated too.
     const evaluated = numbers.map((n, e) => n % this.settings.evalEvery === 0 || kept.includes(n) || (ends && e === epochs - 1));
     const capture = this.capture.ensure(kept.length);
+    this.selection?.writeEpochs(rewind.epoch + 1, epochs);
 
     const encoder = device.createCommandEncoder({ label: `epochs ${rewind.epoch + 1}..${rewind.epoch + epochs}` });
     const backup = this.backups[slot];
@@ -200,7 +204,10 @@ export class Trainer {
           pass.end();
         }
       }
-      if (evaluated[e]) this.evaluator.encode(encoder, e);
+      if (evaluated[e]) {
+        this.evaluator.encode(encoder, e);
+        this.selection?.encode(encoder, e);
+      }
       const k = kept.indexOf(rewind.epoch + e + 1);
       if (k >= 0) this.capture.encode(encoder, capture!, k);
     }
@@ -210,6 +217,7 @@ export class Trainer {
     const results = Promise.all([
       ws.readLosses(plan.steps.length),
       this.evaluator.readRecall(epochs),
+      this.evaluator.readValRecall(epochs),
       kept.length > 0 ? readBack(device, capture!, kept.length * this.capture.bytes) : Promise.resolve(null),
     ]);
     return { epochs, started, rewind, keep, kept, evaluated, stepsPerEpoch: batches.map((b) => b.length), labels: plan.steps.map((st) => st.counts.labels), results };
@@ -217,7 +225,7 @@ export class Trainer {
 
   /** Waits for a launched chunk and turns its readback into metrics and snapshots. */
   private async land(chunk: Launched): Promise<{ metrics: EpochMetrics[]; snapshots: Snapshot[] }> {
-    const [loss, recall, captured] = await chunk.results;
+    const [loss, recall, valRecall, captured] = await chunk.results;
     const { rewind, epochs } = chunk;
     const ms = (performance.now() - chunk.started) / epochs;
     const metrics: EpochMetrics[] = [];
@@ -229,13 +237,17 @@ export class Trainer {
         sum += loss[s] * chunk.labels[s];
         pairs += chunk.labels[s];
       }
-      const m = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: chunk.evaluated[e] ? recall[e] : null, ms };
+      const m: EpochMetrics = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: chunk.evaluated[e] ? recall[e] : null, ms };
+      if (this.selection) m.valRecall = chunk.evaluated[e] ? valRecall[e] : null;
       if (!Number.isFinite(m.loss)) {
         await this.rewind(rewind, e, chunk.keep);
         throw new DivergedError(m.epoch);
       }
       metrics.push(m);
     }
+    const stop = metrics.findIndex((m) => m.valRecall != null && m.recall !== null && this.selection!.observe(m.epoch, m.valRecall, m.recall));
+    // Stopped inside the chunk, or with another chunk launched after it: back to the stop, bit for bit.
+    if (stop >= 0 && (stop < epochs - 1 || this.plannedEpoch > rewind.epoch + epochs)) return this.rewind(rewind, stop + 1, chunk.keep);
     this.epoch = rewind.epoch + epochs;
     this.history.push(...metrics);
     const snapshots = captured ? chunk.kept.map((epoch, k) => this.capture.unpack(captured, k, epoch)) : [];
@@ -246,18 +258,20 @@ export class Trainer {
    * Back to the state before a chunk (whatever was launched after it is undone too), then,
    * deterministically, through its first `good` epochs.
    */
-  private async rewind(to: Launched['rewind'], good: number, keep?: (epoch: number) => boolean): Promise<void> {
+  private async rewind(to: Launched['rewind'], good: number, keep?: (epoch: number) => boolean): Promise<{ metrics: EpochMetrics[]; snapshots: Snapshot[] }> {
     const { device } = this.gpu;
     const backup = this.backups[to.slot];
     const encoder = device.createCommandEncoder();
     encoder.copyBufferToBuffer(backup.params, 0, this.model.params, 0, this.model.size * 4);
     encoder.copyBufferToBuffer(backup.opt, 0, this.model.opt, 0, this.model.size * 12);
     device.queue.submit([encoder.finish()]);
+    // The GPU may have decided on epochs being undone; the host's view holds only the landed ones.
+    this.selection?.sync();
     this.rng = to.rng;
     this.step = to.step;
     this.epoch = to.epoch;
     this.plannedEpoch = to.epoch;
-    if (good > 0) await this.land(this.launch(good, keep, true));
+    return good > 0 ? this.land(this.launch(good, keep, true)) : { metrics: [], snapshots: [] };
   }
 
   /** A workspace big enough for every graph of the chunk (rebuilt, with its bind groups, when not). */
@@ -316,24 +330,19 @@ export class Trainer {
    * The encoder's output with the current weights on another graph over the same users and items
    * (an edge taken away, say): one forward pass on the GPU, no training.
    */
-  async embeddingsFor(graph: GraphArrays): Promise<{ user: Float32Array; item: Float32Array }> {
-    const { numUsers, numItems } = this.data;
-    if (graph.numUsers !== numUsers || graph.numItems !== numItems) {
-      throw new Error(`embeddingsFor: the graph has ${graph.numUsers} users and ${graph.numItems} items, the run ${numUsers} and ${numItems}`);
-    }
-    const c = countsOf(graph);
-    const need: Capacity = { ...c, lossSlots: 1 };
-    if (!this.probe?.fits(need)) {
-      this.probe?.destroy();
-      this.probe = new Workspace(this.model, this.features, need);
-    }
-    const { device } = this.gpu;
-    device.queue.writeBuffer(this.probe.graph, 0, packGraph(graph));
-    const probe = this.probe;
-    submitPass(device, (pass) => probe.encodeForward(pass, c), 'embeddingsFor');
-    const emb = await probe.readEmbeddings(c.nodes);
-    const C = this.shape.hidden;
-    return { user: emb.slice(0, numUsers * C), item: emb.slice(numUsers * C) };
+  embeddingsFor(graph: GraphArrays): Promise<{ user: Float32Array; item: Float32Array }> {
+    this.probe ??= new Probe(this.model, this.features, this.data.numUsers, this.data.numItems);
+    return this.probe.embeddings(graph);
+  }
+
+  /**
+   * Puts the weights of the epoch chosen on validation in place (to recommend, explain, export) and
+   * evaluates them; null without a validation split. Adam's moments and the counters stay the last epoch's.
+   */
+  async useSelected(): Promise<Selected | null> {
+    const best = this.selection?.use() ?? null;
+    if (best) await this.evaluate();
+    return best;
   }
 
   readParams(): Promise<Float32Array> {
@@ -360,17 +369,7 @@ export class Trainer {
   restore(c: Checkpoint): void {
     if (this.plannedEpoch !== this.epoch) throw new Error('restore: a train() call is still running; wait for it first');
     const size = this.model.size;
-    const { layers, hidden, heads } = this.shape;
-    const model = `${layers} layers, hidden ${hidden}, ${heads} heads, ${size} parameters`;
-    if (c.params.length !== size) {
-      throw new Error(`restore: the checkpoint holds ${c.params.length} parameters, this run's model (${model}) has ${size}; it was taken with other settings or data`);
-    }
-    if (c.moments.length !== 2 * size) {
-      throw new Error(`restore: the checkpoint holds ${c.moments.length} Adam moments, this run's model (${model}) needs ${2 * size} (m then v)`);
-    }
-    if (!Number.isInteger(c.epoch) || c.epoch < 0 || c.step !== c.epoch * this.stepsPerEpoch) {
-      throw new Error(`restore: the checkpoint is at step ${c.step} after epoch ${c.epoch}, but this run takes ${this.stepsPerEpoch} steps per epoch; it was taken with another batch size or data`);
-    }
+    checkCheckpointFits(c, this.shape, size, this.stepsPerEpoch);
     const rng = Rng.fromState(c.rng);
     const { device } = this.gpu;
     this.model.writeParams(c.params);
@@ -383,6 +382,7 @@ export class Trainer {
     this.step = c.step;
     this.history.length = 0;
     for (const m of c.history) this.history.push({ ...m });
+    this.selection?.reset();
     // The evaluator's workspace then holds the restored weights' embeddings and top-K, for snapshot().
     const encoder = device.createCommandEncoder({ label: `restore at epoch ${c.epoch}` });
     this.evaluator.encode(encoder, 0);
@@ -390,7 +390,7 @@ export class Trainer {
   }
 
   destroy(): void {
-    for (const b of [this.workspace, this.probe, this.evaluator]) b?.destroy();
+    for (const b of [this.workspace, this.probe, this.evaluator, this.selection]) b?.destroy();
     this.capture.destroy();
     for (const b of [this.upload, this.features, ...this.backups.flatMap((k) => [k.params, k.opt])]) b?.destroy();
     this.model.destroy();

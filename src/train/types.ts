@@ -12,6 +12,8 @@ export interface EpochMetrics {
    * multiple of evalEvery, those whose snapshot is kept and the last of each train() call are.
    */
   recall: number | null;
+  /** Validation Recall@K, evaluated with `recall`; present only in a run with a validation split (settings.val). */
+  valRecall?: number | null;
   /** Wall time per epoch, averaged over its chunk. */
   ms: number;
 }
@@ -50,6 +52,20 @@ export interface Checkpoint {
   /** Adam's first moments then its second ones, 2 × model.size. */
   moments: Float32Array;
   history: EpochMetrics[];
+}
+
+/** Throws an Error that says which size differs unless checkpoint `c` fits a run of this model and steps per epoch. */
+export function checkCheckpointFits(c: Checkpoint, shape: { layers: number; hidden: number; heads: number }, size: number, stepsPerEpoch: number): void {
+  const model = `${shape.layers} layers, hidden ${shape.hidden}, ${shape.heads} heads, ${size} parameters`;
+  if (c.params.length !== size) {
+    throw new Error(`restore: the checkpoint holds ${c.params.length} parameters, this run's model (${model}) has ${size}; it was taken with other settings or data`);
+  }
+  if (c.moments.length !== 2 * size) {
+    throw new Error(`restore: the checkpoint holds ${c.moments.length} Adam moments, this run's model (${model}) needs ${2 * size} (m then v)`);
+  }
+  if (!Number.isInteger(c.epoch) || c.epoch < 0 || c.step !== c.epoch * stepsPerEpoch) {
+    throw new Error(`restore: the checkpoint is at step ${c.step} after epoch ${c.epoch}, but this run takes ${stepsPerEpoch} steps per epoch; it was taken with another batch size or data`);
+  }
 }
 
 /** A run whose loss turned NaN or infinite; the trainer has gone back to the epoch before. */
