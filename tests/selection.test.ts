@@ -39,7 +39,7 @@ describe('model selection on a validation split (WebGPU)', () => {
     const { best } = expectedSelection(metrics, 0);
     // The curve peaks before the end, so the kept weights are not simply the last ones.
     expect(best.epoch).toBeLessThan(40);
-    const selected = await t.useSelected();
+    const selected = await t.restoreSelected();
     expect(selected).toEqual({ epoch: best.epoch, valRecall: best.val, testRecall: metrics[best.epoch - 1].recall });
     const kept = await t.readParams();
 
@@ -66,7 +66,7 @@ describe('model selection on a validation split (WebGPU)', () => {
     const { t, metrics } = await trained({ ...BASE, evalEvery: 3 }, 40);
     const evaluated = metrics.filter((m) => m.valRecall !== null).map((m) => m.epoch);
     expect(evaluated).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39, 40]);
-    const selected = await t.useSelected();
+    const selected = await t.restoreSelected();
     expect(selected!.epoch).toBe(expectedSelection(metrics, 0).best.epoch);
     const kept = await t.readParams();
     t.destroy();
@@ -98,7 +98,7 @@ describe('model selection on a validation split (WebGPU)', () => {
     const until = await trained(BASE, stop!);
     expect(Array.from(atStop)).toEqual(Array.from(await until.t.readParams()));
     until.t.destroy();
-    await t.useSelected();
+    await t.restoreSelected();
     const kept = await t.readParams();
     t.destroy();
     const toBest = await trained(BASE, best.epoch);
@@ -110,7 +110,7 @@ describe('model selection on a validation split (WebGPU)', () => {
     const { t, metrics } = await trained({ ...BASE, val: 0 }, 3);
     expect(metrics.every((m) => !('valRecall' in m))).toBe(true);
     expect(t.selection).toBeNull();
-    expect(await t.useSelected()).toBeNull();
+    expect(await t.restoreSelected()).toBeNull();
     t.destroy();
   });
 });

@@ -89,7 +89,7 @@ export async function trainCommand(argv: string[], adapterWhy: string): Promise<
   await trainer.train(total, onChunk);
   if (!json) log('\n');
   // With a validation split, what follows (recommendations, --save, --export-pyg) uses the epoch it chose.
-  const selected = await trainer.useSelected();
+  const selected = await trainer.restoreSelected();
   const stopped = trainer.selection?.stopped ?? null;
   if (selected && !json) {
     const early = stopped === null ? '' : `; stopped early at epoch ${stopped} (patience ${settings.patience})`;

@@ -339,7 +339,7 @@ export class Trainer {
    * Puts the weights of the epoch chosen on validation in place (to recommend, explain, export) and
    * evaluates them; null without a validation split. Adam's moments and the counters stay the last epoch's.
    */
-  async useSelected(): Promise<Selected | null> {
+  async restoreSelected(): Promise<Selected | null> {
     const best = this.selection?.use() ?? null;
     if (best) await this.evaluate();
     return best;
