@@ -18,6 +18,16 @@ export interface EpochMetrics {
   ms: number;
 }
 
+/**
+ * The epoch model selection chose in these metrics: the first with the highest validation Recall@K
+ * (src/train/selection.ts decides the same on the GPU as the run goes); null without validation.
+ */
+export function selectedMetrics(history: readonly EpochMetrics[]): EpochMetrics | null {
+  let best: EpochMetrics | null = null;
+  for (const m of history) if (m.valRecall != null && (best === null || m.valRecall > best.valRecall!)) best = m;
+  return best;
+}
+
 /** The model's view after an epoch: what the page draws and the explanations read. */
 export interface Snapshot {
   /** Epochs done when it was taken. */

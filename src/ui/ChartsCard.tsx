@@ -1,10 +1,12 @@
-// Training MSE and Recall@K per epoch, live, with the shown epoch marked.
+// Training MSE and Recall@K per epoch, live, with the shown epoch marked; with a validation split,
+// the validation Recall@K beside the test one and the epoch it chose.
 import { useMemo, useRef } from 'react';
 import { isFast, isSoftwareAdapter, shownEpoch } from '../store/shown';
 import { fmt } from './format';
 import { HeldOutStanding } from './HeldOutStanding';
 import { MetricChart, type MetricPoint } from './MetricChart';
 import { useRun, useRunShallow } from './StoreContext';
+import { selectedMetrics } from '../train/types';
 
 /**
  * While training runs at full speed the charts take in new epochs at most this often: a recharts
@@ -28,6 +30,8 @@ function useCadence<T>(value: T, fast: boolean, every: number): T {
 const RECALL_TICKS = [0, 0.25, 0.5, 0.75, 1];
 const RECALL_DOMAIN: [number, number] = [0, 1];
 const fmtRecall = (x: number) => x.toFixed(2);
+/** The validation Recall@K beside the test one (settings.val). */
+const VALIDATION_LINE = { label: 'validation', color: '#059669' };
 
 /** The loss axis is logarithmic; a zero loss draws at this floor. */
 const LOSS_FLOOR = 1e-4;
@@ -60,9 +64,11 @@ export function ChartsCard() {
   const recall = useMemo<MetricPoint[]>(() => {
     const head = recall0 === null ? [] : [{ epoch: 0, value: recall0 }];
     // Epochs between evaluations (settings.evalEvery) have no Recall@K: the line joins those that do.
-    const evaluated = history.flatMap((m) => (m.recall === null ? [] : [{ epoch: m.epoch, value: m.recall }]));
+    const evaluated = history.flatMap((m) => (m.recall === null ? [] : [{ epoch: m.epoch, value: m.recall, ...(m.valRecall == null ? {} : { second: m.valRecall }) }]));
     return head.concat(evaluated);
   }, [history, recall0]);
+  const selected = useMemo(() => selectedMetrics(history), [history]);
+  const pick = selected && { epoch: selected.epoch, label: `chosen: epoch ${selected.epoch}` };
 
   return (
     <section className="charts card" aria-label="Training curves">
@@ -73,7 +79,12 @@ export function ChartsCard() {
         </div>
       </div>
       <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" />
-      <MetricChart testId="recall-chart" title={`Recall@${k} on the held-out ratings`} points={recall} marker={shown} color="#4f46e5" domain={RECALL_DOMAIN} yTicks={RECALL_TICKS} format={fmtRecall} maxEpoch={epochs} />
+      <MetricChart testId="recall-chart" title={`Recall@${k} on the held-out ratings`} points={recall} marker={shown} color="#4f46e5" domain={RECALL_DOMAIN} yTicks={RECALL_TICKS} format={fmtRecall} maxEpoch={epochs} second={selected ? VALIDATION_LINE : undefined} pick={pick ?? undefined} />
+      {selected && (
+        <p className="sub" data-testid="selected-epoch">
+          Chosen on validation: epoch {selected.epoch}, validation Recall@{k} {fmtRecall(selected.valRecall!)}, test Recall@{k} {selected.recall === null ? '—' : fmtRecall(selected.recall)} (the test never chooses).
+        </p>
+      )}
       {toy.on && toy.info && keptSnapshots.length > 0 && <HeldOutStanding info={toy.info} snapshots={keptSnapshots} marker={shown} maxEpoch={epochs} />}
     </section>
   );

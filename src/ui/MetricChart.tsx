@@ -8,6 +8,8 @@ export interface MetricPoint {
   value: number;
   /** A smoothed companion line (optional). */
   smooth?: number;
+  /** A second measure of the same epoch, drawn beside `value` (the validation Recall@K). */
+  second?: number;
 }
 
 const MAX_DRAWN = 300;
@@ -45,15 +47,19 @@ export interface MetricChartProps {
   smoothLabel?: string;
   /** Fixed ticks of a linear y axis. */
   yTicks?: number[];
+  /** Draws the points' `second` values as a line of its own. */
+  second?: { label: string; color: string };
+  /** An epoch marked and named on the chart (the one model selection chose). */
+  pick?: { epoch: number; label: string };
 }
 
-export const MetricChart = memo(function MetricChart({ testId, title, points, marker, color, log, domain, format, maxEpoch, smoothLabel, yTicks }: MetricChartProps) {
+export const MetricChart = memo(function MetricChart({ testId, title, points, marker, color, log, domain, format, maxEpoch, smoothLabel, yTicks, second, pick }: MetricChartProps) {
   const drawn = thin(points);
   const last = points[points.length - 1];
   const axis = log ? logAxis(points) : null;
   const xTicks = epochTicks(maxEpoch);
   return (
-    <figure className="chart" data-testid={testId} data-points={points.length} data-last={last ? last.value : ''}>
+    <figure className="chart" data-testid={testId} data-points={points.length} data-last={last ? last.value : ''} data-selected={pick?.epoch ?? ''}>
       <figcaption>
         <span>{title}</span>
         <span className="chart-value">{last ? format(last.value) : '—'}</span>
@@ -84,7 +90,9 @@ export const MetricChart = memo(function MetricChart({ testId, title, points, ma
               contentStyle={{ fontSize: 12, borderRadius: 8, border: '1px solid #e2e8f0', boxShadow: '0 4px 14px rgba(15,23,42,.08)' }}
             />
             {marker !== null && <ReferenceLine x={marker} stroke="#0f172a" strokeDasharray="3 3" strokeOpacity={0.55} />}
+            {pick && <ReferenceLine x={pick.epoch} stroke="#059669" strokeWidth={1.5} label={{ value: pick.label, position: 'insideTopLeft', fontSize: 11, fill: '#059669' }} />}
             <Line type="linear" dataKey="value" name={title} stroke={color} strokeWidth={points.length > 60 && smoothLabel ? 1 : 2} strokeOpacity={points.length > 60 && smoothLabel ? 0.35 : 1} dot={points.length <= 30 ? { r: 2.5, fill: color, strokeWidth: 0 } : false} isAnimationActive={false} />
+            {second && <Line type="linear" dataKey="second" name={second.label} stroke={second.color} strokeWidth={2} dot={points.length <= 30 ? { r: 2.5, fill: second.color, strokeWidth: 0 } : false} isAnimationActive={false} />}
             {smoothLabel && points.length > 60 && <Line type="monotone" dataKey="smooth" name={smoothLabel} stroke={color} strokeWidth={2} dot={false} isAnimationActive={false} />}
           </LineChart>
         </ResponsiveContainer>

@@ -235,7 +235,8 @@ export class EngineHost {
         const trainer = this.trainer;
         if (!trainer || runId !== this.runId || this.target === null) break;
         const end = Math.min(this.target, trainer.settings.epochs);
-        if (trainer.epoch >= end) break;
+        // An early stop (settings.patience) ends the run before its epochs.
+        if (trainer.epoch >= end || trainer.selection?.stopped != null) break;
         const paced = this.mode === 'playing' && this.speed !== 'max';
         const perEpoch = trainer.history.length > 0 ? trainer.history[trainer.history.length - 1].ms : 0;
         const sized = perEpoch > 0 ? Math.max(1, Math.min(CALL_EPOCHS, Math.round(CALL_TARGET_MS / perEpoch))) : 8;
@@ -263,7 +264,9 @@ export class EngineHost {
       return;
     }
     if (!this.trainer) return;
-    if (stopped !== 'diverged' && this.trainer.epoch >= this.trainer.settings.epochs) stopped = 'done';
+    const early = this.trainer.selection?.stopped ?? null;
+    if (stopped !== 'diverged' && (this.trainer.epoch >= this.trainer.settings.epochs || early !== null)) stopped = 'done';
+    if (early !== null && stopped === 'done') message = `Stopped early at epoch ${early}: ${this.trainer.settings.patience} epochs without a better validation Recall@K.`;
     // A step that ended the round leaves nothing to wait for.
     if (this.mode === 'stepping' && this.target !== null && this.trainer.epoch >= this.target) this.target = null;
     if (stopped !== 'idle') this.target = null;
