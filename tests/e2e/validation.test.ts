@@ -18,6 +18,7 @@ describe('model selection on the page', () => {
       await page.getByTestId('step-n').click();
       await page.locator(`[data-testid=epoch][data-epoch="${EPOCHS}"]`).waitFor({ timeout: 180_000 });
       await page.locator('[data-testid=status]:not([data-status=playing]):not([data-status=stepping])').waitFor();
+      await expect.poll(() => chart.getAttribute('data-selected')).not.toBe('');
       // Two curves: test and validation.
       expect(await chart.locator('.recharts-line').count()).toBe(2);
       const chosen = Number(await chart.getAttribute('data-selected'));
@@ -25,15 +26,18 @@ describe('model selection on the page', () => {
       expect(chosen).toBeLessThanOrEqual(EPOCHS);
       await expect.poll(() => page.getByTestId('selected-epoch').textContent()).toContain(`Chosen on validation: epoch ${chosen},`);
       await page.screenshot({ path: join(SHOTS, 'e2e-validation-1440.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
 
-      const plain = await open(`?batchSize=full&lr=0.05&epochs=${EPOCHS}`);
+    const plain = await open(`?batchSize=full&lr=0.05&epochs=${EPOCHS}`);
+    try {
       await plain.getByTestId('step-n').click();
       await plain.locator('[data-testid=epoch][data-epoch="1"]').waitFor({ timeout: 120_000 });
       expect(await plain.getByTestId('recall-chart').locator('.recharts-line').count()).toBe(1);
       expect(await plain.getByTestId('selected-epoch').count()).toBe(0);
-      await plain.close();
     } finally {
-      await page.close();
+      await plain.close();
     }
     expect(pageErrors).toEqual([]);
   }, 420_000);
