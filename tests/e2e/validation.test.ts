@@ -32,8 +32,9 @@ describe('model selection on the page', () => {
 
     const plain = await open(`?batchSize=full&lr=0.05&epochs=${EPOCHS}`);
     try {
+      await plain.getByTestId('step-size').fill('2');
       await plain.getByTestId('step-n').click();
-      await plain.locator('[data-testid=epoch][data-epoch="1"]').waitFor({ timeout: 120_000 });
+      await plain.locator('[data-testid=epoch][data-epoch="2"]').waitFor({ timeout: 120_000 });
       expect(await plain.getByTestId('recall-chart').locator('.recharts-line').count()).toBe(1);
       expect(await plain.getByTestId('selected-epoch').count()).toBe(0);
     } finally {
