@@ -47,7 +47,7 @@ export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?
         : splitByTime(ratings, settings.split);
   checkSplit(outer, settings);
   const carved = carveValidation(ratings, outer.train, settings.val, settings.splitMode, rng);
-  const split: Split = { train: carved.train, test: outer.test, val: carved.val };
+  const split: Split = settings.val > 0 ? { train: carved.train, test: outer.test, val: carved.val } : outer;
   checkValidation(split, outer.train.length, settings);
   const train = selectPairs(ratings, split.train);
   const test = selectPairs(ratings, split.test);
