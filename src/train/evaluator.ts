@@ -1,9 +1,10 @@
 // Evaluation on the GPU after an epoch: the encoder over the full message-passing graph, then the
 // exact top-K per user with the training items excluded, then Recall@K into a metric slot of the
-// workspace. Nothing comes back until someone reads the slots.
+// workspace, and the full graph's MSE over the training ratings into the same slot of its losses.
+// Nothing comes back until someone reads the slots.
 import { bindGroup, dispatch, dispatchOne } from '../gpu/kernels';
 import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
-import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
+import { countsOf, packGraph, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
 import type { Pairs } from '../graph/pairs';
 import { EVAL_ARRAYS, EVAL_COUNTS, EVAL_HEADER, EVAL_HEADER_WORDS, MAX_K, packArrays, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
@@ -34,12 +35,17 @@ export class Evaluator {
   private readonly topk: GPUBuffer;
   /** `Which` records [0, 0, 0, slot] for slot = 0, 1, ...: copied into the workspace's control. */
   private readonly slotRecords: GPUBuffer;
+  /** The words 0, 1, ...: slot s is copied into the graph header's loss slot before the MSE of slot s. */
+  private readonly slotWords: GPUBuffer;
   private readonly evalGroup: GPUBindGroup;
 
   constructor(
     readonly model: ModelOnGpu,
     features: GPUBuffer,
-    /** All users and items with the message-passing edges; no labels. */
+    /**
+     * All users and items with the message-passing edges. Its labels (the training ratings, or
+     * none) are what the full graph's MSE is taken over.
+     */
     readonly graph: GraphArrays,
     /** Each user's training items: never recommended. */
     exclude: Pairs,
@@ -58,7 +64,7 @@ export class Evaluator {
     this.segments = segments;
     this.workspace = new Workspace(model, features, {
       ...this.counts,
-      lossSlots: 1,
+      lossSlots: slots,
       recallSlots: slots,
       topkPartial: topKPartialFloats(U, segments, k),
     });
@@ -75,16 +81,18 @@ export class Evaluator {
     const records = new ArrayBuffer(slots * WHICH_WORDS * 4);
     for (let s = 0; s < slots; s++) packRecord(WHICH_FIELDS, { layer: 0, gbase: 0, schedule: 0, slot: s }, records, s * WHICH_WORDS);
     this.slotRecords = storageWith(device, 'slotRecords', new Uint32Array(records));
+    this.slotWords = storageWith(device, 'slotWords', Uint32Array.from({ length: slots }, (_, s) => s));
     this.evalGroup = bindGroup(device, model.kernels.evalLayout, 'eval', [this.evalData, this.topk]);
   }
 
-  /** Embeddings, top-K and Recall@K into recall slot `slot`. */
+  /** Embeddings, top-K, Recall@K into recall slot `slot` and the full graph's MSE into loss slot `slot`. */
   encode(encoder: GPUCommandEncoder, slot: number): void {
     if (slot >= this.slots) throw new RangeError(`Evaluator: slot ${slot} of ${this.slots}`);
     const ws = this.workspace;
     const p = this.model.kernels.pipelines;
     const groups = [ws.controlGroup, this.evalGroup];
     encoder.copyBufferToBuffer(this.slotRecords, slot * WHICH_WORDS * 4, ws.control, 0, WHICH_WORDS * 4);
+    encoder.copyBufferToBuffer(this.slotWords, slot * 4, ws.graph, STEP_FIELDS.lossSlot * 4, 4);
     const pass = encoder.beginComputePass();
     if (fusable(this.counts)) {
       dispatchOne(pass, p.evaluate, groups);
@@ -94,7 +102,18 @@ export class Evaluator {
       dispatch(pass, p.top_k_merge, groups, this.graph.numUsers);
       dispatchOne(pass, p.recall_at_k, groups);
     }
+    if (this.counts.labels > 0) this.encodeFullMse(pass);
     pass.end();
+  }
+
+  /**
+   * The mean of (⟨h_user, h_item⟩ − rating)² over the graph's labels, from the embeddings just
+   * computed: the training program's decoder and loss kernels, which compute the MSE. A training
+   * objective other than the MSE must leave this one as it is: it is the rating error the page
+   * and the explanations state, whatever the run trains on.
+   */
+  private encodeFullMse(pass: GPUComputePassEncoder): void {
+    this.workspace.encodeLoss(pass, this.counts);
   }
 
   /** Copies the last evaluation's top-K into `target` (for snapshots captured inside a chunk). */
@@ -116,8 +135,19 @@ export class Evaluator {
     return this.workspace.readRecall(count);
   }
 
+  /** Recall@K and the full graph's MSE of slots 0..count-1. */
+  async readMetrics(count: number): Promise<{ recall: Float32Array; fullMse: Float32Array }> {
+    const [recall, fullMse] = await Promise.all([this.workspace.readRecall(count), this.workspace.readLosses(count)]);
+    return { recall, fullMse };
+  }
+
+  /** The full graph's prediction for each label (training rating) of the last evaluation, in label order. */
+  readPredictions(): Promise<Float32Array> {
+    return this.workspace.readPredictions(this.counts.labels);
+  }
+
   destroy(): void {
     this.workspace.destroy();
-    for (const b of [this.evalData, this.topk, this.slotRecords]) b.destroy();
+    for (const b of [this.evalData, this.topk, this.slotRecords, this.slotWords]) b.destroy();
   }
 }

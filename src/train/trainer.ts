@@ -7,7 +7,6 @@ import { submitPass, type Kernels } from '../gpu/kernels';
 import { readBack, readFloats, storageBuffer } from '../gpu/buffers';
 import { countsOf, packGraph, STEP_FIELDS } from '../gpu/graphBuffer';
 import { fullGraph } from '../graph/build';
-import { NO_LABELS } from '../graph/pairs';
 import { Sampler } from '../graph/sampler';
 import { checkFitsGpu } from '../graph/gpuSize';
 import type { GraphArrays, Ratings } from '../graph/types';
@@ -45,7 +44,7 @@ interface Launched {
   stepsPerEpoch: number[];
   /** Supervision pairs of each step, to weight its loss. */
   labels: number[];
-  results: Promise<[Float32Array, Float32Array, ArrayBuffer | null]>;
+  results: Promise<[Float32Array, { recall: Float32Array; fullMse: Float32Array }, ArrayBuffer | null]>;
 }
 
 export class Trainer {
@@ -101,7 +100,8 @@ export class Trainer {
     const shape = modelShape(settings, data.features);
     const { model, features } = placeModel(gpu, kernels, shape, initial ?? initParams(shape, rng), data.features);
     const k = Math.min(settings.k, data.numItems);
-    const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, NO_LABELS);
+    // Labelled with the training ratings: each evaluation also states the full graph's MSE on them.
+    const evalGraph = fullGraph(data.numUsers, data.numItems, data.mpEdges, data.train);
     const evaluator = new Evaluator(model, features, evalGraph, data.train, data.test, k, EVAL_SLOTS);
     const sampler = new Sampler({
       numUsers: data.numUsers,
@@ -209,7 +209,7 @@ export class Trainer {
     // The copies for the readbacks are submitted now, before the next chunk can overwrite the slots.
     const results = Promise.all([
       ws.readLosses(plan.steps.length),
-      this.evaluator.readRecall(epochs),
+      this.evaluator.readMetrics(epochs),
       kept.length > 0 ? readBack(device, capture!, kept.length * this.capture.bytes) : Promise.resolve(null),
     ]);
     return { epochs, started, rewind, keep, kept, evaluated, stepsPerEpoch: batches.map((b) => b.length), labels: plan.steps.map((st) => st.counts.labels), results };
@@ -217,7 +217,7 @@ export class Trainer {
 
   /** Waits for a launched chunk and turns its readback into metrics and snapshots. */
   private async land(chunk: Launched): Promise<{ metrics: EpochMetrics[]; snapshots: Snapshot[] }> {
-    const [loss, recall, captured] = await chunk.results;
+    const [loss, { recall, fullMse }, captured] = await chunk.results;
     const { rewind, epochs } = chunk;
     const ms = (performance.now() - chunk.started) / epochs;
     const metrics: EpochMetrics[] = [];
@@ -229,7 +229,8 @@ export class Trainer {
         sum += loss[s] * chunk.labels[s];
         pairs += chunk.labels[s];
       }
-      const m = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: chunk.evaluated[e] ? recall[e] : null, ms };
+      const ev = chunk.evaluated[e];
+      const m = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: ev ? recall[e] : null, fullMse: ev ? fullMse[e] : null, ms };
       if (!Number.isFinite(m.loss)) {
         await this.rewind(rewind, e, chunk.keep);
         throw new DivergedError(m.epoch);

@@ -12,6 +12,12 @@ export interface EpochMetrics {
    * multiple of evalEvery, those whose snapshot is kept and the last of each train() call are.
    */
   recall: number | null;
+  /**
+   * The mean squared error of the full graph's predictions (every message-passing edge, no
+   * sampling: the graph the explanations use) over the training ratings, after the epoch; null
+   * where Recall@K was not evaluated. `loss` is measured on the sampled mini-batches instead.
+   */
+  fullMse: number | null;
   /** Wall time per epoch, averaged over its chunk. */
   ms: number;
 }

@@ -16,7 +16,7 @@ const snap = (epoch: number): SnapshotData => ({
   attention: [new Float32Array(28)],
 });
 
-const metrics = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => ({ epoch: from + k, loss: 1, recall: 0.5, ms: 1 }));
+const metrics = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => ({ epoch: from + k, loss: 1, recall: 0.5, fullMse: 0.25, ms: 1 }));
 const lastSent = (sent: ToWorker[], type: ToWorker['type']) => [...sent].reverse().find((m) => m.type === type);
 
 function ready(store: RunStore, deliver: (m: FromWorker) => void) {
