@@ -1,4 +1,4 @@
-// Training MSE and Recall@K per epoch, live, with the shown epoch marked.
+// Training MSE (the mini-batches' and the full graph's) and Recall@K per epoch, live, with the shown epoch marked.
 import { useMemo, useRef } from 'react';
 import { isFast, isSoftwareAdapter, shownEpoch } from '../store/shown';
 import { fmt } from './format';
@@ -32,6 +32,8 @@ const fmtRecall = (x: number) => x.toFixed(2);
 /** The loss axis is logarithmic; a zero loss draws at this floor. */
 const LOSS_FLOOR = 1e-4;
 
+const LOSS_LEGEND = { main: 'mini-batch (sampled subgraphs)', second: 'full graph', secondColor: '#0f766e' };
+
 export function ChartsCard() {
   const fast = useRun(isFast);
   const every = useRun((s) => (isSoftwareAdapter(s.adapterName) ? FAST_REDRAW_MS_SOFTWARE : FAST_REDRAW_MS));
@@ -54,7 +56,7 @@ export function ChartsCard() {
     return history.map((m) => {
       const v = Math.max(LOSS_FLOOR, m.loss);
       ema = ema === null ? v : 0.92 * ema + 0.08 * v;
-      return { epoch: m.epoch, value: v, smooth: ema };
+      return { epoch: m.epoch, value: v, smooth: ema, second: m.fullMse === null ? null : Math.max(LOSS_FLOOR, m.fullMse) };
     });
   }, [history]);
   const recall = useMemo<MetricPoint[]>(() => {
@@ -72,7 +74,7 @@ export function ChartsCard() {
           <p className="sub">Per epoch{evalEvery > 1 ? `; Recall@K every ${evalEvery}` : ''}. {live ? 'The dashed line is the current epoch.' : `The dashed line marks epoch ${shown}, shown in the graph.`}</p>
         </div>
       </div>
-      <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" />
+      <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" legend={LOSS_LEGEND} />
       <MetricChart testId="recall-chart" title={`Recall@${k} on the held-out ratings`} points={recall} marker={shown} color="#4f46e5" domain={RECALL_DOMAIN} yTicks={RECALL_TICKS} format={fmtRecall} maxEpoch={epochs} />
       {toy.on && toy.info && keptSnapshots.length > 0 && <HeldOutStanding info={toy.info} snapshots={keptSnapshots} marker={shown} maxEpoch={epochs} />}
     </section>
