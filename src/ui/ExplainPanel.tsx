@@ -4,6 +4,8 @@
 import { AttentionPaths } from './AttentionPaths';
 import { Counterfactuals } from './Counterfactuals';
 import { DimensionSplit } from './DimensionSplit';
+import { Hint } from './Hint';
+import { FULL_GRAPH_SCORES_HELP } from './metricHelp';
 import { PairPicker } from './PairPicker';
 import { ScoreCard } from './ScoreCard';
 import { useRunShallow } from './StoreContext';
@@ -21,7 +23,10 @@ export function ExplainPanel() {
           <p className="sub">
             {e ? (
               <>
-                At epoch {e.epoch.toLocaleString('en-US')}
+                At epoch {e.epoch.toLocaleString('en-US')} ·{' '}
+                <Hint text={FULL_GRAPH_SCORES_HELP}>
+                  <span data-testid="explain-graph">on the full graph, as the full-graph MSE</span>
+                </Hint>
                 {stale && <span className="updating"> · updating to {s.shown.toLocaleString('en-US')}…</span>}
               </>
             ) : s.ready ? (

@@ -3,12 +3,8 @@ import { SPEEDS, type Speed } from '../worker/protocol';
 import type { EpochMetrics } from '../train/types';
 import { fmt, timeLeft } from './format';
 import { Hint } from './Hint';
+import { FULL_GRAPH_HELP, MINI_BATCH_HELP } from './metricHelp';
 import { useActions, useRunShallow } from './StoreContext';
-
-export const MINI_BATCH_HELP =
-  'The loss training minimises, averaged over the epoch’s steps: each step sees a sampled subgraph (its ratings and a few sampled neighbours per hop), not the whole graph.';
-export const FULL_GRAPH_HELP =
-  'The mean squared error of the model’s scores for every training rating, with messages passing over the whole graph, measured whenever Recall is: the same graph and scores the explanation and the tooltips show.';
 
 /** The latest epoch whose full graph's MSE was measured (Recall@K's epochs). */
 function lastFullMse(history: EpochMetrics[]): number | undefined {
