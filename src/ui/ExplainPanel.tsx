@@ -16,7 +16,7 @@ export function ExplainPanel() {
   const e = s.e;
   const stale = e !== null && e.epoch !== s.shown;
   return (
-    <section className="explain card" aria-label="Explanation" data-testid="explain" data-epoch={e?.epoch ?? -1}>
+    <section className="explain card" aria-label="Explanation" data-testid="explain" data-epoch={e?.epoch ?? -1} data-pair={e ? `${e.user.index}:${e.item.index}` : ''}>
       <div className="card-head explain-head">
         <div>
           <h2>Why this score?</h2>

@@ -109,7 +109,7 @@ export function Transport() {
       </div>
       <div className="readout">
         <div><Hint className="label" text={MINI_BATCH_HELP}>Mini-batch MSE</Hint><span className="value" data-testid="loss">{fmt.loss(s.last?.loss)}</span></div>
-        <div><Hint className="label" text={FULL_GRAPH_HELP}>Full-graph MSE</Hint><span className="value" data-testid="full-mse">{fmt.loss(s.fullMse)}</span></div>
+        <div><Hint className="label" text={FULL_GRAPH_HELP}>Full-graph MSE</Hint><span className="value" data-testid="full-mse" data-value={s.fullMse ?? ''}>{fmt.loss(s.fullMse)}</span></div>
         <div><span className="label">Recall@{s.k}</span><span className="value" data-testid="recall">{fmt.recall(s.last?.recall ?? s.recall0)}</span></div>
         <div><span className="label">ms/epoch</span><span className="value">{s.last ? s.last.ms.toFixed(1) : '—'}</span></div>
       </div>
