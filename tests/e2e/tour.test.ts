@@ -66,7 +66,10 @@ describe('the guided first run', () => {
         expect(await mp.getAttribute('data-layer')).toBe(String(l));
         await tour.screenshot({ path: join(SHOTS, `e2e-tour-3-conv${l}.png`) });
       }
-      // Layer 3's messages carry the α the graph draws for conv3 (mean of the heads, users → movies), at epoch 1.
+      // Layer 3's messages carry the α the graph draws for conv3 (mean of the heads, users → movies), at epoch 1
+      // (picked: unpicked, the graph shows the layer and head that moved most).
+      await page.getByTestId('view-layer').selectOption('3');
+      await page.getByTestId('view-head').selectOption('mean');
       const drawn = await page.locator('[data-testid=graph-edge][data-kind=train]').evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-alpha'))));
       const animated = await page.getByTestId('mp-edge').evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-alpha-to-item'))));
       expect(animated.length).toBe(drawn.length);
