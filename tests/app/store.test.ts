@@ -38,6 +38,21 @@ describe('the run store', () => {
     expect(lastSent(sent, 'explain')).toMatchObject({ type: 'explain', epoch: 0, user: 2, item: 1, head: 'mean' });
   });
 
+  it('keeps a layer or head the user picked, and follows the most-moved one until then or when asked again', () => {
+    const { store, deliver } = startedStore();
+    ready(store, deliver);
+    // The run's last layer (the toy info's one), the mean of the heads.
+    expect(store.getState()).toMatchObject({ view: { layer: 1, head: 'mean' }, viewPicked: false });
+    // The graph following the most-moved layer and head: not a pick.
+    store.getState().setView({ head: 0 });
+    expect(store.getState()).toMatchObject({ view: { layer: 1, head: 0 }, viewPicked: false });
+    store.getState().setView({ head: 1 }, true);
+    store.getState().setView({ direction: 'rev_rates' });
+    expect(store.getState()).toMatchObject({ view: { layer: 1, head: 1, direction: 'rev_rates' }, viewPicked: true });
+    store.getState().setView({ head: 0 }, false);
+    expect(store.getState()).toMatchObject({ view: { layer: 1, head: 0 }, viewPicked: false });
+  });
+
   it('on other data explains the first held-out user with their top recommendation, and a user picked alone with theirs', () => {
     const info = toyInfo(1);
     // Tim (user 2) is held out with The Avengers (item 1); say his top recommendation is item 0.
