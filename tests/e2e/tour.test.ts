@@ -60,6 +60,9 @@ describe('the guided first run', () => {
       // Mid-play: a frame as it comes.
       await page.waitForTimeout(1500);
       await tour.screenshot({ path: join(SHOTS, 'e2e-tour-3a-playing.png') });
+      // Later in a layer's step the messages have arrived and each node shows their sum.
+      await page.getByTestId('mp-caption').filter({ hasText: 'Each node sums what arrives (Σ)' }).waitFor({ timeout: 30_000 });
+      await tour.screenshot({ path: join(SHOTS, 'e2e-tour-3b-summed.png') });
       const layers = 3;
       for (let l = 1; l <= layers; l++) {
         await page.getByTestId(`mp-step-${l}`).click();
