@@ -37,7 +37,7 @@ function EdgeDetails({ edge, info, snapshot, view }: { edge: DrawnEdge; info: Ru
       ) : (
         <>
           <div className="tt-sub">
-            α of {from}’s message into {into}
+            α of {from}’s message into {into}, on the full graph
           </div>
           <table className="tt-table">
             <thead>
