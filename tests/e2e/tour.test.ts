@@ -60,8 +60,27 @@ describe('the guided first run', () => {
       // Mid-play: a frame as it comes.
       await page.waitForTimeout(1500);
       await tour.screenshot({ path: join(SHOTS, 'e2e-tour-3a-playing.png') });
-      // Later in a layer's step the messages have arrived and each node shows their sum.
-      await page.getByTestId('mp-caption').filter({ hasText: 'Each node sums what arrives (Σ)' }).waitFor({ timeout: 30_000 });
+      // Later in a layer's step the messages have arrived and each node shows their sum: paused the
+      // moment the caption says so (in the page, before another frame), for a screenshot of it.
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const caption = document.querySelector('[data-testid=mp-caption]')!;
+            const pauseOnSum = () => {
+              if (!caption.textContent?.includes('Each node sums what arrives (Σ)')) return false;
+              (document.querySelector('[data-testid=mp-play]') as HTMLButtonElement).click();
+              resolve();
+              return true;
+            };
+            if (pauseOnSum()) return;
+            const watch = new MutationObserver(() => {
+              if (pauseOnSum()) watch.disconnect();
+            });
+            watch.observe(caption, { childList: true, subtree: true, characterData: true });
+          }),
+      );
+      await page.getByTestId('mp-play').filter({ hasText: 'Play' }).waitFor();
+      expect(await page.locator('.mp-badge').evaluateAll((ts) => ts.map((t) => t.textContent))).toContain('Σ');
       await tour.screenshot({ path: join(SHOTS, 'e2e-tour-3b-summed.png') });
       const layers = 3;
       for (let l = 1; l <= layers; l++) {
