@@ -51,11 +51,15 @@ describe('gatlab train --json', () => {
       expect(Number.isFinite(m.loss)).toBe(true);
       expect(m.recall).toBeGreaterThanOrEqual(0);
       expect(m.recall).toBeLessThanOrEqual(1);
+      // The full graph's MSE over the 7 training ratings (of 1 to 5 stars): positive, and no more than 25.
+      expect(m.fullMse).toBeGreaterThan(0);
+      expect(m.fullMse).toBeLessThanOrEqual(25);
       expect(typeof m.ms).toBe('number');
     });
-    const last = first[3] as { final: boolean; epochs: number; recommendations: { user: string; items: { item: string; score: number }[] }[] };
+    const last = first[3] as { final: boolean; epochs: number; fullMse: number; recommendations: { user: string; items: { item: string; score: number }[] }[] };
     expect(last.final).toBe(true);
     expect(last.epochs).toBe(3);
+    expect(last.fullMse).toBe(first[2].fullMse);
     // The toy's only test user is Tim (his last rating); K = 1.
     expect(last.recommendations.map((r) => r.user)).toEqual(['Tim']);
     expect(last.recommendations[0].items).toHaveLength(1);
@@ -76,6 +80,7 @@ describe('gatlab train --eval-every', () => {
     third.slice(0, 7).forEach((m, e) => {
       expect(m.loss).toBe(every[e].loss);
       expect(m.recall).toBe(m.recall === null ? null : every[e].recall);
+      expect(m.fullMse).toBe(m.recall === null ? null : every[e].fullMse);
     });
     const strip = ({ ms: _ms, ...rest }: Record<string, unknown>) => rest;
     expect(strip(third[7])).toEqual(strip(every[7]));

@@ -57,6 +57,9 @@ describe('settings.evalEvery', () => {
       expect(m.epoch).toBe(twin.epoch);
       expect(m.loss, `loss of epoch ${m.epoch}`).toBe(twin.loss);
       if (m.recall !== null) expect(m.recall, `Recall@K of epoch ${m.epoch}`).toBe(twin.recall);
+      // The full graph's MSE comes with Recall@K, from the same evaluation.
+      expect(m.fullMse, `full-graph MSE of epoch ${m.epoch}`).toBe(m.recall === null ? null : twin.fullMse);
+      expect(twin.fullMse).toBeGreaterThan(0);
     }
     expect(Array.from(fifth.params).map(String)).toEqual(Array.from(every.params).map(String));
     expect(fifth.kept).toEqual([7]);

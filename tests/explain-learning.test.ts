@@ -1,6 +1,6 @@
 // What training changed, on hand-made snapshots whose α and embeddings are known.
 import { describe, expect, it } from 'vitest';
-import { attentionChange, mostChanged, slotHistory, standing } from '../src/explain/learning';
+import { attentionChange, followMostChanged, mostChanged, slotHistory, standing } from '../src/explain/learning';
 
 // Two layers, two slots, two heads (slot-major: slot 0 head 0, slot 0 head 1, slot 1 head 0, …).
 const at = (epoch: number, l1: number[], l2: number[]) => ({ epoch, attention: [Float32Array.from(l1), Float32Array.from(l2)] });
@@ -24,6 +24,19 @@ describe('attention change', () => {
   it('picks the layer and head that moved most, the first of a tie', () => {
     expect(mostChanged(start, later, 2)).toEqual({ layer: 2, head: 0, change: 0.25 });
     expect(mostChanged(start, start, 2)).toEqual({ layer: 1, head: 'mean', change: 0 });
+  });
+
+  it('moves the default view to the layer and head that moved most, and keeps it through near ties', () => {
+    // Nothing moved yet: the view stays (the last layer's mean, say).
+    expect(followMostChanged(start, start, 2, { layer: 2, head: 'mean' })).toBeNull();
+    expect(followMostChanged(start, later, 2, { layer: 2, head: 'mean' })).toEqual({ layer: 2, head: 0, change: 0.25 });
+    // Head 1 moved as far as head 0: once there, the view does not flip to the first of the tie.
+    expect(followMostChanged(start, later, 2, { layer: 2, head: 1 })).toBeNull();
+    // Layer 1 head 0 moves to 0.24 (96% of layer 2's 0.25): still kept; at 0.2 (80%) it is left.
+    const near = at(10, [0.74, 0.5, 0.26, 0.5], [0.75, 0.25, 0.25, 0.75]);
+    expect(followMostChanged(start, near, 2, { layer: 1, head: 0 })).toBeNull();
+    const far = at(10, [0.7, 0.5, 0.3, 0.5], [0.75, 0.25, 0.25, 0.75]);
+    expect(followMostChanged(start, far, 2, { layer: 1, head: 0 })).toEqual({ layer: 2, head: 0, change: 0.25 });
   });
 
   it('says which layer does not match', () => {

@@ -77,14 +77,16 @@ export async function trainCommand(argv: string[], adapterWhy: string): Promise<
   const onChunk = (ms: EpochMetrics[]) => {
     for (const m of ms) {
       const val = m.valRecall === undefined ? {} : { val_recall: m.valRecall };
-      if (json) process.stdout.write(`${JSON.stringify({ epoch: m.epoch, loss: m.loss, recall: m.recall, ...val, ms: round(m.ms) })}\n`);
+      if (json) process.stdout.write(`${JSON.stringify({ epoch: m.epoch, loss: m.loss, fullMse: m.fullMse, recall: m.recall, ...val, ms: round(m.ms) })}\n`);
     }
     const m = ms[ms.length - 1];
     // With --eval-every the chunk's last epoch may have no Recall@K: show the chunk's latest one.
     const r = [...ms].reverse().find((x) => x.recall !== null);
-    const recall = r && r.recall !== null ? `${r.recall.toFixed(3)}${r === m ? '' : ` (epoch ${r.epoch})`}` : '—';
+    const at = r && r !== m ? ` (epoch ${r.epoch})` : '';
+    const recall = r && r.recall !== null ? `${r.recall.toFixed(3)}${at}` : '—';
+    const fullMse = r && r.fullMse !== null ? `${r.fullMse.toFixed(4)}${at}` : '—';
     const val = r?.valRecall != null ? `  validation ${r.valRecall.toFixed(3)}` : '';
-    if (!json) log(`\repoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.loss.toFixed(4)}  recall@${settings.k} ${recall}${val}  ${m.ms.toFixed(2)} ms/epoch`);
+    if (!json) log(`\repoch ${String(m.epoch).padStart(String(total).length)}/${total}  mini-batch loss ${m.loss.toFixed(4)}  full-graph MSE ${fullMse}  recall@${settings.k} ${recall}${val}  ${m.ms.toFixed(2)} ms/epoch`);
   };
   await trainer.train(total, onChunk);
   if (!json) log('\n');
@@ -103,7 +105,7 @@ export async function trainCommand(argv: string[], adapterWhy: string): Promise<
   const counts = { users, items, ratings: ratings.user.length, loaded: loaded.user.length, train: train.user.length, test: test.user.length, ...(selected ? { val: trainer.data.val.user.length } : {}), userFeatures: features.userDim, itemFeatures: features.itemDim };
   if (json) {
     const selection = selected ? { selected: { epoch: selected.epoch, val_recall: selected.valRecall, test_recall: selected.testRecall }, stopped_early: stopped } : {};
-    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, recall: last.recall, k: ranking.k, ...selection, data: counts, scale: { min: scale.min, max: scale.max, text: scale.text }, recommendations })}\n`);
+    process.stdout.write(`${JSON.stringify({ final: true, adapter: gpu.adapterName, epochs: trainer.epoch, loss: last.loss, fullMse: last.fullMse, recall: last.recall, k: ranking.k, ...selection, data: counts, scale: { min: scale.min, max: scale.max, text: scale.text }, recommendations })}\n`);
   } else {
     for (const r of recommendations.slice(0, 20)) {
       process.stdout.write(`${r.user}: ${r.items.map((i) => `${i.item} (${i.score.toFixed(3)})`).join(', ')}\n`);

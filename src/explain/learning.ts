@@ -48,8 +48,28 @@ export function attentionChange(then: AttentionSnapshot, now: AttentionSnapshot,
 
 /** The layer and head whose α moved most; ties to the lower layer, the mean before single heads. */
 export function mostChanged(then: AttentionSnapshot, now: AttentionSnapshot, heads: number): LayerHeadChange | null {
+  return mostOf(attentionChange(then, now, heads));
+}
+
+/** The current view is kept while its α moved at least this share as far as the most-moved one's. */
+const KEEP_SHARE = 0.9;
+
+/**
+ * The layer and head to show while the user has picked none: the one whose α moved most since
+ * `then`, or null to keep `current` (nothing moved yet, or `current` moved nearly as far: the
+ * view does not flip between near ties as training goes on).
+ */
+export function followMostChanged(then: AttentionSnapshot, now: AttentionSnapshot, heads: number, current: Pick<LayerHeadChange, 'layer' | 'head'>): LayerHeadChange | null {
+  const changes = attentionChange(then, now, heads);
+  const best = mostOf(changes);
+  if (!best || !(best.change > 0)) return null;
+  const kept = changes.find((c) => c.layer === current.layer && c.head === current.head);
+  return kept && kept.change >= KEEP_SHARE * best.change ? null : best;
+}
+
+function mostOf(changes: LayerHeadChange[]): LayerHeadChange | null {
   let best: LayerHeadChange | null = null;
-  for (const c of attentionChange(then, now, heads)) if (!best || c.change > best.change) best = c;
+  for (const c of changes) if (!best || c.change > best.change) best = c;
   return best;
 }
 

@@ -38,6 +38,8 @@ export interface RunState extends ProgressState, ExplainingState, LoadingState, 
   speed: Speed;
   stepSize: number;
   view: AttentionView;
+  /** The user picked the layer or head: the view no longer follows the layer and head whose α moved most. */
+  viewPicked: boolean;
   pair: Pair | null;
   /** Which end of the pair the graph centres on when the dataset is too large to draw whole: the one picked last. */
   focus: 'user' | 'item';
@@ -56,7 +58,8 @@ export interface RunActions extends LoadingActions, KeepingActions, SearchAction
   setStepSize(epochs: number): void;
   applySettings(patch: Partial<Record<keyof RunSettings, unknown>>): void;
   resetSettings(): void;
-  setView(view: Partial<AttentionView>): void;
+  /** `picked`: true for the user's own pick of a layer or head, false to follow the most-moved one again. */
+  setView(view: Partial<AttentionView>, picked?: boolean): void;
   setViewEpoch(epoch: number | null): void;
   setPair(pair: Partial<Pair>): void;
   loadDataset(dataset: DatasetSource, label: string): void;
@@ -163,6 +166,7 @@ export function createRunStore(env: StoreEnv): RunStore {
       speed: 60,
       stepSize: 10,
       view: { layer: fromUrl.settings.layers, head: 'mean', direction: 'rates' },
+      viewPicked: false,
       pair: null,
       focus: 'user',
       ...loading.initial,
@@ -228,8 +232,8 @@ export function createRunStore(env: StoreEnv): RunStore {
         writeUrl();
         newRun();
       },
-      setView(view) {
-        set({ view: { ...get().view, ...view } });
+      setView(view, picked) {
+        set({ view: { ...get().view, ...view }, viewPicked: picked ?? get().viewPicked });
         explaining.request();
       },
       setViewEpoch(epoch) {

@@ -126,7 +126,9 @@ export function checkSavedRun(value: unknown): SavedRun {
   if (!Array.isArray(history) || history.length !== c.epoch || !history.every((m, k) => isMetrics(m, k + 1))) {
     return fail(`its metric history does not hold epochs 1 to ${c.epoch as number}`);
   }
-  return { ...(value as unknown as SavedRun), settings };
+  // Runs kept before the full graph's MSE was measured have none: their epochs read as not evaluated for it.
+  const checkpoint = { ...(c as unknown as Checkpoint), history: history.map((m: EpochMetrics) => ({ ...m, fullMse: m.fullMse ?? null })) };
+  return { ...(value as unknown as SavedRun), settings, checkpoint };
 }
 
 /** A snapshot read back from storage, checked as far as the slider and the charts rely on it. */
@@ -144,7 +146,7 @@ function checkSnapshot(value: unknown): SnapshotData {
 }
 
 function isMetrics(m: unknown, epoch: number): m is EpochMetrics {
-  return isObject(m) && m.epoch === epoch && typeof m.loss === 'number' && (m.recall === null || typeof m.recall === 'number') && typeof m.ms === 'number';
+  return isObject(m) && m.epoch === epoch && typeof m.loss === 'number' && (m.recall === null || typeof m.recall === 'number') && (m.fullMse == null || typeof m.fullMse === 'number') && typeof m.ms === 'number';
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

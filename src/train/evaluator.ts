@@ -1,13 +1,14 @@
 // Evaluation on the GPU after an epoch: the encoder over the full message-passing graph, then the
 // exact top-K per user with the training items excluded, then Recall@K into a metric slot of the
-// workspace. Nothing comes back until someone reads the slots. With a validation split, the one
+// workspace, and the full graph's MSE over the training ratings into the same slot of its losses.
+// Nothing comes back until someone reads the slots. With a validation split, the one
 // forward serves two rankings: validation (training items excluded, validation items looked for)
 // into the slots after the test ones, and test (training and validation items excluded).
 import { bindGroup, dispatch, dispatchOne } from '../gpu/kernels';
 import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
-import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
+import { countsOf, packGraph, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
-import { concatPairs, NO_LABELS, type Pairs } from '../graph/pairs';
+import { concatPairs, type Pairs } from '../graph/pairs';
 import { fullGraph } from '../graph/build';
 import type { Prepared } from './prepare';
 import { EVAL_ARRAYS, EVAL_COUNTS, EVAL_HEADER, EVAL_HEADER_WORDS, MAX_K, packArrays, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
@@ -20,7 +21,8 @@ import { fusable, Workspace, type ModelOnGpu } from '../model/gpuModel';
  * for the validation ones, and the test ranking excludes both (the validation items are rated).
  */
 export function evaluatorFor(model: ModelOnGpu, features: GPUBuffer, data: Prepared, k: number): Evaluator {
-  const graph = fullGraph(data.numUsers, data.numItems, data.mpEdges, NO_LABELS);
+  // Labelled with the training ratings: each evaluation also states the full graph's MSE on them.
+  const graph = fullGraph(data.numUsers, data.numItems, data.mpEdges, data.train);
   const validating = data.val.user.length > 0;
   const rated = validating ? concatPairs(data.train, data.val) : data.train;
   const validation = validating ? { exclude: data.train, targets: data.val } : undefined;
@@ -59,6 +61,8 @@ export class Evaluator {
   private readonly topk: GPUBuffer;
   /** `Which` records [0, 0, 0, slot] for slot = 0, 1, ...: copied into the workspace's control. */
   private readonly slotRecords: GPUBuffer;
+  /** The words 0, 1, ...: slot s is copied into the graph header's loss slot before the MSE of slot s. */
+  private readonly slotWords: GPUBuffer;
   private readonly evalGroup: GPUBindGroup;
   /** The validation ranking's data, top-K and bind group; null without a validation split. */
   private readonly validation: { buffers: GPUBuffer[]; group: GPUBindGroup } | null;
@@ -66,7 +70,10 @@ export class Evaluator {
   constructor(
     readonly model: ModelOnGpu,
     features: GPUBuffer,
-    /** All users and items with the message-passing edges; no labels. */
+    /**
+     * All users and items with the message-passing edges. Its labels (the training ratings, or
+     * none) are what the full graph's MSE is taken over.
+     */
     readonly graph: GraphArrays,
     /** Each user's training items: never recommended. */
     exclude: Pairs,
@@ -88,7 +95,7 @@ export class Evaluator {
     const recallSlots = validation ? 2 * slots : slots;
     this.workspace = new Workspace(model, features, {
       ...this.counts,
-      lossSlots: 1,
+      lossSlots: slots,
       recallSlots,
       topkPartial: topKPartialFloats(U, segments, k),
     });
@@ -99,6 +106,7 @@ export class Evaluator {
     const records = new ArrayBuffer(recallSlots * WHICH_WORDS * 4);
     for (let s = 0; s < recallSlots; s++) packRecord(WHICH_FIELDS, { layer: 0, gbase: 0, schedule: 0, slot: s }, records, s * WHICH_WORDS);
     this.slotRecords = storageWith(device, 'slotRecords', new Uint32Array(records));
+    this.slotWords = storageWith(device, 'slotWords', Uint32Array.from({ length: slots }, (_, s) => s));
     this.evalGroup = bindGroup(device, model.kernels.evalLayout, 'eval', [this.evalData, this.topk]);
     if (validation) {
       const buffers = [storageWith(device, 'valData', evalData(counts, validation)), storageBuffer(device, 'valTopk', U * k * 4)];
@@ -118,15 +126,17 @@ export class Evaluator {
   }
 
   /**
-   * Embeddings, top-K and Recall@K into recall slot `slot`; with a validation split, then the
-   * validation ranking from the same embeddings into slot `slots + slot`, which leaves its record
-   * in the control (src/train/selection.ts reads it). The test ranking's top-K is the one kept.
+   * Embeddings, top-K, Recall@K into recall slot `slot` and the full graph's MSE into loss slot
+   * `slot`; with a validation split, then the validation ranking from the same embeddings into
+   * slot `slots + slot`, which leaves its record in the control (src/train/selection.ts reads it).
+   * The test ranking's top-K is the one kept.
    */
   encode(encoder: GPUCommandEncoder, slot: number): void {
     if (slot >= this.slots) throw new RangeError(`Evaluator: slot ${slot} of ${this.slots}`);
     const ws = this.workspace;
     const groups = [ws.controlGroup, this.evalGroup];
     this.encodeSlot(encoder, slot);
+    encoder.copyBufferToBuffer(this.slotWords, slot * 4, ws.graph, STEP_FIELDS.lossSlot * 4, 4);
     let pass = encoder.beginComputePass();
     if (fusable(this.counts)) {
       dispatchOne(pass, this.model.kernels.pipelines.evaluate, groups);
@@ -134,6 +144,7 @@ export class Evaluator {
       ws.encodeForward(pass, this.counts);
       this.encodeRanking(pass, groups);
     }
+    if (this.counts.labels > 0) this.encodeFullMse(pass);
     pass.end();
     if (!this.validation) return;
     this.encodeSlot(encoder, this.slots + slot);
@@ -148,6 +159,16 @@ export class Evaluator {
     dispatch(pass, p.top_k_segments, groups, this.graph.numUsers * this.segments);
     dispatch(pass, p.top_k_merge, groups, this.graph.numUsers);
     dispatchOne(pass, p.recall_at_k, groups);
+  }
+
+  /**
+   * The mean of (⟨h_user, h_item⟩ − rating)² over the graph's labels, from the embeddings just
+   * computed: the training program's decoder and loss kernels, which compute the MSE. A training
+   * objective other than the MSE must leave this one as it is: it is the rating error the page
+   * and the explanations state, whatever the run trains on.
+   */
+  private encodeFullMse(pass: GPUComputePassEncoder): void {
+    this.workspace.encodeLoss(pass, this.counts);
   }
 
   /** Copies the last evaluation's top-K into `target` (for snapshots captured inside a chunk). */
@@ -174,9 +195,20 @@ export class Evaluator {
     return this.validation ? this.workspace.readRecall(count, this.slots) : Promise.resolve(new Float32Array(0));
   }
 
+  /** Recall@K and the full graph's MSE of slots 0..count-1. */
+  async readMetrics(count: number): Promise<{ recall: Float32Array; fullMse: Float32Array }> {
+    const [recall, fullMse] = await Promise.all([this.workspace.readRecall(count), this.workspace.readLosses(count)]);
+    return { recall, fullMse };
+  }
+
+  /** The full graph's prediction for each label (training rating) of the last evaluation, in label order. */
+  readPredictions(): Promise<Float32Array> {
+    return this.workspace.readPredictions(this.counts.labels);
+  }
+
   destroy(): void {
     this.workspace.destroy();
-    for (const b of [this.evalData, this.topk, this.slotRecords, ...(this.validation?.buffers ?? [])]) b.destroy();
+    for (const b of [this.evalData, this.topk, this.slotRecords, this.slotWords, ...(this.validation?.buffers ?? [])]) b.destroy();
   }
 }
 

@@ -45,7 +45,7 @@ interface Launched {
   stepsPerEpoch: number[];
   /** Supervision pairs of each step, to weight its loss. */
   labels: number[];
-  results: Promise<[Float32Array, Float32Array, Float32Array, ArrayBuffer | null]>;
+  results: Promise<[Float32Array, { recall: Float32Array; fullMse: Float32Array }, Float32Array, ArrayBuffer | null]>;
 }
 
 export class Trainer {
@@ -216,7 +216,7 @@ export class Trainer {
     // The copies for the readbacks are submitted now, before the next chunk can overwrite the slots.
     const results = Promise.all([
       ws.readLosses(plan.steps.length),
-      this.evaluator.readRecall(epochs),
+      this.evaluator.readMetrics(epochs),
       this.evaluator.readValRecall(epochs),
       kept.length > 0 ? readBack(device, capture!, kept.length * this.capture.bytes) : Promise.resolve(null),
     ]);
@@ -225,7 +225,7 @@ export class Trainer {
 
   /** Waits for a launched chunk and turns its readback into metrics and snapshots. */
   private async land(chunk: Launched): Promise<{ metrics: EpochMetrics[]; snapshots: Snapshot[] }> {
-    const [loss, recall, valRecall, captured] = await chunk.results;
+    const [loss, { recall, fullMse }, valRecall, captured] = await chunk.results;
     const { rewind, epochs } = chunk;
     const ms = (performance.now() - chunk.started) / epochs;
     const metrics: EpochMetrics[] = [];
@@ -237,8 +237,9 @@ export class Trainer {
         sum += loss[s] * chunk.labels[s];
         pairs += chunk.labels[s];
       }
-      const m: EpochMetrics = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: chunk.evaluated[e] ? recall[e] : null, ms };
-      if (this.selection) m.valRecall = chunk.evaluated[e] ? valRecall[e] : null;
+      const ev = chunk.evaluated[e];
+      const m: EpochMetrics = { epoch: rewind.epoch + e + 1, loss: pairs > 0 ? sum / pairs : 0, recall: ev ? recall[e] : null, fullMse: ev ? fullMse[e] : null, ms };
+      if (this.selection) m.valRecall = ev ? valRecall[e] : null;
       if (!Number.isFinite(m.loss)) {
         await this.rewind(rewind, e, chunk.keep);
         throw new DivergedError(m.epoch);

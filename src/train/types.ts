@@ -14,6 +14,12 @@ export interface EpochMetrics {
   recall: number | null;
   /** Validation Recall@K, evaluated with `recall`; present only in a run with a validation split (settings.val). */
   valRecall?: number | null;
+  /**
+   * The mean squared error of the full graph's predictions (every message-passing edge, no
+   * sampling: the graph the explanations use) over the training ratings, after the epoch; null
+   * where Recall@K was not evaluated. `loss` is measured on the sampled mini-batches instead.
+   */
+  fullMse: number | null;
   /** Wall time per epoch, averaged over its chunk. */
   ms: number;
 }

@@ -1,4 +1,5 @@
-// Which attention the graph draws: the layer, one head or their mean, and the direction.
+// Which attention the graph draws: the layer, one head or their mean, and the direction. A layer or
+// head picked here stays: the graph then stops following the layer and head whose α moved most.
 import { useActions, useRunShallow } from './StoreContext';
 
 export function AttentionControls() {
@@ -8,7 +9,7 @@ export function AttentionControls() {
     <div className="attention-controls" data-testid="attention-controls">
       <label>
         <span className="label">Layer</span>
-        <select value={view.layer} onChange={(e) => a.setView({ layer: Number(e.target.value) })} data-testid="view-layer">
+        <select value={view.layer} onChange={(e) => a.setView({ layer: Number(e.target.value) }, true)} data-testid="view-layer">
           {Array.from({ length: layers }, (_, l) => (
             <option key={l} value={l + 1}>conv{l + 1}</option>
           ))}
@@ -16,7 +17,7 @@ export function AttentionControls() {
       </label>
       <label>
         <span className="label">Head</span>
-        <select value={String(view.head)} onChange={(e) => a.setView({ head: e.target.value === 'mean' ? 'mean' : Number(e.target.value) })} data-testid="view-head">
+        <select value={String(view.head)} onChange={(e) => a.setView({ head: e.target.value === 'mean' ? 'mean' : Number(e.target.value) }, true)} data-testid="view-head">
           <option value="mean">mean of {heads}</option>
           {Array.from({ length: heads }, (_, h) => (
             <option key={h} value={h}>head {h + 1}</option>

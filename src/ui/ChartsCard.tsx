@@ -1,5 +1,6 @@
-// Training MSE and Recall@K per epoch, live, with the shown epoch marked; with a validation split,
-// the validation Recall@K beside the test one and the epoch it chose.
+// Training MSE (the mini-batches' and the full graph's) and Recall@K per epoch, live, with the
+// shown epoch marked; with a validation split, the validation Recall@K beside the test one and the
+// epoch it chose.
 import { useMemo, useRef } from 'react';
 import { isFast, isSoftwareAdapter, shownEpoch } from '../store/shown';
 import { fmt } from './format';
@@ -31,10 +32,12 @@ const RECALL_TICKS = [0, 0.25, 0.5, 0.75, 1];
 const RECALL_DOMAIN: [number, number] = [0, 1];
 const fmtRecall = (x: number) => x.toFixed(2);
 /** The validation Recall@K beside the test one (settings.val). */
-const VALIDATION_LINE = { label: 'validation', color: '#059669' };
+const VALIDATION_LEGEND = { main: 'test', second: 'validation', secondColor: '#059669' };
 
 /** The loss axis is logarithmic; a zero loss draws at this floor. */
 const LOSS_FLOOR = 1e-4;
+
+const LOSS_LEGEND = { main: 'mini-batch (sampled subgraphs)', second: 'full graph', secondColor: '#0f766e' };
 
 export function ChartsCard() {
   const fast = useRun(isFast);
@@ -58,7 +61,7 @@ export function ChartsCard() {
     return history.map((m) => {
       const v = Math.max(LOSS_FLOOR, m.loss);
       ema = ema === null ? v : 0.92 * ema + 0.08 * v;
-      return { epoch: m.epoch, value: v, smooth: ema };
+      return { epoch: m.epoch, value: v, smooth: ema, second: m.fullMse === null ? null : Math.max(LOSS_FLOOR, m.fullMse) };
     });
   }, [history]);
   const recall = useMemo<MetricPoint[]>(() => {
@@ -78,8 +81,8 @@ export function ChartsCard() {
           <p className="sub">Per epoch{evalEvery > 1 ? `; Recall@K every ${evalEvery}` : ''}. {live ? 'The dashed line is the current epoch.' : `The dashed line marks epoch ${shown}, shown in the graph.`}</p>
         </div>
       </div>
-      <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" />
-      <MetricChart testId="recall-chart" title={`Recall@${k} on the held-out ratings`} points={recall} marker={shown} color="#4f46e5" domain={RECALL_DOMAIN} yTicks={RECALL_TICKS} format={fmtRecall} maxEpoch={epochs} second={selected ? VALIDATION_LINE : undefined} pick={pick ?? undefined} />
+      <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" legend={LOSS_LEGEND} />
+      <MetricChart testId="recall-chart" title={`Recall@${k} on the held-out ratings`} points={recall} marker={shown} color="#4f46e5" domain={RECALL_DOMAIN} yTicks={RECALL_TICKS} format={fmtRecall} maxEpoch={epochs} legend={selected ? VALIDATION_LEGEND : undefined} pick={pick ?? undefined} />
       {selected && (
         <p className="sub" data-testid="selected-epoch">
           Chosen on validation: epoch {selected.epoch}, validation Recall@{k} {fmtRecall(selected.valRecall!)}, test Recall@{k} {selected.recall === null ? '—' : fmtRecall(selected.recall)} (the test never chooses).

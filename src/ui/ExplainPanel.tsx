@@ -4,6 +4,8 @@
 import { AttentionPaths } from './AttentionPaths';
 import { Counterfactuals } from './Counterfactuals';
 import { DimensionSplit } from './DimensionSplit';
+import { Hint } from './Hint';
+import { FULL_GRAPH_SCORES_HELP } from './metricHelp';
 import { PairPicker } from './PairPicker';
 import { ScoreCard } from './ScoreCard';
 import { useRunShallow } from './StoreContext';
@@ -14,14 +16,17 @@ export function ExplainPanel() {
   const e = s.e;
   const stale = e !== null && e.epoch !== s.shown;
   return (
-    <section className="explain card" aria-label="Explanation" data-testid="explain" data-epoch={e?.epoch ?? -1}>
+    <section className="explain card" aria-label="Explanation" data-testid="explain" data-epoch={e?.epoch ?? -1} data-pair={e ? `${e.user.index}:${e.item.index}` : ''}>
       <div className="card-head explain-head">
         <div>
           <h2>Why this score?</h2>
           <p className="sub">
             {e ? (
               <>
-                At epoch {e.epoch.toLocaleString('en-US')}
+                At epoch {e.epoch.toLocaleString('en-US')} ·{' '}
+                <Hint text={FULL_GRAPH_SCORES_HELP}>
+                  <span data-testid="explain-graph">on the full graph, as the full-graph MSE</span>
+                </Hint>
                 {stale && <span className="updating"> · updating to {s.shown.toLocaleString('en-US')}…</span>}
               </>
             ) : s.ready ? (

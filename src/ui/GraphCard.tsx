@@ -1,7 +1,7 @@
 // The bipartite graph with its attention controls, legend and time slider. A graph too large to
 // draw whole gets a search box, and the card says which part of it is drawn.
-import { useMemo, useState } from 'react';
-import { mostChanged } from '../explain/learning';
+import { useEffect, useMemo, useState } from 'react';
+import { followMostChanged, mostChanged } from '../explain/learning';
 import { shownSnapshot } from '../store/shown';
 import { AlphaHistory } from './AlphaHistory';
 import { AttentionControls } from './AttentionControls';
@@ -21,6 +21,7 @@ export function GraphCard() {
   const pair = useRun((s) => s.pair);
   const focus = useRun((s) => s.focus);
   const view = useRun((s) => s.view);
+  const viewPicked = useRun((s) => s.viewPicked);
   const snapshot = useRun(shownSnapshot);
   const { kept, snapshots } = useRunShallow((s) => ({ kept: s.kept, snapshots: s.snapshots }));
   // The first kept snapshot: epoch 0 of a fresh run, the checkpoint of a restored one.
@@ -37,11 +38,18 @@ export function GraphCard() {
     const moved = (e: DrawnEdge) => Math.abs((alphaOf(snapshot, info.heads, slotFor(e, view), view.layer, view.head) ?? 0) - (alphaOf(baseline, info.heads, slotFor(e, view), view.layer, view.head) ?? 0));
     return model.edges.filter((e) => e.train).sort((p, q) => moved(q) - moved(p))[0] ?? null;
   }, [model, info, picked, snapshot, baseline, view]);
+  // Until the user picks a layer or head, the graph shows where learning shows most: the layer and
+  // head whose α moved furthest since the first kept epoch (epoch 0 of a fresh run).
+  useEffect(() => {
+    if (viewPicked || !info || !baseline || !snapshot) return;
+    const next = followMostChanged(baseline, snapshot, info.heads, view);
+    if (next) a.setView({ layer: next.layer, head: next.head });
+  }, [a, viewPicked, info, baseline, snapshot, view]);
   const showChange = (on: boolean) => {
     setChange(on);
-    // Where learning shows most: the layer and head whose α moved furthest since the first kept epoch.
+    // Asked for the change: to the layer and head that moved most, followed from now on.
     const most = on && info && baseline && snapshot ? mostChanged(baseline, snapshot, info.heads) : null;
-    if (most) a.setView({ layer: most.layer, head: most.head });
+    if (most) a.setView({ layer: most.layer, head: most.head }, false);
   };
   return (
     <section className="graph-card card" aria-label="The bipartite graph">

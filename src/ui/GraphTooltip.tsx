@@ -37,7 +37,7 @@ function EdgeDetails({ edge, info, snapshot, view }: { edge: DrawnEdge; info: Ru
       ) : (
         <>
           <div className="tt-sub">
-            α of {from}’s message into {into}
+            α of {from}’s message into {into}, on the full graph
           </div>
           <table className="tt-table">
             <thead>
@@ -86,7 +86,7 @@ function NodeDetails({ node, info, snapshot }: { node: DrawnNode; info: RunInfo;
       {emb && (
         <>
           <div className="tt-row">
-            Embedding norm ‖h‖ = <strong>{norm(emb).toFixed(3)}</strong> <span className="muted">({emb.length} dims, epoch {snapshot!.epoch})</span>
+            Embedding norm ‖h‖ = <strong>{norm(emb).toFixed(3)}</strong> <span className="muted">({emb.length} dims, epoch {snapshot!.epoch}, full graph)</span>
           </div>
           <div className="tt-emb">
             {Array.from(emb.slice(0, 32), (v, c) => (
@@ -97,7 +97,7 @@ function NodeDetails({ node, info, snapshot }: { node: DrawnNode; info: RunInfo;
       )}
       {top.length > 0 && (
         <div className="tt-row">
-          Top {snapshot!.k}: {top.map((i) => info.itemNames[i]).join(', ')}
+          Top {snapshot!.k} on the full graph: {top.map((i) => info.itemNames[i]).join(', ')}
         </div>
       )}
       <div className="tt-note">Click to explain {node.type === 'user' ? 'this user’s' : 'this movie’s'} score.</div>

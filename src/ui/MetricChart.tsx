@@ -8,8 +8,8 @@ export interface MetricPoint {
   value: number;
   /** A smoothed companion line (optional). */
   smooth?: number;
-  /** A second measure of the same epoch, drawn beside `value` (the validation Recall@K). */
-  second?: number;
+  /** A second metric of the same epoch (MetricChartProps.legend), or null where it was not measured. */
+  second?: number | null;
 }
 
 const MAX_DRAWN = 300;
@@ -47,16 +47,18 @@ export interface MetricChartProps {
   smoothLabel?: string;
   /** Fixed ticks of a linear y axis. */
   yTicks?: number[];
-  /** Draws the points' `second` values as a line of its own. */
-  second?: { label: string; color: string };
+  /** Names the lines when the points carry a second metric: the main one's and the second's, with its colour. */
+  legend?: { main: string; second: string; secondColor: string };
   /** An epoch marked and named on the chart (the one model selection chose). */
   pick?: { epoch: number; label: string };
 }
 
-export const MetricChart = memo(function MetricChart({ testId, title, points, marker, color, log, domain, format, maxEpoch, smoothLabel, yTicks, second, pick }: MetricChartProps) {
+export const MetricChart = memo(function MetricChart({ testId, title, points, marker, color, log, domain, format, maxEpoch, smoothLabel, yTicks, legend, pick }: MetricChartProps) {
   const drawn = thin(points);
   const last = points[points.length - 1];
-  const axis = log ? logAxis(points) : null;
+  const measured = legend ? secondPoints(points) : [];
+  const lastSecond = measured[measured.length - 1];
+  const axis = log ? logAxis(points.concat(measured)) : null;
   const xTicks = epochTicks(maxEpoch);
   return (
     <figure className="chart" data-testid={testId} data-points={points.length} data-last={last ? last.value : ''} data-selected={pick?.epoch ?? ''}>
@@ -64,6 +66,15 @@ export const MetricChart = memo(function MetricChart({ testId, title, points, ma
         <span>{title}</span>
         <span className="chart-value">{last ? format(last.value) : '—'}</span>
       </figcaption>
+      {legend && (
+        <div className="chart-legend">
+          <span><i style={{ background: color }} />{legend.main}</span>
+          <span data-testid={`${testId}-second`} data-last={lastSecond ? lastSecond.value : ''}>
+            <i style={{ background: legend.secondColor }} />
+            {legend.second}: {lastSecond ? format(lastSecond.value) : '—'}
+          </span>
+        </div>
+      )}
       <div className="chart-box">
         {points.length === 0 && <div className="chart-empty">No epochs yet: press ▶ or → to train.</div>}
         <ResponsiveContainer width="100%" height="100%">
@@ -92,14 +103,19 @@ export const MetricChart = memo(function MetricChart({ testId, title, points, ma
             {marker !== null && <ReferenceLine x={marker} stroke="#0f172a" strokeDasharray="3 3" strokeOpacity={0.55} />}
             {pick && <ReferenceLine x={pick.epoch} stroke="#059669" strokeWidth={1.5} label={{ value: pick.label, position: 'insideTopLeft', fontSize: 11, fill: '#059669' }} />}
             <Line type="linear" dataKey="value" name={title} stroke={color} strokeWidth={points.length > 60 && smoothLabel ? 1 : 2} strokeOpacity={points.length > 60 && smoothLabel ? 0.35 : 1} dot={points.length <= 30 ? { r: 2.5, fill: color, strokeWidth: 0 } : false} isAnimationActive={false} />
-            {second && <Line type="linear" dataKey="second" name={second.label} stroke={second.color} strokeWidth={2} dot={points.length <= 30 ? { r: 2.5, fill: second.color, strokeWidth: 0 } : false} isAnimationActive={false} />}
             {smoothLabel && points.length > 60 && <Line type="monotone" dataKey="smooth" name={smoothLabel} stroke={color} strokeWidth={2} dot={false} isAnimationActive={false} />}
+            {legend && <Line type="linear" dataKey="second" name={legend.second} stroke={legend.secondColor} strokeWidth={2} dot={points.length <= 30 ? { r: 2.5, fill: legend.secondColor, strokeWidth: 0 } : false} connectNulls isAnimationActive={false} />}
           </LineChart>
         </ResponsiveContainer>
       </div>
     </figure>
   );
 });
+
+/** The second metric's measured values, as points of their own (for the axis's range). */
+function secondPoints(points: MetricPoint[]): MetricPoint[] {
+  return points.flatMap((p) => (p.second === null || p.second === undefined ? [] : [{ epoch: p.epoch, value: p.second }]));
+}
 
 /** A log axis from the decade below the smallest value to the decade above the largest, ticks at 1, 2 and 5 × 10^k when few decades show. */
 function logAxis(points: MetricPoint[]): { domain: [number, number]; ticks: number[] } | null {

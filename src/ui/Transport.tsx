@@ -1,7 +1,19 @@
 // Play/pause, step, step N, reset, speed; the epoch counter and the latest numbers.
 import { SPEEDS, type Speed } from '../worker/protocol';
+import type { EpochMetrics } from '../train/types';
 import { fmt, timeLeft } from './format';
+import { Hint } from './Hint';
+import { FULL_GRAPH_HELP, MINI_BATCH_HELP } from './metricHelp';
 import { useActions, useRunShallow } from './StoreContext';
+
+/** The latest epoch whose full graph's MSE was measured (Recall@K's epochs). */
+function lastFullMse(history: EpochMetrics[]): number | undefined {
+  for (let k = history.length - 1; k >= 0; k--) {
+    const v = history[k].fullMse;
+    if (v !== null) return v;
+  }
+  return undefined;
+}
 
 /** Epochs whose measured time the estimate of the time left averages. */
 const RECENT = 50;
@@ -26,6 +38,7 @@ export function Transport() {
     speed: s.speed,
     stepSize: s.stepSize,
     last: s.history[s.history.length - 1],
+    fullMse: lastFullMse(s.history),
     history: s.history,
     recall0: s.recall0,
     k: s.info?.k ?? s.settings.k,
@@ -95,7 +108,8 @@ export function Transport() {
         )}
       </div>
       <div className="readout">
-        <div><span className="label">MSE</span><span className="value" data-testid="loss">{fmt.loss(s.last?.loss)}</span></div>
+        <div><Hint className="label" text={MINI_BATCH_HELP}>Mini-batch MSE</Hint><span className="value" data-testid="loss">{fmt.loss(s.last?.loss)}</span></div>
+        <div><Hint className="label" text={FULL_GRAPH_HELP}>Full-graph MSE</Hint><span className="value" data-testid="full-mse" data-value={s.fullMse ?? ''}>{fmt.loss(s.fullMse)}</span></div>
         <div><span className="label">Recall@{s.k}</span><span className="value" data-testid="recall">{fmt.recall(s.last?.recall ?? s.recall0)}</span></div>
         <div><span className="label">ms/epoch</span><span className="value">{s.last ? s.last.ms.toFixed(1) : '—'}</span></div>
       </div>

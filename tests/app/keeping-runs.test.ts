@@ -21,7 +21,7 @@ const checkpointAt = (epoch: number): Checkpoint => ({
   rng: { s: [1, 2, 3, epoch + 4], spareNormal: null },
   params: new Float32Array([epoch, -1]),
   moments: new Float32Array(4),
-  history: Array.from({ length: epoch }, (_, k) => ({ epoch: k + 1, loss: 1 / (k + 1), recall: 0.5, ms: 2 })),
+  history: Array.from({ length: epoch }, (_, k) => ({ epoch: k + 1, loss: 1 / (k + 1), recall: 0.5, fullMse: 0.5 / (k + 1), ms: 2 })),
 });
 
 const snap = (epoch: number): SnapshotData => ({ epoch, k: 1, channels: 2, user: new Float32Array(6).fill(epoch), item: new Float32Array(6), topk: new Int32Array(3), attention: [new Float32Array(4)] });
@@ -43,7 +43,7 @@ async function opened(archive: ReturnType<typeof memoryArchive>['archive']) {
   /** Epochs `from`+1 … `to` trained, every one kept (the toy keeps all). */
   const trained = (runId: number, from: number, to: number) => {
     const epochs = Array.from({ length: to - from }, (_, k) => from + k + 1);
-    f.deliver({ type: 'progress', runId, metrics: epochs.map((e) => ({ epoch: e, loss: 1 / e, recall: 0.5, ms: 2 })), snapshots: epochs.map(snap), epoch: to });
+    f.deliver({ type: 'progress', runId, metrics: epochs.map((e) => ({ epoch: e, loss: 1 / e, recall: 0.5, fullMse: 0.5 / e, ms: 2 })), snapshots: epochs.map(snap), epoch: to });
   };
   /** The engine answers the latest checkpoint request with epoch `epoch`. */
   const answer = async (epoch: number) => {

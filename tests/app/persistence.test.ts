@@ -145,7 +145,7 @@ describe('checkSavedRun', () => {
     rng: { s: [1, 2, 3, 4], spareNormal: null },
     params: new Float32Array([0.5, -1]),
     moments: new Float32Array([0, 0, 1, 1]),
-    history: [1, 2].map((epoch) => ({ epoch, loss: 1, recall: epoch === 1 ? null : 0.5, ms: 2 })),
+    history: [1, 2].map((epoch) => ({ epoch, loss: 1, recall: epoch === 1 ? null : 0.5, fullMse: epoch === 1 ? null : 0.5, ms: 2 })),
   };
 
   it('takes back what it stored, and names what is wrong with a damaged record', () => {
@@ -192,7 +192,7 @@ describe('the store keeping a run', () => {
     rng: { s: [1, 2, 3, 4], spareNormal: 0.25 },
     params: new Float32Array([0.5, -1]),
     moments: new Float32Array([0, 0, 1, 1]),
-    history: [1, 2].map((epoch) => ({ epoch, loss: 3 - epoch, recall: 0.5, ms: 2 })),
+    history: [1, 2].map((epoch) => ({ epoch, loss: 3 - epoch, recall: 0.5, fullMse: 2 - epoch, ms: 2 })),
   };
   const saved = savedRun(checkpoint, { settings: { ...SEED_SETTINGS, seed: 7 }, recall0: 0.25, label: 'Toy: the seed’s case study' });
 
@@ -213,7 +213,7 @@ describe('the store keeping a run', () => {
     f.deliver({ type: 'stopped', runId: reset.runId, epoch: 2, status: 'idle' });
     const ask = f.sent.at(-1) as Extract<ToWorker, { type: 'checkpoint' }>;
     expect(ask.type).toBe('checkpoint');
-    f.deliver({ type: 'checkpoint', requestId: ask.requestId, runId: reset.runId, checkpoint: { ...checkpoint, epoch: 3, history: [...checkpoint.history, { epoch: 3, loss: 0, recall: 1, ms: 1 }] } });
+    f.deliver({ type: 'checkpoint', requestId: ask.requestId, runId: reset.runId, checkpoint: { ...checkpoint, epoch: 3, history: [...checkpoint.history, { epoch: 3, loss: 0, recall: 1, fullMse: 0, ms: 1 }] } });
     await settle();
     expect(store.getState().savedRuns.map((r) => [r.id, r.epoch])).toEqual([['run-1', 3]]);
     expect(store.getState().lastSaved?.epoch).toBe(3);

@@ -16,7 +16,7 @@ const snap = (epoch: number): SnapshotData => ({
   attention: [new Float32Array(28)],
 });
 
-const metrics = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => ({ epoch: from + k, loss: 1, recall: 0.5, ms: 1 }));
+const metrics = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => ({ epoch: from + k, loss: 1, recall: 0.5, fullMse: 0.25, ms: 1 }));
 const lastSent = (sent: ToWorker[], type: ToWorker['type']) => [...sent].reverse().find((m) => m.type === type);
 
 function ready(store: RunStore, deliver: (m: FromWorker) => void) {
@@ -36,6 +36,21 @@ describe('the run store', () => {
     ready(store, deliver);
     expect(store.getState().pair).toEqual({ user: 2, item: 1 });
     expect(lastSent(sent, 'explain')).toMatchObject({ type: 'explain', epoch: 0, user: 2, item: 1, head: 'mean' });
+  });
+
+  it('keeps a layer or head the user picked, and follows the most-moved one until then or when asked again', () => {
+    const { store, deliver } = startedStore();
+    ready(store, deliver);
+    // The run's last layer (the toy info's one), the mean of the heads.
+    expect(store.getState()).toMatchObject({ view: { layer: 1, head: 'mean' }, viewPicked: false });
+    // The graph following the most-moved layer and head: not a pick.
+    store.getState().setView({ head: 0 });
+    expect(store.getState()).toMatchObject({ view: { layer: 1, head: 0 }, viewPicked: false });
+    store.getState().setView({ head: 1 }, true);
+    store.getState().setView({ direction: 'rev_rates' });
+    expect(store.getState()).toMatchObject({ view: { layer: 1, head: 1, direction: 'rev_rates' }, viewPicked: true });
+    store.getState().setView({ head: 0 }, false);
+    expect(store.getState()).toMatchObject({ view: { layer: 1, head: 0 }, viewPicked: false });
   });
 
   it('on other data explains the first held-out user with their top recommendation, and a user picked alone with theirs', () => {

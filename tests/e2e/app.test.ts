@@ -151,6 +151,26 @@ describe('GAT Lab in the browser', () => {
     const tipText = await tip.innerText();
     expect(tipText, tipText).toMatch(/Steve rated Guardians of the Galaxy[\s\S]*head 1[\s\S]*head 2[\s\S]*mean/);
     await page.locator('.graph-card').screenshot({ path: join(SHOTS, 'e2e-4-tooltip.png') });
+
+    // One model, one graph: the panel's score of every training rating is the full graph's
+    // prediction, and the full-graph MSE stated beside the mini-batch loss is their mean squared error.
+    const fullMse = Number(await page.getByTestId('full-mse').getAttribute('data-value'));
+    expect(fullMse).toBeGreaterThan(0);
+    expect(await page.getByTestId('explain-graph').innerText()).toContain('full graph');
+    const users = ['Bob', 'Steve', 'Tim'];
+    const training: [number, number, number][] = [[0, 0, 5], [0, 1, 1], [0, 2, 1], [1, 0, 1], [1, 1, 5], [1, 2, 5], [2, 2, 5]];
+    let squared = 0;
+    for (const [u, i, rating] of training) {
+      await page.getByTestId('explain-user').selectOption(String(u));
+      await page.getByTestId('explain-item').selectOption(String(i));
+      await page.locator(`[data-testid=explain][data-pair="${u}:${i}"][data-epoch="1500"]`).waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('explain-rank').innerText()).toContain(`A training rating of ${users[u]} (${rating}★)`);
+      const score = Number(await page.getByTestId('explain-score').getAttribute('data-score'));
+      squared += (score - rating) ** 2;
+    }
+    expect(Math.abs(squared / training.length - fullMse)).toBeLessThanOrEqual(1e-5 * Math.max(1, fullMse));
+    await page.locator('.transport').screenshot({ path: join(SHOTS, 'e2e-5-full-graph-mse.png') });
+    await page.locator('.charts').screenshot({ path: join(SHOTS, 'e2e-5-loss-chart.png') });
     await page.close();
   }, PLAY_MS);
 

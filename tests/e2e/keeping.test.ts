@@ -32,6 +32,9 @@ async function step(page: Page, epochs: number, to: number): Promise<void> {
 
 /** What the page shows of a run at an epoch: its charts, the graph's attention, the explained score and the top-K. */
 async function view(page: Page, epoch: number) {
+  // The same attention on every side (unpicked, the view follows the layer and head that moved most since the first kept epoch).
+  await page.getByTestId('view-layer').selectOption('3');
+  await page.getByTestId('view-head').selectOption('mean');
   await page.locator(`[data-testid=explain][data-epoch="${epoch}"]`).waitFor({ timeout: 60_000 });
   await page.locator(`[data-testid=graph][data-epoch="${epoch}"]`).waitFor();
   const attr = (l: Locator, name: string) => l.getAttribute(name);

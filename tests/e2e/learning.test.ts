@@ -17,11 +17,16 @@ describe('learning you can see (toy)', () => {
     const page = await open();
     try {
       await page.setViewportSize({ width: 1440, height: 900 });
+      const viewNow = async () => ({ layer: await page.getByTestId('view-layer').inputValue(), head: await page.getByTestId('view-head').inputValue() });
+      // Nothing has moved at epoch 0: the last layer's mean of the heads.
+      expect(await viewNow()).toEqual({ layer: '3', head: 'mean' });
       await page.getByTestId('step-size').fill(String(EPOCHS));
       await page.getByTestId('step-n').click();
       await page.locator(`[data-testid=epoch][data-epoch="${EPOCHS}"]`).waitFor({ timeout: 180_000 });
       await page.locator('[data-testid=status][data-status=idle]').waitFor();
 
+      // Without a pick, the view has followed the layer and head that moved most (checked below).
+      const followed = await viewNow();
       // The change view: every training edge has a Δα, and the view is the layer and head whose Δα is largest on average.
       await page.getByTestId('colour-change').click();
       await page.getByTestId('change-legend').waitFor();
@@ -41,14 +46,18 @@ describe('learning you can see (toy)', () => {
       await page.screenshot({ path: join(SHOTS, 'e2e-learning-change-1440.png'), fullPage: true });
       const best = await meanChange();
       expect(best).toBeGreaterThan(0);
-      // No other layer and head moved more.
+      // No other layer and head moved more; the followed one moved at least 90% as far (it is kept through near ties).
+      let followedChange = Number.NaN;
       for (let l = 1; l <= layers; l++) {
         for (const h of ['mean', ...Array.from({ length: heads }, (_, k) => String(k))]) {
           await page.getByTestId('view-layer').selectOption(String(l));
           await page.getByTestId('view-head').selectOption(h);
-          expect(await meanChange(), `conv${l} head ${h}`).toBeLessThanOrEqual(best + 1e-3);
+          const c = await meanChange();
+          expect(c, `conv${l} head ${h}`).toBeLessThanOrEqual(best + 1e-3);
+          if (String(l) === followed.layer && h === followed.head) followedChange = c;
         }
       }
+      expect(followedChange, `followed view conv${followed.layer} head ${followed.head}`).toBeGreaterThanOrEqual(0.9 * best - 1e-3);
       await page.getByTestId('view-layer').selectOption(chosen.layer);
       await page.getByTestId('view-head').selectOption(chosen.head);
 
@@ -72,6 +81,15 @@ describe('learning you can see (toy)', () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.locator('.graph-card').screenshot({ path: join(SHOTS, 'e2e-learning-390-graph.png') });
       await page.locator('.charts').screenshot({ path: join(SHOTS, 'e2e-learning-390-charts.png') });
+
+      // A layer and head the user picked stay while training goes on.
+      await page.getByTestId('view-layer').selectOption('1');
+      await page.getByTestId('view-head').selectOption('1');
+      await page.getByTestId('step-size').fill('5');
+      await page.getByTestId('step-n').click();
+      await page.locator(`[data-testid=epoch][data-epoch="${EPOCHS + 5}"]`).waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid=status][data-status=idle]').waitFor();
+      expect(await viewNow()).toEqual({ layer: '1', head: '1' });
     } finally {
       await page.close();
     }

@@ -60,13 +60,38 @@ describe('the guided first run', () => {
       // Mid-play: a frame as it comes.
       await page.waitForTimeout(1500);
       await tour.screenshot({ path: join(SHOTS, 'e2e-tour-3a-playing.png') });
+      // Later in a layer's step the messages have arrived and each node shows their sum: paused the
+      // moment the caption says so (in the page, before another frame), for a screenshot of it.
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const caption = document.querySelector('[data-testid=mp-caption]')!;
+            const pauseOnSum = () => {
+              if (!caption.textContent?.includes('Each node sums what arrives (Σ)')) return false;
+              (document.querySelector('[data-testid=mp-play]') as HTMLButtonElement).click();
+              resolve();
+              return true;
+            };
+            if (pauseOnSum()) return;
+            const watch = new MutationObserver(() => {
+              if (pauseOnSum()) watch.disconnect();
+            });
+            watch.observe(caption, { childList: true, subtree: true, characterData: true });
+          }),
+      );
+      await page.getByTestId('mp-play').filter({ hasText: 'Play' }).waitFor();
+      expect(await page.locator('.mp-badge').evaluateAll((ts) => ts.map((t) => t.textContent))).toContain('Σ');
+      await tour.screenshot({ path: join(SHOTS, 'e2e-tour-3b-summed.png') });
       const layers = 3;
       for (let l = 1; l <= layers; l++) {
         await page.getByTestId(`mp-step-${l}`).click();
         expect(await mp.getAttribute('data-layer')).toBe(String(l));
         await tour.screenshot({ path: join(SHOTS, `e2e-tour-3-conv${l}.png`) });
       }
-      // Layer 3's messages carry the α the graph draws for conv3 (mean of the heads, users → movies), at epoch 1.
+      // Layer 3's messages carry the α the graph draws for conv3 (mean of the heads, users → movies), at epoch 1
+      // (picked: unpicked, the graph shows the layer and head that moved most).
+      await page.getByTestId('view-layer').selectOption('3');
+      await page.getByTestId('view-head').selectOption('mean');
       const drawn = await page.locator('[data-testid=graph-edge][data-kind=train]').evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-alpha'))));
       const animated = await page.getByTestId('mp-edge').evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-alpha-to-item'))));
       expect(animated.length).toBe(drawn.length);
