@@ -265,27 +265,26 @@ fn paramGradSum(t: u32, q: u32, n0: u32, n1: u32) -> vec4<f32> {
   let H = L.heads;
   let HC = H * C;
   let FT = tiles(F);
-  if (q < R * FT) {
+  if (q < wGradItems(t)) {
     // W[r, f]: Σ_n dY[n, r] · X[n, f]
     let r = q / FT;
     let ff = clampTile((q - r * FT) * TILE, F);
-    let S = L.xStride;
     var a = vec4<f32>(0.0);
     if (L.indirect == 1u) {
       for (var n = n0; n < n1; n++) {
-        let x = nodeGlobal(n) * S;
+        let x = featureRow(n, t);
         a += arena[model.dY + n * R + r] * vec4<f32>(features[x + ff.x], features[x + ff.y], features[x + ff.z], features[x + ff.w]);
       }
     } else {
       for (var n = n0; n < n1; n++) {
-        let x = L.x + n * S;
+        let x = L.x + n * L.xStride;
         a += arena[model.dY + n * R + r] * vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]);
       }
     }
     return a;
   }
   // The vector entries: skip bias (C), att_src (HC), att_dst (HC), GAT bias (C).
-  let v = q - R * FT;
+  let v = q - wGradItems(t);
   var acc = 0.0;
   if (v < C || v >= C + 2u * HC) {
     // Both biases are added to the same pre-activation, so both get Σ_n gPre[n, c].
@@ -334,13 +333,38 @@ fn op_param_grad(p: u32, itemsUser: u32) {
   }
   let F = fIn(t);
   let FT = tiles(F);
-  if (q < L.rows * FT) {
+  if (q < wGradItems(t)) {
     let r = q / FT;
     let f = (q - r * FT) * TILE;
     storeOpt4(blockBase(t) + r * F + f, a, F - f);
   } else {
-    opt[skipBiasAt(t) + q - L.rows * FT] = a.x;
+    opt[skipBiasAt(t) + q - wGradItems(t)] = a.x;
   }
+}
+
+// One-hot users' W gradient in layer 1: Σ_n dY[n, r] · X[n, u] has one term, node u's dY[n, r]
+// (a graph holds each dataset node at most once), so PyG's dense sum is a scatter of each user's
+// dY row into its column: O(users · rows), where the sum over nodes was O(users² · rows). The
+// columns of users outside the graph are zeroed first (a separate dispatch or phase).
+fn onehotGradItems() -> u32 { return select(0u, tiles(L.rows * L.fUser), oneHotInput(0u)); }
+fn op_onehot_grad_zero(idx: u32) {
+  let first = idx * TILE;
+  storeOpt4(L.blockUser + first, vec4<f32>(0.0), L.rows * L.fUser - first);
+}
+fn onehotScatterItems() -> u32 { return select(0u, numUsers() * tiles(L.rows), oneHotInput(0u)); }
+fn op_onehot_grad_scatter(idx: u32) {
+  let R = L.rows;
+  let RT = tiles(R);
+  let n = idx / RT;
+  let r = (idx - n * RT) * TILE;
+  let u = nodeGlobal(n);
+  let F = L.fUser;
+  let dy = model.dY + n * R + r;
+  let w = L.blockUser + r * F + u;
+  opt[w] = arena[dy];
+  if (r + 1u < R) { opt[w + F] = arena[dy + 1u]; }
+  if (r + 2u < R) { opt[w + 2u * F] = arena[dy + 2u]; }
+  if (r + 3u < R) { opt[w + 3u * F] = arena[dy + 3u]; }
 }
 
 // d X[n, f] = Σ_r dY[n, r] · W_t[r, f], through the previous layer's ReLU (X is its output):
@@ -420,6 +444,20 @@ fn param_grads(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   begin(which.layer);
   let p = flatIndex(gid, nwg);
   if (p < layerGradItems()) { op_param_grad(p, gradItems(0u)); }
+}
+
+@compute @workgroup_size(WG)
+fn onehot_grad_zero(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let i = flatIndex(gid, nwg);
+  if (i < onehotGradItems()) { op_onehot_grad_zero(i); }
+}
+
+@compute @workgroup_size(WG)
+fn onehot_grad_scatter(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  begin(which.layer);
+  let i = flatIndex(gid, nwg);
+  if (i < onehotScatterItems()) { op_onehot_grad_scatter(i); }
 }
 
 @compute @workgroup_size(WG)

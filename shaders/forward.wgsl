@@ -9,6 +9,8 @@ fn leakyRelu(z: f32) -> f32 { return select(NEGATIVE_SLOPE * z, z, z > 0.0); }
 
 // Y[n, r] = Σ_f X[n, f] · W_t[r, f]: a node's source and destination projections and its skip
 // Linear in one matrix of R = 2HC + C rows; one invocation per node and tile of 4 rows.
+// A one-hot user's X row is e_u, so the sum is W_t[r, u] exactly (the zeros add nothing): a
+// gather of one column instead of F multiplies.
 fn op_project(idx: u32) {
   let R = L.rows;
   let RT = tiles(R);
@@ -18,8 +20,11 @@ fn op_project(idx: u32) {
   let F = fIn(t);
   let w = blockBase(t) + clampTile(r, R) * F;
   var a = vec4<f32>(0.0);
-  if (L.indirect == 1u) {
-    let x = nodeGlobal(n) * L.xStride;
+  if (oneHotInput(t)) {
+    let u = nodeGlobal(n);
+    a = vec4<f32>(params[w.x + u], params[w.y + u], params[w.z + u], params[w.w + u]);
+  } else if (L.indirect == 1u) {
+    let x = featureRow(n, t);
     for (var f = 0u; f < F; f++) {
       a += features[x + f] * vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
     }

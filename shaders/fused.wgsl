@@ -54,6 +54,9 @@ fn paramGradTotalsAbove(lid: u32, l: u32) {
 }
 
 fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool) {
+  // One-hot users' columns of layer 1's W gradient: zeroed here, long before layer 1's scatter.
+  L = model.layers[0];
+  for (var i = lid; i < onehotGradItems(); i += FWG) { op_onehot_grad_zero(i); }
   L = model.layers[model.numLayers - 1u];
   for (var i = lid; i < labelPieces() * tiles(L.channels); i += FWG) { op_decode_backward_piece(i); }
   syncIf(labelCrossing);
@@ -86,6 +89,7 @@ fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool) {
     sync();
     // Parameter gradients and the input's gradient read the same inputs and write apart.
     for (var p = lid; p < gradPartialItems(); p += FWG) { op_param_grad_partial(p); }
+    for (var i = lid; i < onehotScatterItems(); i += FWG) { op_onehot_grad_scatter(i); }
     if (l > 1u) {
       for (var i = lid; i < inputItems(); i += FWG) { op_input_backward(i); }
     }

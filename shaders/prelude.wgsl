@@ -111,13 +111,13 @@ fn attSrcAt(t: u32) -> u32 { return skipBiasAt(t) + L.channels; }
 fn attDstAt(t: u32) -> u32 { return attSrcAt(t) + hc(); }
 fn gatBiasAt(t: u32) -> u32 { return attDstAt(t) + hc(); }
 
-// The layer's input: dataset features for the first layer (through nodeGlobal), else the
-// previous layer's output.
-fn xAt(n: u32, f: u32) -> f32 {
-  if (L.indirect == 1u) {
-    return features[nodeGlobal(n) * L.xStride + f];
-  }
-  return arena[L.x + n * L.xStride + f];
+// Layer 1's input of a node of type t: one-hot users (oneHotUser) have no rows, their input is
+// column nodeGlobal(n) of W; every other node's row, fIn(t) wide, is at xUser or xItem by its
+// dataset id (an item's counts from datasetUsers).
+fn oneHotInput(t: u32) -> bool { return L.oneHotUser == 1u && t == 0u; }
+fn featureRow(n: u32, t: u32) -> u32 {
+  if (t == 0u) { return L.xUser + nodeGlobal(n) * L.fUser; }
+  return L.xItem + (nodeGlobal(n) - L.datasetUsers) * L.fItem;
 }
 
 // Dispatches larger than 65535 workgroups are split over y; this is the flat invocation index.
@@ -155,7 +155,10 @@ fn projectItems() -> u32 { return numNodes() * tiles(L.rows); }
 fn channelItems() -> u32 { return numNodes() * tiles(L.channels); }
 fn headItems() -> u32 { return numNodes() * L.heads; }
 fn aggregateBackwardItems() -> u32 { return numNodes() * (2u * L.heads + 1u) * tiles(L.channels); }
-fn gradItems(t: u32) -> u32 { return L.rows * tiles(fIn(t)) + 2u * L.channels + 2u * hc(); }
+// W's entries of a block's parameter gradient, in tiles of 4 columns summed over nodes: none for
+// one-hot users, whose columns are scattered (op_onehot_grad_scatter).
+fn wGradItems(t: u32) -> u32 { return select(L.rows * tiles(fIn(t)), 0u, oneHotInput(t)); }
+fn gradItems(t: u32) -> u32 { return wGradItems(t) + 2u * L.channels + 2u * hc(); }
 fn layerGradItems() -> u32 { return gradItems(0u) + gradItems(1u); }
 fn pieces() -> u32 { return (numEdges() + SEG - 1u) / SEG; }
 // Whether the segment [p0, p1) of the CSR (or CSC) order spans more than one piece of SEG slots.

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
-import { featureDims, genreVocabulary, makeFeatures } from '../src/graph/features';
+import { denseUsers, featureDims, genreVocabulary, makeFeatures, userFeatures } from '../src/graph/features';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
 import { toyRatings } from '../src/graph/toy';
-import { featureRows } from '../src/train/prepare';
+import { featureBuffer } from '../src/model/inputs';
 import { Rng } from '../src/util/rng';
 import { errorOf } from './helpers/errors';
 import { ML_SMALL_DIR, REPO_DIR } from './helpers/paths';
@@ -20,7 +20,10 @@ describe('genre features', () => {
     expect(genreVocabulary(ratings)).toEqual(['Action', 'Comedy', 'Drama', 'War']);
     const f = makeFeatures(ratings, 'genres', 12, new Rng(1));
     expect(f.userDim).toBe(3);
-    expect([...f.user]).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    // One-hot users are kept as no matrix; PyG's view of them is the identity.
+    expect(f.userKind).toBe('onehot');
+    expect(f.user.length).toBe(0);
+    expect([...denseUsers(f)]).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
     expect(f.itemDim).toBe(4);
     // Items by first appearance: 2 (Comedy), 1 (Drama, War), 3 (none), 4 (Action, Drama), 9 (not in movies.csv).
     expect([...f.item]).toEqual([
@@ -38,11 +41,23 @@ describe('genre features', () => {
     expect(rng.nextU32()).toBe(new Rng(5).nextU32());
   });
 
-  it('pad to the wider type in featureRows like the seed features', () => {
+  it('take no room for one-hot users and no padding in the features buffer', () => {
     const f = makeFeatures(ratings, 'genres', 12, new Rng(1));
-    const { data, stride } = featureRows(f);
-    expect(stride).toBe(4);
-    expect(data.length).toBe((3 + 5) * 4);
+    const { data, layout } = featureBuffer(f);
+    expect(layout).toEqual({ oneHotUser: true, datasetUsers: 3, xUser: 0, xItem: 0 });
+    expect([...data]).toEqual([...f.item]);
+    // Dense users: their rows at their own width, then the items' at theirs.
+    const user = Float32Array.from({ length: 3 * 2 }, (_, k) => k + 1);
+    const dense = featureBuffer({ ...f, userKind: 'dense', userDim: 2, user });
+    expect(dense.layout).toEqual({ oneHotUser: false, datasetUsers: 3, xUser: 0, xItem: 6 });
+    expect([...dense.data]).toEqual([...user, ...f.item]);
+  });
+
+  it('take an identity user matrix (a PyG fixture’s) as one-hot, and any other as dense', () => {
+    expect(userFeatures(denseUsers(makeFeatures(ratings, 'genres', 12, new Rng(1))), 3, 3)).toEqual({ userKind: 'onehot', user: new Float32Array(0) });
+    const other = Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 2]);
+    expect(userFeatures(other, 3, 3)).toEqual({ userKind: 'dense', user: other });
+    expect(userFeatures(new Float32Array(6), 3, 2).userKind).toBe('dense');
   });
 
   it('say clearly when the dataset has no genres', () => {

@@ -22,8 +22,14 @@ const DEFAULT_LIMITS = { maxStorageBufferBindingSize: 128 * MiB, maxBufferSize: 
 
 const { gpu, kernels } = await openGpu();
 
+/** `n` users with one rating each, of 50 movies. */
+function manyUsers(n: number) {
+  const csv = ['userId,movieId,rating,timestamp', ...Array.from({ length: n }, (_, u) => `${u},${u % 50},4,${u}`)].join('\n');
+  return parseRatingsCsv(csv, 'many-users.csv');
+}
+
 describe('gpuBufferSizes', () => {
-  const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, hidden: 12, heads: 2, layers: 3, k: 1 };
+  const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, userKind: 'onehot', hidden: 12, heads: 2, layers: 3, k: 1 };
 
   it('sizes the arena as arenaLayout lays it out (per layer N·R + N·2H + E·H + N·C, then the gradients, labels, top-K lists and the two-stage sums)', () => {
     const N = 7;
@@ -74,20 +80,29 @@ describe('checkFitsGpu', () => {
     expect(() => checkFitsGpu(counts(256, 8), { maxStorageBufferBindingSize: 8192 * MiB, maxBufferSize: 8192 * MiB })).not.toThrow();
   });
 
-  it('names maxBufferSize when that is the lower limit, and the one-hot user features of a big dataset', () => {
-    const big: GpuSizeCounts = { users: 162_541, items: 59_047, mpPairs: 20_000_000, labels: 20_000_000, userDim: 162_541, itemDim: 12, hidden: 12, heads: 2, layers: 3, k: 20 };
+  it('names maxBufferSize when that is the lower limit, and the dense user features of a big dataset', () => {
+    const big: GpuSizeCounts = { users: 162_541, items: 59_047, mpPairs: 20_000_000, labels: 20_000_000, userDim: 162_541, itemDim: 12, userKind: 'dense', hidden: 12, heads: 2, layers: 3, k: 20 };
     const message = errorOf(() => checkFitsGpu(big, { maxStorageBufferBindingSize: 4096 * MiB, maxBufferSize: 1024 * MiB })).message;
-    expect(message).toMatch(/the input features \(221,588 nodes × 162,541 columns, one per user\) would be one buffer of 134 GiB, and this GPU allows at most 1.00 GiB \(maxBufferSize\) \(and arena/);
+    expect(message).toMatch(/the input features \(162,541 users × 162,541 and 59,047 items × 12 columns\) would be one buffer of 98.4 GiB, and this GPU allows at most 1.00 GiB \(maxBufferSize\) \(and arena/);
+    // One-hot, the same users take no room in the features, only their columns of layer 1's weights.
+    const features = gpuBufferSizes({ ...big, userKind: 'onehot' }).find((b) => b.name === 'features')!;
+    expect(features).toEqual({ name: 'features', what: 'the item features (59,047 items × 12 columns)', bytes: 59_047 * 12 * 4 });
   });
 
-  it('turns a dataset with too many users down before its users² one-hot features are built', () => {
-    // 60,000 users, one rating each: the features alone would be 60,000² floats (13 GiB), more than
-    // a Float32Array may hold, so reaching makeFeatures would throw a RangeError, not this message.
-    const n = 60_000;
-    const csv = ['userId,movieId,rating,timestamp', ...Array.from({ length: n }, (_, u) => `${u},${u % 50},4,${u}`)].join('\n');
-    const ratings = parseRatingsCsv(csv, 'many-users.csv');
-    const error = errorOf(() => prepare(ratings, SEED_SETTINGS, new Rng(1), (c) => checkFitsGpu(c, DEFAULT_LIMITS)));
-    expect(error.message).toMatch(/^the dataset is too large for this GPU: the input features \(60,050 nodes × 60,000 columns, one per user\)/);
+  it('fits 100,000 one-hot users in the default limits (their features would have been 100,000² floats)', () => {
+    const ratings = manyUsers(100_000);
+    let seen: GpuSizeCounts | undefined;
+    const p = prepare(ratings, SEED_SETTINGS, new Rng(1), (c) => {
+      seen = c;
+      checkFitsGpu(c, DEFAULT_LIMITS);
+    });
+    expect(seen?.userKind).toBe('onehot');
+    expect(p.features.user.length).toBe(0);
+    const sizes = checkFitsGpu(gpuCounts(p, SEED_SETTINGS), DEFAULT_LIMITS);
+    expect(sizes.find((b) => b.name === 'features')!.bytes).toBe(50 * SEED_SETTINGS.hidden * 4);
+    // Adam's state, with layer 1's user weights (R × 100,000) in it, is now the largest buffer.
+    expect(sizes[0].name).toBe('adam');
+    expect(sizes[0].bytes).toBeLessThan(128 * MiB);
   });
 
   it('formats sizes', () => {
@@ -120,5 +135,14 @@ describe('against the engine’s allocations (WebGPU)', () => {
       expect(m.every((e) => Number.isFinite(e.loss))).toBe(true);
       t.destroy();
     }
+  });
+
+  it('allocates and trains an epoch of 100,000 one-hot users', async () => {
+    const settings = { ...SEED_SETTINGS, batchSize: 'full' as const, split: 0.9 };
+    const t = Trainer.create(gpu, kernels, manyUsers(100_000), settings);
+    expect(t.data.numUsers).toBe(100_000);
+    const [m] = await t.train(1);
+    expect(Number.isFinite(m.loss)).toBe(true);
+    t.destroy();
   });
 });

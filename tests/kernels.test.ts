@@ -7,7 +7,10 @@ import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
 import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { adamFactors, fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
+import { featureBuffer } from '../src/model/inputs';
 import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/params';
+import { denseUsers } from '../src/graph/features';
+import type { Features } from '../src/graph/types';
 import * as ref from '../src/reference/kernels';
 import { adamStep } from '../src/reference/adam';
 import { Rng } from '../src/util/rng';
@@ -42,26 +45,45 @@ async function run(encode: (pass: GPUComputePassEncoder) => void) {
   await gpu.device.queue.onSubmittedWorkDone();
 }
 
+// oneHot: users' input is one-hot (the seed's), which layer 1 reads as a column of W and whose
+// W gradient it scatters into columns; the reference multiplies the identity as PyG does.
 const cases = [
-  { heads: 1, hidden: 4, layers: 2, users: 12, items: 9, hubDegree: 40, batch: false },
+  { heads: 1, hidden: 4, layers: 2, users: 12, items: 9, hubDegree: 40, batch: false, oneHot: false },
   // 700 labels: three partial losses, and the hub's pairs span several pieces of the incidence lists.
-  { heads: 2, hidden: 5, layers: 2, users: 30, items: 400, hubDegree: 300, batch: true, labels: 700 },
-  { heads: 3, hidden: 3, layers: 3, users: 8, items: 6, hubDegree: 20, batch: false },
+  // A batch holds some of the dataset's users: the others' W columns get a zero gradient.
+  { heads: 2, hidden: 5, layers: 2, users: 30, items: 400, hubDegree: 300, batch: true, labels: 700, oneHot: true },
+  { heads: 3, hidden: 3, layers: 3, users: 8, items: 6, hubDegree: 20, batch: false, oneHot: true },
 ];
 
-describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items items, batch=$batch', (c) => {
+/** Features of the dataset's nodes, and the dense matrix the reference multiplies (rows of the wider type, users first). */
+function inputsOf(rng: Rng, datasetUsers: number, datasetItems: number, oneHot: boolean, itemDim: number) {
+  const userDim = oneHot ? datasetUsers : 4;
+  const item = new Float32Array(datasetItems * itemDim).map(() => rng.normal());
+  const user = new Float32Array(oneHot ? 0 : datasetUsers * userDim).map(() => rng.normal());
+  const features: Features = { userDim, itemDim, userKind: oneHot ? 'onehot' : 'dense', user, item };
+  const stride = Math.max(userDim, itemDim);
+  const X = new Float32Array((datasetUsers + datasetItems) * stride);
+  const dense = denseUsers(features);
+  for (let u = 0; u < datasetUsers; u++) X.set(dense.subarray(u * userDim, (u + 1) * userDim), u * stride);
+  for (let i = 0; i < datasetItems; i++) X.set(item.subarray(i * itemDim, (i + 1) * itemDim), (datasetUsers + i) * stride);
+  return { features, X, stride };
+}
+
+describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items items, batch=$batch, one-hot users=$oneHot', (c) => {
   it('forward, loss, backward and Adam each match the float64 reference', async () => {
     const { device } = gpu;
     const { graph, datasetUsers, datasetItems } = randomGraph(c.heads * 100 + c.users, c);
     const rng = new Rng(7);
-    const shape: ModelShape = { layers: c.layers, hidden: c.hidden, heads: c.heads, userDim: 4, itemDim: 7 };
-    const stride = Math.max(shape.userDim, shape.itemDim);
-    const features = new Float32Array((datasetUsers + datasetItems) * stride).map(() => rng.normal());
+    const { features: input, X: features, stride } = inputsOf(rng, datasetUsers, datasetItems, c.oneHot, 7);
+    const shape: ModelShape = { layers: c.layers, hidden: c.hidden, heads: c.heads, userDim: input.userDim, itemDim: input.itemDim };
     // Larger than PyG's init so that the ReLUs and the LeakyReLU see both signs.
     const params = initParams(shape, rng).map((v) => v * 3 + 0.05 * rng.normal());
-    const model = new ModelOnGpu(device, kernels, shape, params);
+    const placed = featureBuffer(input);
+    expect(placed.data.length, 'no user rows when one-hot, no padding').toBe((c.oneHot ? 0 : datasetUsers * 4) + datasetItems * 7);
+    const model = new ModelOnGpu(device, kernels, shape, params, placed.layout);
     const counts = countsOf(graph);
-    const ws = new Workspace(model, storageWith(device, 'features', features), { ...counts, lossSlots: 4 });
+    if (c.batch) expect(counts.users, 'a batch of some users').toBeLessThan(datasetUsers);
+    const ws = new Workspace(model, storageWith(device, 'features', placed.data), { ...counts, lossSlots: 4 });
     const packed = packGraph(graph);
     const first = adamFactors(0.01, 1);
     setStepFields(packed, 0, 2, first.stepSize, first.bias2Sqrt);
@@ -117,7 +139,8 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
     await run((p) => ws.dispatchOp(p, 'decode_backward', c.layers - 1, counts));
     expectClose(await arena(o.layers[c.layers - 1].gPre, N * C), ref.refDecodeBackward(graph, C, h, pred), 'decode_backward');
 
-    // Backward, layer by layer.
+    // Backward, layer by layer. The gradients are overwritten, not accumulated: stale values first.
+    device.queue.writeBuffer(model.opt, 0, new Float32Array(model.size).fill(7));
     const grads = new Float64Array(model.size);
     for (let l = c.layers - 1; l >= 0; l--) {
       const d = desc(l);
@@ -205,7 +228,8 @@ describe('top_k and recall_at_k', () => {
       params.fill(0);
       for (const b of flatLayout(shape).blocks) params.fill(0.5, b.skipBias, b.skipBias + shape.hidden);
     }
-    const model = new ModelOnGpu(device, kernels, shape, params);
+    // Dense users: rows of 4 for both types, users first.
+    const model = new ModelOnGpu(device, kernels, shape, params, { oneHotUser: false, datasetUsers: graph.numUsers, xUser: 0, xItem: graph.numUsers * 4 });
     const featuresBuffer = storageWith(device, 'features', features);
     // Training items are the graph's edges (user 0 has rated 26 of 30 items: fewer than 20 left),
     // targets are random pairs.

@@ -181,7 +181,7 @@ describe.skipIf(!PYTHON)('the PyG script', () => {
       const settings = { ...SEED_SETTINGS, hidden: shape.hidden, heads: shape.heads, layers: shape.layers };
       // Only names and shapes matter here: a run of the fixture's shape on a graph of its sizes.
       const numUsers = shape.userDim;
-      const features = { userDim: numUsers, itemDim: shape.itemDim, user: identity(numUsers), item: new Float32Array(input.graph.num_items * shape.itemDim) };
+      const features = { userDim: numUsers, itemDim: shape.itemDim, userKind: 'onehot' as const, user: new Float32Array(0), item: new Float32Array(input.graph.num_items * shape.itemDim) };
       const rated: RatedPairs = { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0) };
       const text = pygScript({ settings, shape, datasetName: name, epoch: 0, userNames: names(numUsers), itemNames: names(input.graph.num_items), features, ratings: rated, checks: [] });
       compiles(text, `${name}.py`);
@@ -239,5 +239,4 @@ describe.skipIf(!PYTHON)('the PyG script', () => {
   });
 });
 
-const identity = (n: number) => Float32Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0));
 const names = (n: number) => Array.from({ length: n }, (_, k) => `n${k}`);

@@ -4,6 +4,7 @@
 // and the field.
 import type { LabeledPairs, Pairs } from '../graph/pairs';
 import type { Features } from '../graph/types';
+import { userFeatures } from '../graph/features';
 import { type ModelShape, flatFromNamed, paramTable } from '../model/params';
 import { MAX_K } from '../train/settings';
 import { InputError } from '../util/errors';
@@ -93,7 +94,8 @@ export function parseCase(text: string, fileName: string): CaseSpec {
   const features: Features = {
     userDim: shape.userDim,
     itemDim: shape.itemDim,
-    user: matrix('x_user', numUsers, shape.userDim, `lin1.user.weight [${shape.hidden}, ${shape.userDim}]`),
+    // PyG's fixtures give one-hot users as an identity: the engine takes them as one-hot.
+    ...userFeatures(matrix('x_user', numUsers, shape.userDim, `lin1.user.weight [${shape.hidden}, ${shape.userDim}]`), numUsers, shape.userDim),
     item: matrix('x_item', numItems, shape.itemDim, `lin1.item.weight [${shape.hidden}, ${shape.itemDim}]`),
   };
 

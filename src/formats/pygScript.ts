@@ -63,7 +63,7 @@ export function pygScript(run: PygRun): string {
     throw new Error(`pygScript: features of ${features.userDim} and ${features.itemDim} columns, but a model of ${shape.userDim} and ${shape.itemDim} inputs`);
   }
   // One-hot users are made with torch.eye instead of carrying U² numbers; other user features travel as they are.
-  const oneHotUsers = isIdentity(features.user, numUsers, features.userDim);
+  const oneHotUsers = features.userKind === 'onehot';
   const layers = Array.from({ length: shape.layers }, (_, k) => k + 1);
   const edgeTypes = EDGE_TYPES.map((e) => `(${py(e.src)}, ${py(e.key.split('__')[1])}, ${py(e.dst)})`);
   const query = settingsToQuery(settings);
@@ -345,12 +345,6 @@ const comment = (text: string) => text.replace(/[\r\n]+/g, ' ');
 
 /** A Python float literal (a score can be anything a float32 holds). */
 const pyNumber = (x: number) => (Number.isFinite(x) ? String(x) : `float('${x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan'}')`);
-
-function isIdentity(values: Float32Array, rows: number, cols: number): boolean {
-  if (rows !== cols) return false;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (values[r * cols + c] !== (r === c ? 1 : 0)) return false;
-  return true;
-}
 
 /** An array's bytes as a Python string literal of base64, split over lines. */
 function blob(values: Float32Array | Int32Array | Uint8Array): string {

@@ -12,10 +12,15 @@ import { tiles } from './layout';
 export const KERNEL_SIZES = { workgroup: 64, segment: 32, lossChunk: 256, gradChunk: 256 } as const;
 
 
-/** Entries of param_grads for one (layer, node type) block (shaders/prelude.wgsl gradItems). */
-export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'item'): number {
+/**
+ * Entries of param_grads for one (layer, node type) block (shaders/prelude.wgsl gradItems). With
+ * one-hot users, layer 1's user W is no sum over nodes (each column is one node's dY row, which
+ * onehot_grad_scatter writes): only the block's vectors are summed.
+ */
+export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'item', oneHotUser: boolean): number {
   const { heads: H, hidden: C } = shape;
-  return (2 * H * C + C) * tiles(inputDim(shape, layer, t)) + 2 * C + 2 * H * C;
+  const w = layer === 1 && t === 'user' && oneHotUser ? 0 : (2 * H * C + C) * tiles(inputDim(shape, layer, t));
+  return w + 2 * C + 2 * H * C;
 }
 
 /**
@@ -25,11 +30,11 @@ export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'it
  * parameter gradients (4 per entry and node chunk; the two node types have at most ⌈N / chunk⌉ + 1
  * chunks together).
  */
-export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: number; labels: number }) {
+export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: number; labels: number }, oneHotUser: boolean) {
   const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
   const H = shape.heads;
   let gradItems = 0;
-  for (let l = 1; l <= shape.layers; l++) for (const t of NODE_TYPES) gradItems = Math.max(gradItems, blockGradItems(shape, l, t));
+  for (let l = 1; l <= shape.layers; l++) for (const t of NODE_TYPES) gradItems = Math.max(gradItems, blockGradItems(shape, l, t, oneHotUser));
   return {
     segSum: c.nodes * H,
     segPart: Math.max(Math.ceil(c.edges / segment) * H * 16, Math.ceil((2 * c.labels) / segment) * 8) * tiles(shape.hidden),

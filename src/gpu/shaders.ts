@@ -54,6 +54,8 @@ export const TRAIN_ENTRIES = [
   'aggregate_backward',
   'param_grad_partials',
   'param_grads',
+  'onehot_grad_zero',
+  'onehot_grad_scatter',
   'input_backward',
   'adam_step',
   'train_steps',

@@ -42,12 +42,34 @@ export function makeFeatures(ratings: Ratings, kind: FeatureKind, latentDim: num
   }
 }
 
-/** The widths makeFeatures will give, without building the matrices (users one-hot is users² floats). */
-export function featureDims(ratings: Ratings, kind: FeatureKind, latentDim: number, userKind: UserFeatureKind = 'onehot'): { userDim: number; itemDim: number } {
+/** The widths makeFeatures will give, and whether users are one-hot, without building the matrices. */
+export function featureDims(ratings: Ratings, kind: FeatureKind, latentDim: number, userKind: UserFeatureKind = 'onehot'): Pick<Features, 'userDim' | 'itemDim' | 'userKind'> {
   checkLatentDim(latentDim);
   const userDim = userKind === 'onehot' ? ratings.userNames.length : userTable(ratings, userKind).columns.length;
   const itemDim = kind === 'seed' ? latentDim : kind === 'file' ? itemTable(ratings).columns.length : genreColumns(ratings).length + (kind === 'genresYear' ? 1 : 0);
-  return { userDim, itemDim };
+  return { userDim, itemDim, userKind: userKind === 'onehot' ? 'onehot' : 'dense' };
+}
+
+/** Users' features from a matrix (numUsers × userDim, row-major): one-hot, kept as no matrix, when it is the identity. */
+export function userFeatures(user: Float32Array, numUsers: number, userDim: number): Pick<Features, 'userKind' | 'user'> {
+  return isIdentity(user, numUsers, userDim) ? { userKind: 'onehot', user: new Float32Array(0) } : { userKind: 'dense', user };
+}
+
+function isIdentity(values: Float32Array, rows: number, cols: number): boolean {
+  if (rows !== cols) return false;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (values[r * cols + c] !== (r === c ? 1 : 0)) return false;
+  return true;
+}
+
+/**
+ * The users' input matrix as PyG multiplies it (numUsers × userDim): the identity for one-hot
+ * users. For the float64 reference and small exports only: one-hot, it is users² floats.
+ */
+export function denseUsers(f: Features): Float32Array {
+  if (f.userKind === 'dense') return f.user;
+  const user = new Float32Array(f.userDim * f.userDim);
+  for (let u = 0; u < f.userDim; u++) user[u * f.userDim + u] = 1;
+  return user;
 }
 
 /** Every genre of the dataset's items, sorted (by UTF-16 code units, the same in every JS engine). */
@@ -154,9 +176,9 @@ function userTable(ratings: Ratings, kind: Exclude<UserFeatureKind, 'onehot'>): 
   throw new InputError(`unknown user features ${JSON.stringify(kind)} (expected "onehot", "demographics" or "file")`);
 }
 
-function fileUsers(ratings: Ratings, kind: Exclude<UserFeatureKind, 'onehot'>): { userDim: number; user: Float32Array } {
+function fileUsers(ratings: Ratings, kind: Exclude<UserFeatureKind, 'onehot'>): Pick<Features, 'userDim' | 'userKind' | 'user'> {
   const table = userTable(ratings, kind);
-  return { userDim: table.columns.length, user: tableMatrix(table, ratings.userNames, 'user') };
+  return { userDim: table.columns.length, userKind: 'dense', user: tableMatrix(table, ratings.userNames, 'user') };
 }
 
 function itemTable(ratings: Ratings): FeatureTable {
@@ -165,9 +187,9 @@ function itemTable(ratings: Ratings): FeatureTable {
   throw new InputError('item features from a file need an item-features CSV (item-features.csv: the item id, then numeric columns) loaded with the ratings; or use genres or the seed’s random item features');
 }
 
-function oneHotUsers(numUsers: number): { userDim: number; user: Float32Array } {
-  const user = new Float32Array(numUsers * numUsers);
-  for (let u = 0; u < numUsers; u++) user[u * numUsers + u] = 1;
-  return { userDim: numUsers, user };
+// The seed's identity matrix, kept as no matrix at all (users² floats): layer 1 reads column u of
+// its weights for user u (docs/ENGINE.md).
+function oneHotUsers(numUsers: number): Pick<Features, 'userDim' | 'userKind' | 'user'> {
+  return { userDim: numUsers, userKind: 'onehot', user: new Float32Array(0) };
 }
 

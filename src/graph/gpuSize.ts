@@ -2,10 +2,11 @@
 // WebGPU caps the size of a buffer (maxBufferSize) and of a storage binding
 // (maxStorageBufferBindingSize). The sizes here are the engine's own: the activation arena as
 // src/model/arena.ts lays it out, the packed graph as src/gpu/graphBuffer.ts counts it, the input
-// features as prepare.ts featureRows pads them, the parameters as src/model/params.ts flatLayout
-// (Adam's state is three times that).
+// features as src/model/inputs.ts lays them out (one-hot users take no room), the parameters as
+// src/model/params.ts flatLayout (Adam's state is three times that).
 import { graphWords } from '../gpu/graphBuffer';
 import { arenaLayout, EVAL_SLOTS, topKPartialFloats, topKSegments } from '../model/arena';
+import { featureFloats } from '../model/inputs';
 import { flatLayout } from '../model/params';
 import { InputError } from '../util/errors';
 
@@ -20,6 +21,8 @@ export interface GpuSizeCounts {
   /** Input feature widths (users one-hot: the number of users). */
   userDim: number;
   itemDim: number;
+  /** One-hot users have no feature rows, and layer 1's user gradient no partial sums. */
+  userKind: 'onehot' | 'dense';
   hidden: number;
   heads: number;
   layers: number;
@@ -51,6 +54,7 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
   // One capacity that holds both arenas the engine makes: a training chunk's (the largest step's
   // labels, a loss slot per step of a full-batch chunk) and the evaluator's (its Recall@K slots
   // and per-segment top-K lists), so its layout bounds both.
+  const oneHotUser = c.userKind === 'onehot';
   const arenaFloats = arenaLayout(shape, {
     nodes: N,
     edges: E,
@@ -59,8 +63,7 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
     lossSlots: EVAL_SLOTS,
     recallSlots: EVAL_SLOTS,
     topkPartial: topKPartialFloats(c.users, topKSegments(c.items), c.k),
-  }).size;
-  const featureFloats = N * Math.max(c.userDim, c.itemDim);
+  }, oneHotUser).size;
   const paramFloats = flatLayout(shape).size;
   const fmt = (n: number) => n.toLocaleString('en-US');
   const sizes: GpuBufferSize[] = [
@@ -72,8 +75,10 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
     { name: 'graph', what: `the graph (${fmt(N)} nodes, ${fmt(E)} edges, ${fmt(c.labels)} supervision pairs)`, bytes: words * 4 },
     {
       name: 'features',
-      what: `the input features (${fmt(N)} nodes × ${fmt(Math.max(c.userDim, c.itemDim))} columns${c.userDim >= c.itemDim ? ', one per user' : ''})`,
-      bytes: featureFloats * 4,
+      what: oneHotUser
+        ? `the item features (${fmt(c.items)} items × ${fmt(c.itemDim)} columns)`
+        : `the input features (${fmt(c.users)} users × ${fmt(c.userDim)} and ${fmt(c.items)} items × ${fmt(c.itemDim)} columns)`,
+      bytes: featureFloats(c.users, c.items, c) * 4,
     },
     { name: 'adam', what: `Adam's state (3 × ${fmt(paramFloats)} parameters)`, bytes: paramFloats * 12 },
     { name: 'topk', what: `the top-${c.k} lists (${fmt(c.users)} users × ${c.k})`, bytes: c.users * c.k * 4 },

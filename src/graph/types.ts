@@ -52,7 +52,12 @@ export interface FeatureFiles {
 export interface Features {
   userDim: number;
   itemDim: number;
-  /** numUsers × userDim */
+  /**
+   * 'onehot': user u's input is row u of the identity (userDim = numUsers), kept as no matrix at
+   * all (users² floats): layer 1 reads column u of its weights instead (denseUsers expands it).
+   */
+  userKind: 'onehot' | 'dense';
+  /** numUsers × userDim when dense; empty when one-hot. */
   user: Float32Array;
   /** numItems × itemDim */
   item: Float32Array;

@@ -53,7 +53,8 @@ export interface ArenaLayout {
   size: number;
 }
 
-export function arenaLayout(shape: ModelShape, cap: Capacity): ArenaLayout {
+/** `oneHotUser`: layer 1's user gradient needs no partial sums (src/gpu/kernelSizes.ts blockGradItems). */
+export function arenaLayout(shape: ModelShape, cap: Capacity, oneHotUser: boolean): ArenaLayout {
   const { heads: H, hidden: C } = shape;
   const R = 2 * H * C + C;
   const N = cap.nodes;
@@ -81,7 +82,7 @@ export function arenaLayout(shape: ModelShape, cap: Capacity): ArenaLayout {
   const loss = take(cap.lossSlots);
   const recall = take(cap.recallSlots ?? 0);
   const partial = take(cap.topkPartial ?? 0);
-  const scratch = scratchSizes(shape, cap);
+  const scratch = scratchSizes(shape, cap, oneHotUser);
   const segSum = take(scratch.segSum);
   const segPart = take(scratch.segPart);
   const lossPart = take(scratch.lossPart);

@@ -16,6 +16,7 @@ import type { GraphCounts } from '../gpu/graphBuffer';
 import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, packRecord, record, tiles, WHICH_FIELDS } from '../gpu/layout';
 import { arenaLayout, type ArenaLayout, type Capacity } from './arena';
 import type { KernelName } from '../gpu/shaders';
+import type { InputLayout } from './inputs';
 import { blockOf, flatLayout, type ModelShape } from './params';
 
 export type { Capacity };
@@ -54,6 +55,8 @@ export class ModelOnGpu {
     readonly kernels: Kernels,
     readonly shape: ModelShape,
     initial: Float32Array,
+    /** How layer 1 reads the features buffer that workspaces bind (src/model/inputs.ts). */
+    readonly inputs: InputLayout,
   ) {
     if (shape.layers > MAX_LAYERS) throw new RangeError(`at most ${MAX_LAYERS} layers, got ${shape.layers}`);
     const layout = flatLayout(shape);
@@ -63,7 +66,8 @@ export class ModelOnGpu {
     this.opt = storageBuffer(device, 'adam', this.size * 3 * 4);
     this.layerStarts = Array.from({ length: shape.layers }, (_, l) => blockOf(layout, l + 1, 'user').w);
     this.layerSizes = this.layerStarts.map((s, l) => blockOf(layout, l + 1, 'item').end - s);
-    this.blockGradItems = this.layerStarts.map((_, l) => [blockGradItems(shape, l + 1, 'user'), blockGradItems(shape, l + 1, 'item')]);
+    const oneHot = inputs.oneHotUser;
+    this.blockGradItems = this.layerStarts.map((_, l) => [blockGradItems(shape, l + 1, 'user', oneHot), blockGradItems(shape, l + 1, 'item', oneHot)]);
     this.setParams(initial);
   }
 
@@ -116,20 +120,20 @@ export class Workspace {
 
   constructor(
     readonly model: ModelOnGpu,
-    /** Input features of every dataset node (users then items), rows of max(userDim, itemDim). */
+    /** Layer 1's input, laid out as model.inputs says. */
     readonly features: GPUBuffer,
     readonly capacity: Capacity,
   ) {
     const { device, shape } = model;
     const { heads: H, hidden: C } = shape;
-    this.layout = arenaLayout(shape, capacity);
+    this.layout = arenaLayout(shape, capacity, model.inputs.oneHotUser);
     this.graph = storageBuffer(device, 'graph', Math.max(capacity.words, HEADER_WORDS) * 4);
     this.arena = storageBuffer(device, 'arena', this.layout.size * 4);
 
     // The model uniform (src/gpu/layout.ts MODEL_FIELDS): a Layer record per layer, then the rest.
     const words = new ArrayBuffer(MODEL_WORDS * 4);
-    const featureStride = Math.max(shape.userDim, shape.itemDim);
     const flat = flatLayout(shape);
+    const inputs = model.inputs;
     this.layout.layers.forEach((a, l) => {
       const first = l === 0;
       const layer = {
@@ -137,11 +141,16 @@ export class Workspace {
         channels: C,
         rows: 2 * H * C + C,
         indirect: first ? 1 : 0,
-        xStride: first ? featureStride : C,
+        // Layer 1 reads rows of each type's own width (xUser, xItem), not of one stride.
+        xStride: first ? 0 : C,
         fUser: first ? shape.userDim : C,
         fItem: first ? shape.itemDim : C,
         blockUser: blockOf(flat, l + 1, 'user').w,
         blockItem: blockOf(flat, l + 1, 'item').w,
+        oneHotUser: first && inputs.oneHotUser ? 1 : 0,
+        datasetUsers: inputs.datasetUsers,
+        xUser: inputs.xUser,
+        xItem: inputs.xItem,
         ...a,
       };
       packRecord(LAYER_FIELDS, layer, words, l * LAYER_WORDS);
@@ -222,6 +231,11 @@ export class Workspace {
         const [user, item] = this.model.blockGradItems[l];
         run('param_grad_partials', user * chunks(c.users) + item * chunks(N - c.users));
         run('param_grads', user + item);
+        if (l === 0 && this.model.inputs.oneHotUser) {
+          // Every column first, as the users outside a batch get a zero gradient; then each user's own.
+          run('onehot_grad_zero', tiles(R * this.model.shape.userDim));
+          run('onehot_grad_scatter', c.users * tiles(R));
+        }
         return;
       }
     }

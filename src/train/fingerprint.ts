@@ -37,7 +37,7 @@ export function runFingerprint(data: Prepared, settings: RunSettings): RunFinger
     ratings: ratings.user.length,
     ids: ids.hex(),
     filter: settings.minRating === null ? 'none' : String(settings.minRating),
-    features: `${featureKinds(settings)} ${new Hash().bytes(features.user).bytes(features.item).hex()}`,
+    features: `${featureKinds(settings)} ${hashUsers(new Hash(), features).bytes(features.item).hex()}`,
     split: `${settings.splitMode} ${settings.split} ${new Hash().bytes(split.train).hex()}`,
     settings,
   };
@@ -85,6 +85,16 @@ export function checkFingerprint(saved: unknown, now: RunFingerprint, fileName: 
   }
 }
 
+// One-hot users are hashed as the identity matrix's bytes that earlier versions kept, so that their
+// weights files still match: the same hash, without building users² floats (still users² steps).
+function hashUsers(h: Hash, f: Prepared['features']): Hash {
+  if (f.userKind === 'dense') return h.bytes(f.user);
+  const one = new Uint8Array(new Float32Array([1]).buffer);
+  const rowBytes = 4 * f.userDim;
+  for (let u = 0; u < f.userDim; u++) h.zeros(4 * u).bytes(one).zeros(rowBytes - 4 * u - 4);
+  return h;
+}
+
 /** FNV-1a, twice over with different starts: 64 bits, enough to tell runs apart (not a secure hash). */
 class Hash {
   private a = 0x811c9dc5;
@@ -99,6 +109,18 @@ class Hash {
   bytes(view: ArrayBufferView): this {
     const u8 = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     for (let k = 0; k < u8.length; k++) this.word(u8[k]);
+    return this;
+  }
+
+  /** As many zero bytes as `count`, without an array of them. */
+  zeros(count: number): this {
+    let { a, b } = this;
+    for (let k = 0; k < count; k++) {
+      a = Math.imul(a, 0x01000193);
+      b = Math.imul(b, 0x01000193) ^ (b >>> 15);
+    }
+    this.a = a;
+    this.b = b;
     return this;
   }
 

@@ -8,6 +8,7 @@ import { storageWith } from '../gpu/buffers';
 import { submitPass, type Kernels } from '../gpu/kernels';
 import type { GraphArrays } from '../graph/types';
 import { ModelOnGpu, Workspace } from '../model/gpuModel';
+import type { InputLayout } from '../model/inputs';
 import { flatLayout, type ModelShape } from '../model/params';
 
 export interface FuseDecision {
@@ -34,8 +35,8 @@ const decisions = new Map<string, FuseDecision>();
 
 const bucket = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
-function keyOf(gpu: Gpu, shape: ModelShape, c: GraphCounts): string {
-  return [gpu.adapterName, shape.layers, shape.hidden, shape.heads, shape.userDim, shape.itemDim, bucket(c.nodes), bucket(c.edges), bucket(c.labels)].join('|');
+function keyOf(gpu: Gpu, shape: ModelShape, inputs: InputLayout, c: GraphCounts): string {
+  return [gpu.adapterName, shape.layers, shape.hidden, shape.heads, shape.userDim, shape.itemDim, inputs.oneHotUser, bucket(c.nodes), bucket(c.edges), bucket(c.labels)].join('|');
 }
 
 /** Whether a step of these counts follows the decision. */
@@ -52,25 +53,25 @@ export function fusedStep(fuse: 'auto' | 'never' | 'always', d: FuseDecision | n
 }
 
 /** The decision for steps like `graph` (the largest of an epoch), measured the first time. */
-export async function decideFusion(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: GPUBuffer, graph: GraphArrays): Promise<FuseDecision> {
+export async function decideFusion(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: GPUBuffer, inputs: InputLayout, graph: GraphArrays): Promise<FuseDecision> {
   const c = countsOf(graph);
-  const key = keyOf(gpu, shape, c);
+  const key = keyOf(gpu, shape, inputs, c);
   const known = decisions.get(key);
   if (known) return known;
   const limit = { nodes: bucket(c.nodes), edges: bucket(c.edges), labels: bucket(c.labels) };
   const decision =
     c.nodes > MEASURE_LIMITS.nodes || c.edges > MEASURE_LIMITS.edges
       ? { fusedWidth: null, limit, perOpMs: NaN, fusedMs: [] }
-      : await measure(gpu, kernels, shape, features, graph, limit);
+      : await measure(gpu, kernels, shape, features, inputs, graph, limit);
   decisions.set(key, decision);
   return decision;
 }
 
 /** Times STEPS steps of `graph` per op and fused at each width, on a throwaway model (zeros). */
-async function measure(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: GPUBuffer, graph: GraphArrays, limit: FuseDecision['limit']): Promise<FuseDecision> {
+async function measure(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: GPUBuffer, inputs: InputLayout, graph: GraphArrays, limit: FuseDecision['limit']): Promise<FuseDecision> {
   const { device } = gpu;
   const c = countsOf(graph);
-  const model = new ModelOnGpu(device, kernels, shape, new Float32Array(flatLayout(shape).size));
+  const model = new ModelOnGpu(device, kernels, shape, new Float32Array(flatLayout(shape).size), inputs);
   const ws = new Workspace(model, features, { ...c, lossSlots: 1 });
   const packed = packGraph(graph);
   setStepFields(packed, 0, 0, 1e-3, 1);

@@ -7,9 +7,9 @@ import { storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
 import type { Features, GraphArrays } from '../graph/types';
 import { ModelOnGpu, Workspace } from '../model/gpuModel';
+import { featureBuffer } from '../model/inputs';
 import type { ModelShape } from '../model/params';
 import { stepFields } from './chunkPlan';
-import { featureRows } from './prepare';
 import type { RunSettings } from './settings';
 
 /** The model's shape: its layers, width and heads from the settings, its input widths from the features. */
@@ -20,13 +20,14 @@ export function modelShape(settings: Pick<RunSettings, 'layers' | 'hidden' | 'he
 /** The weights `params` of a model of `shape` and the input features, on the GPU. */
 export interface PlacedModel {
   model: ModelOnGpu;
-  /** The features as the kernels read them (featureRows): one row per node, users first. */
+  /** The features as the kernels read them (src/model/inputs.ts featureBuffer): user rows unless one-hot, then item rows. */
   features: GPUBuffer;
 }
 
 export function placeModel(gpu: Gpu, kernels: Kernels, shape: ModelShape, params: Float32Array, features: Features): PlacedModel {
-  const model = new ModelOnGpu(gpu.device, kernels, shape, params);
-  return { model, features: storageWith(gpu.device, 'features', featureRows(features).data) };
+  const { data, layout } = featureBuffer(features);
+  const model = new ModelOnGpu(gpu.device, kernels, shape, params, layout);
+  return { model, features: storageWith(gpu.device, 'features', data) };
 }
 
 /** A placed model and one graph in a workspace of its own, with room for `lossSlots` losses. */

@@ -35,7 +35,7 @@ export interface Prepared {
  * when the filter keeps nothing, the split leaves no training or no test ratings, or the features
  * cannot be made (genres without genres, a features file not loaded or missing an id).
  * `check` sees the run's GPU sizes before the features are built: a dataset too large for the GPU
- * is turned down before its users² one-hot matrix can exhaust the CPU's memory.
+ * is turned down before anything is drawn or built for it.
  */
 export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?: (counts: GpuSizeCounts) => void): Prepared {
   const ratings = settings.minRating === null ? loaded : filterByRating(loaded, settings.minRating);
@@ -94,7 +94,7 @@ function checkValidation(split: Split, side: number, settings: RunSettings): voi
 
 /** What decides the GPU buffers' sizes for this run (for checkFitsGpu in src/graph/gpuSize.ts). */
 export function gpuCounts(
-  p: Pick<Prepared, 'numUsers' | 'numItems' | 'train' | 'mpEdges'> & { features: Pick<Features, 'userDim' | 'itemDim'> },
+  p: Pick<Prepared, 'numUsers' | 'numItems' | 'train' | 'mpEdges'> & { features: Pick<Features, 'userDim' | 'itemDim' | 'userKind'> },
   settings: RunSettings,
 ): GpuSizeCounts {
   const trainCount = p.train.user.length;
@@ -107,20 +107,10 @@ export function gpuCounts(
     labels: Math.max(trainCount, Math.ceil(perStep * (1 + settings.negRatio))),
     userDim: p.features.userDim,
     itemDim: p.features.itemDim,
+    userKind: p.features.userKind,
     hidden: settings.hidden,
     heads: settings.heads,
     layers: settings.layers,
     k: Math.min(settings.k, p.numItems),
   };
-}
-
-/** Features of every node in one row-major matrix (users then items), rows padded to the wider type. */
-export function featureRows(f: Features): { data: Float32Array<ArrayBuffer>; stride: number } {
-  const stride = Math.max(f.userDim, f.itemDim);
-  const numUsers = f.user.length / f.userDim;
-  const numItems = f.item.length / f.itemDim;
-  const data = new Float32Array((numUsers + numItems) * stride);
-  for (let u = 0; u < numUsers; u++) data.set(f.user.subarray(u * f.userDim, (u + 1) * f.userDim), u * stride);
-  for (let i = 0; i < numItems; i++) data.set(f.item.subarray(i * f.itemDim, (i + 1) * f.itemDim), (numUsers + i) * stride);
-  return { data, stride };
 }

@@ -140,7 +140,7 @@ export class Trainer {
       // Timed on the largest step of an epoch planned from a copy of the generator (the run's own draws are untouched).
       const probe = this.sampler.planEpoch(this.rng.clone());
       const largest = probe.reduce((a, b) => (b.numUsers + b.numItems > a.numUsers + a.numItems ? b : a));
-      this.fusion = await decideFusion(this.gpu, this.model.kernels, this.shape, this.features, largest);
+      this.fusion = await decideFusion(this.gpu, this.model.kernels, this.shape, this.features, this.model.inputs, largest);
     }
     const launch = (i: number) => this.launch(sizes[i], options.keep, i === sizes.length - 1);
     let inflight = sizes.length > 0 ? launch(0) : null;
