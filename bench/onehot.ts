@@ -1,0 +1,77 @@
+// `npm run bench:onehot`: what one-hot users cost now that layer 1 reads them as columns of its
+// weights (issue 8). Prints, on whatever adapter Node finds (SwiftShader without a GPU):
+//   1. a dataset of 10,000 users and 10,000 ratings (one each, over 2,000 items, popular items
+//      more often), hidden 12: the buffers, then ms per epoch at full batch (the real-data
+//      default) and, with --mini-batch, at the seed's default batch size 1 (8,000 steps an epoch);
+//   2. the seed's toy run at its defaults: ms per epoch, as `npm run bench` times it.
+//
+//   node --import ./bin/register.mjs bench/onehot.ts [--users 10000] [--epochs 5] [--mini-batch]
+import { parseFlags } from '../src/cli/args';
+import { takeAdapterFlag } from '../src/gpu/adapterChoice';
+import { createGpu, type Gpu } from '../src/gpu/device';
+import { createKernels, type Kernels } from '../src/gpu/kernels';
+import { installNodeWebGPU } from '../src/gpu/node';
+import { parseRatingsCsv } from '../src/graph/csv';
+import { formatBytes, gpuBufferSizes } from '../src/graph/gpuSize';
+import { toyRatings } from '../src/graph/toy';
+import type { Ratings } from '../src/graph/types';
+import { gpuCounts } from '../src/train/prepare';
+import { REAL_DATA_SETTINGS, SEED_SETTINGS, type RunSettings } from '../src/train/settings';
+import { Trainer } from '../src/train/trainer';
+import { Rng } from '../src/util/rng';
+
+const { choice, rest } = takeAdapterFlag(process.argv.slice(2), 'bench:onehot');
+const spec = { value: true, help: '' };
+const { flags } = parseFlags(rest, { users: spec, epochs: spec, 'mini-batch': { value: false, help: '' } }, 'bench:onehot');
+const USERS = Number(flags.users ?? 10_000);
+const EPOCHS = Number(flags.epochs ?? 5);
+const ITEMS = 2_000;
+
+/** One rating per user, items drawn with a skew toward the first (as a sample of Netflix's rows). */
+function manyUsers(users: number): Ratings {
+  const rng = new Rng(1);
+  const rows = ['userId,movieId,rating,timestamp'];
+  for (let u = 0; u < users; u++) rows.push(`${u},${Math.floor(ITEMS * rng.float() ** 2)},${1 + rng.int(5)},${u}`);
+  return parseRatingsCsv(rows.join('\n'), 'many-users.csv');
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median ms of `epochs` epochs, after one untimed (pipelines, the fuse decision). */
+async function msPerEpoch(gpu: Gpu, kernels: Kernels, ratings: Ratings, settings: RunSettings, epochs: number) {
+  const t0 = performance.now();
+  const trainer = Trainer.create(gpu, kernels, ratings, settings);
+  const createMs = performance.now() - t0;
+  await trainer.train(1);
+  const ms: number[] = [];
+  for (let e = 0; e < epochs; e++) {
+    const t = performance.now();
+    await trainer.train(1);
+    ms.push(performance.now() - t);
+  }
+  const result = { ms: median(ms), createMs, steps: trainer.stepsPerEpoch, loss: trainer.history.at(-1)!.loss, data: trainer.data };
+  trainer.destroy();
+  return result;
+}
+
+await installNodeWebGPU(choice);
+const gpu = await createGpu();
+const kernels = await createKernels(gpu.device);
+console.log(`adapter: ${gpu.adapterName}`);
+
+const ratings = manyUsers(USERS);
+const full: RunSettings = { ...SEED_SETTINGS, ...REAL_DATA_SETTINGS, hidden: 12, evalEvery: 1 };
+const run = await msPerEpoch(gpu, kernels, ratings, full, EPOCHS);
+const { numUsers, numItems } = run.data;
+console.log(`\n1. ${numUsers.toLocaleString('en-US')} users, ${numItems.toLocaleString('en-US')} items, ${ratings.user.length.toLocaleString('en-US')} ratings, hidden 12, ${full.heads} heads, ${full.layers} layers`);
+for (const b of gpuBufferSizes(gpuCounts(run.data, full))) console.log(`   ${b.name.padEnd(9)} ${formatBytes(b.bytes).padStart(10)}  ${b.what}`);
+console.log(`   (users one-hot as rows, padded to the wider type, the features would be ${formatBytes((numUsers + numItems) * numUsers * 4)})`);
+console.log(`   full batch (${run.steps} step an epoch, with Recall@${full.k} every epoch): ${run.ms.toFixed(0)} ms per epoch (median of ${EPOCHS}); set-up ${run.createMs.toFixed(0)} ms; loss ${run.loss.toFixed(4)}`);
+if (flags['mini-batch'] === true) {
+  const mini: RunSettings = { ...full, batchSize: SEED_SETTINGS.batchSize, neighbors: SEED_SETTINGS.neighbors, evalEvery: 1 };
+  const m = await msPerEpoch(gpu, kernels, ratings, mini, 1);
+  console.log(`   mini-batch, the seed's batch size ${mini.batchSize} (${m.steps} steps an epoch): ${m.ms.toFixed(0)} ms per epoch; loss ${m.loss.toFixed(4)}`);
+}
+
+const toy = await msPerEpoch(gpu, kernels, toyRatings(), SEED_SETTINGS, 256);
+console.log(`\n2. the toy at the seed's defaults (${toy.steps} steps an epoch): ${toy.ms.toFixed(3)} ms per epoch (median of 256)`);
