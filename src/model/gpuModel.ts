@@ -6,7 +6,8 @@
 // (per layer forward 7: projections, scores, 3 for the softmax, 2 for the aggregation; 4 for the
 // decoder: the loss's two stages and its backward's two; per layer backward 4 for the softmax, 2
 // for dY, 2 for the parameter gradients and 1 for the input's gradient, less that last one for
-// the first layer; 1 for Adam), which large graphs need to spread over the GPU; or fused, a whole
+// the first layer, which has 2 more with one-hot users (its W gradient's columns: 54 in all);
+// 1 for Adam), which large graphs need to spread over the GPU; or fused, a whole
 // chunk of steps in one single-workgroup dispatch, which small graphs need because a dispatch
 // costs more than their work (src/train/fuseDecision.ts measures which).
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
