@@ -2,6 +2,7 @@
 // file, PyG's loader ignores it, and each way a run can differ from the weights' is named.
 import { describe, expect, it } from 'vitest';
 import { parseRatingsCsv } from '../src/graph/csv';
+import { denseUsers } from '../src/graph/features';
 import { toyRatings } from '../src/graph/toy';
 import { initParams, paramTable } from '../src/model/params';
 import { FINGERPRINT_KEY, inferShape, parseWeights, readWeightsJson, serializeWeights, weightsFingerprint } from '../src/formats/weightsFile';
@@ -27,6 +28,18 @@ describe('the fingerprint in a weights file', () => {
     expect(inferShape(named, 'w.json')).toEqual(shape);
     expect(parseWeights(text, shape, 'w.json')).toEqual(flat);
     expect(weightsFingerprint(readWeightsJson(serializeWeights(shape, flat), 'w.json'))).toBeUndefined();
+  });
+});
+
+describe('the features in a fingerprint', () => {
+  it('hash one-hot users as the identity matrix earlier versions kept, so that their weights files still match', () => {
+    const prepared = prepare(toyRatings(), SEED_SETTINGS, new Rng(SEED_SETTINGS.seed));
+    expect(prepared.features.userKind).toBe('onehot');
+    const asMatrix = { ...prepared, features: { ...prepared.features, userKind: 'dense' as const, user: denseUsers(prepared.features) } };
+    expect(runFingerprint(prepared, SEED_SETTINGS).features).toBe(runFingerprint(asMatrix, SEED_SETTINGS).features);
+    // And the users do count: another identity entry is another hash.
+    asMatrix.features.user[4] = 2;
+    expect(runFingerprint(asMatrix, SEED_SETTINGS).features).not.toBe(runFingerprint(prepared, SEED_SETTINGS).features);
   });
 });
 
