@@ -41,6 +41,14 @@ describe('the features in a fingerprint', () => {
     asMatrix.features.user[4] = 2;
     expect(runFingerprint(asMatrix, SEED_SETTINGS).features).not.toBe(runFingerprint(prepared, SEED_SETTINGS).features);
   });
+
+  it('hash past 32,768 one-hot users (more than any earlier version could train) by their count', () => {
+    const many = (n: number) => parseRatingsCsv(['userId,movieId,rating,timestamp', ...Array.from({ length: n }, (_, u) => `${u},${u % 50},4,${u}`)].join('\n'), 'many.csv');
+    const features = (n: number) => fingerprintOf({ ...SEED_SETTINGS, batchSize: 'full' }, many(n)).features;
+    const a = features(40_000);
+    expect(a).toBe(features(40_000));
+    expect(a).not.toBe(features(40_001));
+  });
 });
 
 describe('checkFingerprint', () => {

@@ -85,10 +85,15 @@ export function checkFingerprint(saved: unknown, now: RunFingerprint, fileName: 
   }
 }
 
-// One-hot users are hashed as the identity matrix's bytes that earlier versions kept, so that their
-// weights files still match: the same hash, without building users² floats (still users² steps).
+// Earlier versions kept one-hot users as an identity matrix in one GPU buffer, which no GPU could
+// bind past 4 GiB (32,768 users): up to there one-hot users are hashed as that matrix's bytes, so
+// that those versions' weights files still match (without the matrix, but still users² steps);
+// past it, where no such file can exist, by their count.
+const LEGACY_ONE_HOT_USERS = 32_768;
+
 function hashUsers(h: Hash, f: Prepared['features']): Hash {
   if (f.userKind === 'dense') return h.bytes(f.user);
+  if (f.userDim > LEGACY_ONE_HOT_USERS) return h.text(`one-hot users ${f.userDim}`);
   const one = new Uint8Array(new Float32Array([1]).buffer);
   const rowBytes = 4 * f.userDim;
   for (let u = 0; u < f.userDim; u++) h.zeros(4 * u).bytes(one).zeros(rowBytes - 4 * u - 4);
