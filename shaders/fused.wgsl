@@ -54,9 +54,6 @@ fn paramGradTotalsAbove(lid: u32, l: u32) {
 }
 
 fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool) {
-  // One-hot users' columns of layer 1's W gradient: zeroed here, long before layer 1's scatter.
-  L = model.layers[0];
-  for (var i = lid; i < onehotGradItems(); i += FWG) { op_onehot_grad_zero(i); }
   L = model.layers[model.numLayers - 1u];
   for (var i = lid; i < labelPieces() * tiles(L.channels); i += FWG) { op_decode_backward_piece(i); }
   syncIf(labelCrossing);
@@ -64,6 +61,9 @@ fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool) {
   sync();
   for (var l = model.numLayers; l > 0u; l--) {
     L = model.layers[l - 1u];
+    // One-hot users' columns of layer 1's W gradient (none in other layers): zeroed phases before
+    // its scatter, beside ops that write only the arena and the layer above's gradients.
+    for (var i = lid; i < onehotGradItems(); i += FWG) { op_onehot_grad_zero(i); }
     if (crossing) {
       for (var i = lid; i < pieceItems(); i += FWG) { op_softmax_backward_dot_piece(i); }
       paramGradTotalsAbove(lid, l);
