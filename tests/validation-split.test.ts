@@ -107,4 +107,10 @@ describe('prepare with a validation share', () => {
       /validation fraction 0.5 of 2 training ratings holds out 0 and leaves 2 to train: raise the validation fraction/,
     );
   });
+
+  it('refuses a patience without a validation split to watch, saying how to fix it', () => {
+    expect(() => prepare(toyRatings(), { ...SEED_SETTINGS, patience: 5 }, new Rng(1))).toThrow(
+      /a patience of 5 epochs watches the validation Recall@K, and this run has no validation split: set the validation share \(--val\) above 0/,
+    );
+  });
 });

@@ -38,6 +38,9 @@ export interface Prepared {
  * is turned down before anything is drawn or built for it.
  */
 export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?: (counts: GpuSizeCounts) => void): Prepared {
+  if (settings.patience > 0 && settings.val === 0) {
+    throw new InputError(`a patience of ${settings.patience} epochs watches the validation Recall@K, and this run has no validation split: set the validation share (--val) above 0, or the patience to 0`);
+  }
   const ratings = settings.minRating === null ? loaded : filterByRating(loaded, settings.minRating);
   const outer =
     settings.splitMode === 'random'
