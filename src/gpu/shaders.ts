@@ -35,8 +35,11 @@ export const KNN_PREAMBLE = preamble([wgslLimits(), wgslStruct('KnnParams', KNN_
 /** KNN-MIPS (src/search/knnMips.ts): a module of its own, with its own bindings. */
 export const KNN_PROGRAM = [KNN_PREAMBLE, dispatch, topk, knnMips].join('\n');
 
+/** What heads item-kNN's program. */
+export const ITEM_KNN_PREAMBLE = preamble([wgslLimits(), wgslStruct('ItemKnnParams', ITEM_KNN_PARAMS_FIELDS)]);
+
 /** Item-kNN (src/search/itemKnn.ts): a module of its own, with its own bindings. */
-export const ITEM_KNN_PROGRAM = [preamble([wgslLimits(), wgslStruct('ItemKnnParams', ITEM_KNN_PARAMS_FIELDS)]), dispatch, topk, itemKnn].join('\n');
+export const ITEM_KNN_PROGRAM = [ITEM_KNN_PREAMBLE, dispatch, topk, itemKnn].join('\n');
 
 /** Entry points that read only bind group 0 (the model, a graph and a workspace). */
 export const TRAIN_ENTRIES = [
