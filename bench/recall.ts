@@ -8,7 +8,8 @@
 // Data: ml-latest-small by default; `--data` takes any ratings file `gatlab train --data` takes
 // (MovieLens 100K's u.data with u.item beside it, ratings.csv, a ZIP). The settings' flags
 // (`gatlab train`'s) apply to every configuration; K is the bench's (20). `--configs a,b` runs
-// some of CONFIGS, `--splits userTime` one split. On a software adapter (SwiftShader) the run is
+// some of CONFIGS, `--splits userTime` one split; MovieLens 100K's demographics are
+// `--user-features demographics`. On a software adapter (SwiftShader) the run is
 // cut to SOFTWARE_EPOCHS unless --epochs says otherwise, and the output says so. `--knn on` adds
 // KNN-MIPS (slow) over the first run's embeddings.
 import { installNodeWebGPU } from '../src/gpu/node';
@@ -45,6 +46,7 @@ const BASE: Partial<RunSettings> = {
 /** The configurations compared, each a name and what it changes over BASE: one line per objective. */
 const CONFIGS: { name: string; settings: Partial<RunSettings> }[] = [
   { name: 'mse', settings: {} },
+  { name: 'mse, genres+year', settings: { features: 'genresYear' } },
 ];
 
 const SPLITS = { userTime: "each user's oldest 80% train", time: 'global time split, oldest 80% train' } as const;
