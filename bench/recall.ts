@@ -28,10 +28,14 @@ import { ML_SMALL_DIR } from '../tests/helpers/paths';
 import { knnMipsPart } from './recallKnnMips';
 import { cell, fmt, meanSd, recalls, table, testSides, type Recalls } from './recallTable';
 
-/** What every configuration starts from: ratings ≥ 4, 80% train by time, genre features, full batch. */
+/**
+ * What every configuration starts from: ratings ≥ 4, 80% train by time, of which the newest 10%
+ * validate (the epoch reported is the one validation chose), genre features, full batch.
+ */
 const BASE: Partial<RunSettings> = {
   minRating: 4,
   split: 0.8,
+  val: 0.1,
   features: 'genres',
   batchSize: 'full',
   negRatio: 4,
@@ -96,8 +100,9 @@ function settingsFor(config: Partial<RunSettings>, split: SplitName, seed: numbe
   return { ...settingsFromFlags(flags, base), seed, k: K };
 }
 
-/** The model's top-20 at the end of training. */
+/** The model's top-20 at the epoch validation chose (at the last one without a validation split). */
 async function modelTop(trainer: Trainer): Promise<TopK> {
+  await trainer.restoreSelected();
   const snap = await trainer.snapshot();
   return { k: snap.k, numUsers: trainer.data.numUsers, index: snap.topk };
 }
@@ -116,13 +121,16 @@ for (const split of splits) {
       const t0 = performance.now();
       const trainer = Trainer.create(gpu, kernels, loaded, settings);
       const { data } = trainer;
-      const sides = testSides(data.train, data.test);
+      // The baselines learn from the whole training side, validation included (they choose no
+      // epoch), and like the model's test ranking never list a rating of that side.
+      const side = { user: [...data.train.user, ...data.val.user], item: [...data.train.item, ...data.val.item] };
+      const sides = testSides(side, data.test);
       if (c === 0) {
         // The baselines see the same split as the models (a time split is the same for every seed).
-        sideCounts.set(split, `${data.numUsers} users, ${data.numItems} items, ${data.train.user.length} train and ${data.test.user.length} test ratings; ${sides.testUsers} test users, ${sides.coldUsers} of them cold`);
-        push(`${split}/most popular`, recalls(popularityTopK(data.numUsers, data.numItems, data.train, K), sides));
+        sideCounts.set(split, `${data.numUsers} users, ${data.numItems} items, ${data.train.user.length} train, ${data.val.user.length} validation and ${data.test.user.length} test ratings; ${sides.testUsers} test users, ${sides.coldUsers} of them cold`);
+        push(`${split}/most popular`, recalls(popularityTopK(data.numUsers, data.numItems, side, K), sides));
         const tk = performance.now();
-        const knn = await itemKnnTopK(gpu.device, data.numUsers, data.numItems, data.train, { k: K });
+        const knn = await itemKnnTopK(gpu.device, data.numUsers, data.numItems, side, { k: K });
         if (s === 0) console.error(`  item-kNN on the GPU (${split}): ${fmt(performance.now() - tk, 0)} ms`);
         push(`${split}/item-kNN`, recalls(knn.topk, sides));
       }
@@ -140,7 +148,7 @@ for (const split of splits) {
 }
 
 const shown = settingsFor({}, splits[0], firstSeed);
-console.log(`models: ${shown.layers} GAT blocks, hidden ${shown.hidden}, ${shown.heads} heads, batch ${shown.batchSize}, negatives ${shown.negRatio} per rating, lr ${shown.lr}, ${shown.epochs} epochs, ${shown.features} features, ratings ≥ ${shown.minRating}, train fraction ${shown.split}; Recall@K of the last epoch; seeds ${firstSeed}..${firstSeed + seeds - 1}`);
+console.log(`models: ${shown.layers} GAT blocks, hidden ${shown.hidden}, ${shown.heads} heads, batch ${shown.batchSize}, negatives ${shown.negRatio} per rating, lr ${shown.lr}, ${shown.epochs} epochs, ${shown.features} features, ratings ≥ ${shown.minRating}, train fraction ${shown.split}, validation share ${shown.val} of it; Recall@K at ${shown.val > 0 ? 'the epoch chosen on validation' : 'the last epoch'}; seeds ${firstSeed}..${firstSeed + seeds - 1}`);
 for (const split of splits) console.log(`${split} (${SPLITS[split]}): ${sideCounts.get(split)}`);
 const methods = ['most popular', 'item-kNN', ...wanted.map((c) => c.name)];
 const header = ['', ...splits.flatMap((sp) => [`${sp} R@10`, `${sp} R@20`, ...(sp === 'time' ? ['time R@20 warm', 'time R@20 cold'] : [])])];
