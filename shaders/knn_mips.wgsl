@@ -15,9 +15,6 @@
 // Every ranking orders by score, larger first, and breaks ties to the lower item index: each keeps
 // its best items in topk.wgsl's list (build_graph E neighbours, the searches K items).
 
-// The workgroup width: pipeline-overridable, set by src/search/knnMips.ts from src/gpu/kernelSizes.ts.
-override WG: u32 = 64u;
-
 // KnnParams (generated from src/gpu/layout.ts): the counts, and the search's R, T and K.
 @group(0) @binding(0) var<uniform> P: KnnParams;
 // numItems × dim: the graph rows for build_graph, the item embeddings for the searches.
@@ -33,10 +30,6 @@ override WG: u32 = 64u;
 @group(0) @binding(5) var<storage, read> exclude: array<u32>;
 // numUsers × k item indices, best first, -1 where fewer than k candidates are left.
 @group(0) @binding(6) var<storage, read_write> result: array<i32>;
-
-fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
 
 // <row a of `items`, row b of `items`>, summed in channel order.
 fn itemDot(a: u32, b: u32, dim: u32) -> f32 {

@@ -8,9 +8,9 @@ import { createGpu, type Gpu } from '../src/gpu/device';
 import { compilePipelines, createKernels, dispatchOne, submitPass, type Kernels } from '../src/gpu/kernels';
 import { readBack, storageWith } from '../src/gpu/buffers';
 import { countsOf, floatBits, packGraph, setStepFields } from '../src/gpu/graphBuffer';
-import { EVAL_FIELDS, EVAL_HEADER, GRAPH_ARRAYS, HEADER, HEADER_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MAX_K, MAX_LAYERS, MODEL_FIELDS, WHICH_FIELDS, record, type Fields } from '../src/gpu/layout';
+import { EVAL_FIELDS, EVAL_HEADER, GRAPH_ARRAYS, HEADER, HEADER_FIELDS, ITEM_KNN_PARAMS_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MAX_K, MAX_LAYERS, MODEL_FIELDS, WHICH_FIELDS, record, type Fields } from '../src/gpu/layout';
 import { upperSnake } from '../src/gpu/preamble';
-import { KNN_PREAMBLE, KNN_PROGRAM, PREAMBLE, PROGRAM } from '../src/gpu/shaders';
+import { ITEM_KNN_PREAMBLE, ITEM_KNN_PROGRAM, KNN_PREAMBLE, KNN_PROGRAM, PREAMBLE, PROGRAM } from '../src/gpu/shaders';
 import { ADAM_DEFAULTS, ModelOnGpu, Workspace } from '../src/model/gpuModel';
 import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/params';
 import { Rng } from '../src/util/rng';
@@ -34,9 +34,10 @@ function structFields(program: string, name: string): string[] {
 }
 
 describe('the generated preamble', () => {
-  it('heads both programs', () => {
+  it('heads every program', () => {
     expect(PROGRAM.startsWith(PREAMBLE)).toBe(true);
     expect(KNN_PROGRAM.startsWith(KNN_PREAMBLE)).toBe(true);
+    expect(ITEM_KNN_PROGRAM.startsWith(ITEM_KNN_PREAMBLE)).toBe(true);
   });
 
   it('declares every header word (graph and evaluation data) at its index in src/gpu/layout.ts', () => {
@@ -55,6 +56,7 @@ describe('the generated preamble', () => {
     expect(structFields(PROGRAM, 'Model')).toEqual(['layers', ...Object.keys(MODEL_FIELDS)]);
     expect(structFields(PROGRAM, 'Which')).toEqual(Object.keys(WHICH_FIELDS));
     expect(structFields(KNN_PROGRAM, 'KnnParams')).toEqual(Object.keys(KNN_PARAMS_FIELDS));
+    expect(structFields(ITEM_KNN_PROGRAM, 'ItemKnnParams')).toEqual(Object.keys(ITEM_KNN_PARAMS_FIELDS));
   });
 
   it('is the only place the shaders get these numbers from', () => {
@@ -62,7 +64,7 @@ describe('the generated preamble', () => {
       for (const name of ['MAX_LAYERS', 'MAX_K', 'MAX_SEGMENTS', 'TILE', 'WG', 'HDR_', 'EV_']) {
         expect(code, `${file} declares ${name}`).not.toMatch(new RegExp(`const ${name}\\w* =`));
       }
-      for (const struct of ['Layer', 'Model', 'Which', 'Params', 'KnnParams']) expect(code, `${file} declares struct ${struct}`).not.toMatch(new RegExp(`struct ${struct}\\b`));
+      for (const struct of ['Layer', 'Model', 'Which', 'Params', 'KnnParams', 'ItemKnnParams']) expect(code, `${file} declares struct ${struct}`).not.toMatch(new RegExp(`struct ${struct}\\b`));
       // A header word read by its number rather than its name.
       expect(code, `${file} reads a graph word by number`).not.toMatch(/graph\[[^\]]*\+\s*\d+u\s*\]/);
       expect(code, `${file} reads an evaluation header word by number`).not.toMatch(/evalData\[\s*\d+u?\s*\]/);

@@ -101,13 +101,19 @@ export const KNN_PARAMS_FIELDS = {
   numUsers: 'u32', restarts: 'u32', steps: 'u32', pad: 'u32',
 } as const satisfies Fields;
 
+/** Item-kNN's uniform (shaders/item_knn.wgsl): the counts (pairs: distinct training pairs) and the block of users. */
+export const ITEM_KNN_PARAMS_FIELDS = {
+  numUsers: 'u32', numItems: 'u32', pairs: 'u32', k: 'u32',
+  blockStart: 'u32', blockUsers: 'u32', pad0: 'u32', pad1: 'u32',
+} as const satisfies Fields;
+
 export const LAYER_WORDS = Object.keys(LAYER_FIELDS).length;
 export const WHICH_WORDS = Object.keys(WHICH_FIELDS).length;
 export const MODEL_WORDS = MAX_LAYERS * LAYER_WORDS + Object.keys(MODEL_FIELDS).length;
 
 // A uniform array's element stride is a multiple of 16 bytes, and a uniform buffer's size too: the
 // records stay whole vec4s, so that packing word after word matches WGSL's layout.
-for (const [name, fields] of [['Layer', LAYER_FIELDS], ['Model', MODEL_FIELDS], ['Which', WHICH_FIELDS], ['Keep', KEEP_FIELDS], ['KnnParams', KNN_PARAMS_FIELDS]] as const) {
+for (const [name, fields] of [['Layer', LAYER_FIELDS], ['Model', MODEL_FIELDS], ['Which', WHICH_FIELDS], ['Keep', KEEP_FIELDS], ['KnnParams', KNN_PARAMS_FIELDS], ['ItemKnnParams', ITEM_KNN_PARAMS_FIELDS]] as const) {
   if (Object.keys(fields).length % 4 !== 0) throw new Error(`src/gpu/layout.ts: ${name} must have a multiple of 4 words`);
 }
 

@@ -11,7 +11,9 @@ import evaluation from '../../shaders/eval.wgsl?raw';
 import fused from '../../shaders/fused.wgsl?raw';
 import keep from '../../shaders/keep.wgsl?raw';
 import knnMips from '../../shaders/knn_mips.wgsl?raw';
-import { KEEP_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MODEL_FIELDS, WHICH_FIELDS } from './layout';
+import itemKnn from '../../shaders/item_knn.wgsl?raw';
+import dispatch from '../../shaders/dispatch.wgsl?raw';
+import { ITEM_KNN_PARAMS_FIELDS, KEEP_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MODEL_FIELDS, WHICH_FIELDS } from './layout';
 import { preamble, wgslEvalIndices, wgslHeaderIndices, wgslLimits, wgslStruct } from './preamble';
 
 /** What heads the training and evaluation program: the limits, the two headers, the uniforms' structs. */
@@ -31,7 +33,13 @@ export const PROGRAM = [PREAMBLE, prelude, forward, loss, backward, adam, topk, 
 export const KNN_PREAMBLE = preamble([wgslLimits(), wgslStruct('KnnParams', KNN_PARAMS_FIELDS)]);
 
 /** KNN-MIPS (src/search/knnMips.ts): a module of its own, with its own bindings. */
-export const KNN_PROGRAM = [KNN_PREAMBLE, topk, knnMips].join('\n');
+export const KNN_PROGRAM = [KNN_PREAMBLE, dispatch, topk, knnMips].join('\n');
+
+/** What heads item-kNN's program. */
+export const ITEM_KNN_PREAMBLE = preamble([wgslLimits(), wgslStruct('ItemKnnParams', ITEM_KNN_PARAMS_FIELDS)]);
+
+/** Item-kNN (src/search/itemKnn.ts): a module of its own, with its own bindings. */
+export const ITEM_KNN_PROGRAM = [ITEM_KNN_PREAMBLE, dispatch, topk, itemKnn].join('\n');
 
 /** Entry points that read only bind group 0 (the model, a graph and a workspace). */
 export const TRAIN_ENTRIES = [

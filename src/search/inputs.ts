@@ -1,7 +1,8 @@
-// What the KNN-MIPS kernels (shaders/knn_mips.wgsl) take, made on the CPU: each user's excluded
-// items, the rows the item graph compares, and the walks' start items. src/search/knnMips.ts
-// uploads them; the float64 twin (src/reference/knnMips.ts) starts from the same ones.
-import type { PairList } from '../graph/pairs';
+// What the KNN-MIPS kernels (shaders/knn_mips.wgsl) and item-kNN (shaders/item_knn.wgsl) take, made
+// on the CPU: each user's excluded items, the rated lists, the rows the item graph compares, and
+// the walks' start items. src/search/*.ts upload them; the float64 twins (src/reference/) start
+// from the same ones.
+import type { PairArrays, PairList } from '../graph/pairs';
 import { Rng } from '../util/rng';
 
 export type Similarity = 'inner' | 'cosine';
@@ -22,6 +23,11 @@ export function excludeLists(numUsers: number, numItems: number, pairs: PairList
     ptr[u + 1] = flat.length;
   });
   return { ptr, items: Uint32Array.from(flat) };
+}
+
+/** Each user's distinct items and each item's distinct users (item-kNN's binary ratings), ascending. */
+export function ratedLists(numUsers: number, numItems: number, pairs: PairArrays): { byUser: ReturnType<typeof excludeLists>; byItem: ReturnType<typeof excludeLists> } {
+  return { byUser: excludeLists(numUsers, numItems, pairs), byItem: excludeLists(numItems, numUsers, { user: pairs.item, item: pairs.user }) };
 }
 
 function forEachPair(pairs: PairList, f: (u: number, i: number) => void): void {
