@@ -81,44 +81,55 @@ fn op_topk_merge(u: u32) {
   }
 }
 
-var<workgroup> partialSum: array<f32, WG>;
-var<workgroup> partialCount: array<f32, WG>;
+// Recall@K in two stages, in an order that depends on the users alone: partial k takes users
+// [k·RECALL_CHUNK, (k+1)·RECALL_CHUNK) in order (one invocation each), then one invocation adds the
+// partials in order and averages over the users with a target (0 if none, as PyG). Both paths run
+// the same two, so the bits do not depend on the workgroup width. The per-(user, segment) lists
+// are spent once merged: the partials (a sum and a count each) take the start of their region,
+// which holds at least 3 floats per user.
+fn recallChunks() -> u32 { return (evUsers() + RECALL_CHUNK - 1u) / RECALL_CHUNK; }
 
-// One workgroup of `width` invocations (64 or fewer): per user hits / targets, averaged over the
-// users with a target (0 if none, as PyG). Partial k takes the users u ≡ k (mod 64) and one
-// invocation adds the partials in order: the same bits whatever the width.
-fn recallPhase(lid: u32, width: u32) {
+// Whether `item` is one of user u's targets (ascending): a binary search, so that a user with
+// many test items costs K·log(targets), not K·targets.
+fn isTarget(t0: u32, t1: u32, item: i32) -> bool {
+  if (item < 0) { return false; }
+  var lo = t0;
+  var hi = t1;
+  while (lo < hi) {
+    let mid = (lo + hi) / 2u;
+    if (i32(targetItem(mid)) < item) { lo = mid + 1u; } else { hi = mid; }
+  }
+  return lo < t1 && i32(targetItem(lo)) == item;
+}
+
+fn op_recall_partial(k: u32) {
   let K = evK();
-  for (var k = lid; k < WG; k += width) {
-    var sum = 0.0;
-    var count = 0.0;
-    for (var u = k; u < evUsers(); u += WG) {
-      let t0 = targetPtr(u);
-      let t1 = targetPtr(u + 1u);
-      if (t1 == t0) { continue; }
-      var hits = 0u;
-      for (var j = 0u; j < K; j++) {
-        let item = topk[u * K + j];
-        for (var t = t0; t < t1; t++) {
-          if (item == i32(targetItem(t))) { hits++; break; }
-        }
-      }
-      sum += f32(hits) / f32(t1 - t0);
-      count += 1.0;
+  let u1 = min(evUsers(), (k + 1u) * RECALL_CHUNK);
+  var sum = 0.0;
+  var count = 0.0;
+  for (var u = k * RECALL_CHUNK; u < u1; u++) {
+    let t0 = targetPtr(u);
+    let t1 = targetPtr(u + 1u);
+    if (t1 == t0) { continue; }
+    var hits = 0u;
+    for (var j = 0u; j < K; j++) {
+      if (isTarget(t0, t1, topk[u * K + j])) { hits++; }
     }
-    partialSum[k] = sum;
-    partialCount[k] = count;
+    sum += f32(hits) / f32(t1 - t0);
+    count += 1.0;
   }
-  workgroupBarrier();
-  if (lid == 0u) {
-    var s = 0.0;
-    var n = 0.0;
-    for (var k = 0u; k < WG; k++) {
-      s += partialSum[k];
-      n += partialCount[k];
-    }
-    arena[model.recall + which.slot] = select(0.0, s / n, n > 0.0);
+  arena[model.partial + 2u * k] = sum;
+  arena[model.partial + 2u * k + 1u] = count;
+}
+
+fn op_recall_total() {
+  var s = 0.0;
+  var n = 0.0;
+  for (var k = 0u; k < recallChunks(); k++) {
+    s += arena[model.partial + 2u * k];
+    n += arena[model.partial + 2u * k + 1u];
   }
+  arena[model.recall + which.slot] = select(0.0, s / n, n > 0.0);
 }
 
 @compute @workgroup_size(WG)
@@ -136,7 +147,12 @@ fn top_k_merge(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
 }
 
 @compute @workgroup_size(WG)
-fn recall_at_k(@builtin(local_invocation_index) lid: u32) {
-  begin(model.numLayers - 1u);
-  recallPhase(lid, WG);
+fn recall_partials(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let k = flatIndex(gid, nwg);
+  if (k < recallChunks()) { op_recall_partial(k); }
+}
+
+@compute @workgroup_size(1)
+fn recall_total() {
+  op_recall_total();
 }

@@ -130,5 +130,7 @@ fn evaluate(@builtin(local_invocation_index) lid: u32) {
   sync();
   for (var u = lid; u < evUsers(); u += FWG) { op_topk_merge(u); }
   sync();
-  recallPhase(lid, FWG);
+  for (var k = lid; k < recallChunks(); k += FWG) { op_recall_partial(k); }
+  sync();
+  if (lid == 0u) { op_recall_total(); }
 }

@@ -17,10 +17,11 @@ override FWG: u32 = 4u;
 // Sums that would walk a whole segment or a whole node type are cut into pieces of fixed length,
 // summed in two stages in a fixed order (deterministic on one adapter): SEG edges per piece of a
 // destination's incoming edges, LOSS_CHUNK labels per partial loss, GRAD_CHUNK nodes per partial
-// parameter gradient. Also set by src/gpu/kernels.ts.
+// parameter gradient, RECALL_CHUNK users per partial Recall@K. Also set by src/gpu/kernels.ts.
 override SEG: u32 = 32u;
 override LOSS_CHUNK: u32 = 256u;
 override GRAD_CHUNK: u32 = 256u;
+override RECALL_CHUNK: u32 = 64u;
 
 // The graphs: a header of counts and offsets (relative to the graph's start), then the arrays.
 // The per-op path has one graph at offset 0; the fused path reads a whole chunk of steps.

@@ -6,7 +6,7 @@ import { submitPass } from '../src/gpu/kernels';
 import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
 import { readFloats, storageWith } from '../src/gpu/buffers';
 import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
-import { adamFactors, fusable, ModelOnGpu, Workspace } from '../src/model/gpuModel';
+import { adamFactors, ModelOnGpu, Workspace } from '../src/model/gpuModel';
 import { featureBuffer } from '../src/model/inputs';
 import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/params';
 import { denseUsers } from '../src/graph/features';
@@ -202,10 +202,11 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
   });
 });
 
-describe('top_k and recall_at_k', () => {
-  // 55 nodes run the fused evaluation kernel, 430 and more the per-op kernels (FUSED_LIMITS);
-  // 700 items make three segments whose lists the merge joins. "tied": every embedding is the same
-  // (zero weights, equal biases), so every score ties and the order is the item order.
+describe('top_k and Recall@K', () => {
+  // Each case runs per op and fused at every width: the same top-K and the same Recall@K bits.
+  // 400 users make 7 partials of Recall@K (RECALL_CHUNK users each); 700 items make three segments
+  // whose lists the merge joins. "tied": every embedding is the same (zero weights, equal biases),
+  // so every score ties and the order is the item order.
   it.each([
     [1, 25, 30, false],
     [3, 400, 30, false],
@@ -216,7 +217,6 @@ describe('top_k and recall_at_k', () => {
   ])('match exact search with K = %i, %i users, %i items (tied: %s): exclusions, ties and padding', async (k, users, items, tied) => {
     const { device } = gpu;
     const { graph } = randomGraph(k, { users, items, hubDegree: 26, batch: false });
-    expect(fusable(countsOf(graph))).toBe(users + items < 100);
     const rng = new Rng(11);
     const shape: ModelShape = { layers: 2, hidden: 6, heads: 2, userDim: 4, itemDim: 4 };
     const features = new Float32Array((graph.numUsers + graph.numItems) * 4).map(() => rng.normal());
@@ -243,9 +243,18 @@ describe('top_k and recall_at_k', () => {
     const { Evaluator } = await import('../src/train/evaluator');
     const { exactTopK, recallAtK } = await import('../src/reference/topk');
     const evaluator = new Evaluator(model, featuresBuffer, { ...graph, labelUser: new Uint32Array(0), labelItem: new Uint32Array(0), labelValue: new Float32Array(0), labPtr: new Uint32Array(graph.numUsers + graph.numItems + 1), labEdge: new Uint32Array(0) }, exclude, targets, k, 2);
-    const encoder = device.createCommandEncoder();
-    evaluator.encode(encoder, 1);
-    device.queue.submit([encoder.finish()]);
+    const paths = [null, ...kernels.fusedEvaluate];
+    const recalls: number[] = [];
+    const lists: number[][] = [];
+    for (const path of paths) {
+      const encoder = device.createCommandEncoder();
+      evaluator.encodePath(encoder, 1, path);
+      device.queue.submit([encoder.finish()]);
+      recalls.push((await evaluator.readRecall(2))[1]);
+      lists.push(Array.from(await evaluator.readTopK()));
+    }
+    expect(recalls, 'per op, then fused at each width').toEqual(paths.map(() => recalls[0]));
+    expect(lists.slice(1), 'fused at each width as per op').toEqual(lists.slice(1).map(() => lists[0]));
     const C = shape.hidden;
     const emb = await evaluator.workspace.readEmbeddings(graph.numUsers + graph.numItems);
     const want = exactTopK(emb.subarray(0, graph.numUsers * C), emb.subarray(graph.numUsers * C), C, k, ex);
@@ -257,8 +266,7 @@ describe('top_k and recall_at_k', () => {
       expect(got[k - 1], 'user 0 has fewer than 20 candidates: padded').toBe(-1);
     }
     if (tied) expect(Array.from(got.subarray(k, 2 * k)), 'all tied: the lowest items not excluded').toEqual(Array.from(got.subarray(k, 2 * k)).sort((a, b) => a - b));
-    const recall = await evaluator.readRecall(2);
-    expect(recall[1]).toBeCloseTo(recallAtK(want, tg), 6);
+    expect(recalls[0]).toBeCloseTo(recallAtK(want, tg), 6);
     evaluator.destroy();
     model.destroy();
   });

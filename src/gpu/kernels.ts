@@ -4,6 +4,12 @@
 import { EVAL_ENTRIES, KEEP_ENTRIES, PROGRAM, TRAIN_ENTRIES, type KernelName } from './shaders';
 import { KERNEL_SIZES } from './kernelSizes';
 
+/** A fused kernel compiled with a workgroup `width` invocations wide. */
+export interface FusedPipeline {
+  width: number;
+  pipeline: GPUComputePipeline;
+}
+
 export interface Kernels {
   pipelines: Record<KernelName, GPUComputePipeline>;
   /** Invocations in the workgroup of the fused kernels in `pipelines` (train_steps, evaluate). */
@@ -13,7 +19,9 @@ export interface Kernels {
    * of `pipelines` and the widest the adapter allows (src/train/fuseDecision.ts picks by timing).
    * Every width gives the same bits: each op's items are computed the same whoever runs them.
    */
-  fusedSteps: { width: number; pipeline: GPUComputePipeline }[];
+  fusedSteps: FusedPipeline[];
+  /** The fused evaluation at the same widths (src/train/evalFusion.ts picks by timing). */
+  fusedEvaluate: FusedPipeline[];
   /** Group 0: graph, model uniform, which uniform, features, params, opt, arena. */
   modelLayout: GPUBindGroupLayout;
   /** Group 1: evaluation data and the top-K output. */
@@ -91,11 +99,15 @@ export async function createKernels(device: GPUDevice, fusedWidth = DEFAULT_FUSE
   const wide = Math.min(MAX_FUSED_WIDTH, device.limits.maxComputeInvocationsPerWorkgroup);
   const [pipelines, wideSteps] = await Promise.all([
     compilePipelines(device, 'gatlab', PROGRAM, entries, constants(fusedWidth)),
-    wide > fusedWidth ? compilePipelines(device, 'gatlab-wide', PROGRAM, { train_steps: [modelLayout] }, constants(wide)) : null,
+    wide > fusedWidth ? compilePipelines(device, 'gatlab-wide', PROGRAM, { train_steps: [modelLayout], evaluate: [modelLayout, evalLayout] }, constants(wide)) : null,
   ]);
   const fusedSteps = [{ width: fusedWidth, pipeline: pipelines.train_steps }];
-  if (wideSteps) fusedSteps.push({ width: wide, pipeline: wideSteps.train_steps });
-  return { pipelines, fusedWidth, fusedSteps, modelLayout, evalLayout, keepLayout };
+  const fusedEvaluate = [{ width: fusedWidth, pipeline: pipelines.evaluate }];
+  if (wideSteps) {
+    fusedSteps.push({ width: wide, pipeline: wideSteps.train_steps });
+    fusedEvaluate.push({ width: wide, pipeline: wideSteps.evaluate });
+  }
+  return { pipelines, fusedWidth, fusedSteps, fusedEvaluate, modelLayout, evalLayout, keepLayout };
 }
 
 /** A bind group of `layout` from buffers listed by binding number. */

@@ -70,7 +70,7 @@ export const TRAIN_ENTRIES = [
 ] as const;
 
 /** Entry points that also read bind group 1 (what evaluation excludes and looks for). */
-export const EVAL_ENTRIES = ['top_k_segments', 'top_k_merge', 'recall_at_k', 'evaluate'] as const;
+export const EVAL_ENTRIES = ['top_k_segments', 'top_k_merge', 'recall_partials', 'recall_total', 'evaluate'] as const;
 
 /** Entry points of model selection: bind group 1 holds its state, the kept weights and the epochs. */
 export const KEEP_ENTRIES = ['keep_copy', 'keep_update'] as const;

@@ -29,16 +29,8 @@ export function adamFactors(lr: number, t: number): { stepSize: number; bias2Sqr
   return { stepSize: lr / (1 - ADAM_DEFAULTS.beta1 ** t), bias2Sqrt: Math.sqrt(1 - ADAM_DEFAULTS.beta2 ** t) };
 }
 
-/** The evaluation's fused kernel runs in one workgroup: worth it while a graph is this small (training measures instead). */
-export const FUSED_LIMITS = { nodes: 256, edges: 2048 } as const;
-
-
 /** The per-op kernels of a layer. */
 export type LayerOp = 'project' | 'attention_scores' | 'edge_softmax' | 'aggregate' | 'softmax_backward' | 'aggregate_backward' | 'param_grads' | 'input_backward';
-
-export function fusable(c: { nodes: number; edges: number }): boolean {
-  return c.nodes <= FUSED_LIMITS.nodes && c.edges <= FUSED_LIMITS.edges;
-}
 
 /** Parameters, and Adam's gradients and moments (one buffer: grads | m | v). */
 export class ModelOnGpu {

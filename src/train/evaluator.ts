@@ -4,7 +4,8 @@
 // Nothing comes back until someone reads the slots. With a validation split, the one
 // forward serves two rankings: validation (training items excluded, validation items looked for)
 // into the slots after the test ones, and test (training and validation items excluded).
-import { bindGroup, dispatch, dispatchOne } from '../gpu/kernels';
+import { bindGroup, dispatch, dispatchOne, type FusedPipeline } from '../gpu/kernels';
+import { KERNEL_SIZES } from '../gpu/kernelSizes';
 import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
@@ -13,7 +14,7 @@ import { fullGraph } from '../graph/build';
 import type { Prepared } from './prepare';
 import { EVAL_ARRAYS, EVAL_COUNTS, EVAL_HEADER, EVAL_HEADER_WORDS, MAX_K, packArrays, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
 import { EVAL_SLOTS, topKPartialFloats, topKSegments } from '../model/arena';
-import { fusable, Workspace, type ModelOnGpu } from '../model/gpuModel';
+import { Workspace, type ModelOnGpu } from '../model/gpuModel';
 
 /**
  * The run's evaluator: all users and items over the message-passing edges, the training items
@@ -66,6 +67,8 @@ export class Evaluator {
   private readonly evalGroup: GPUBindGroup;
   /** The validation ranking's data, top-K and bind group; null without a validation split. */
   private readonly validation: { buffers: GPUBuffer[]; group: GPUBindGroup } | null;
+  /** The fused evaluation `encode` runs, or null: per op (src/train/evalFusion.ts chooses). */
+  fused: FusedPipeline | null = null;
 
   constructor(
     readonly model: ModelOnGpu,
@@ -132,14 +135,19 @@ export class Evaluator {
    * The test ranking's top-K is the one kept.
    */
   encode(encoder: GPUCommandEncoder, slot: number): void {
+    this.encodePath(encoder, slot, this.fused);
+  }
+
+  /** The same, fused in one workgroup of `fused`, or per op where it is null. */
+  encodePath(encoder: GPUCommandEncoder, slot: number, fused: FusedPipeline | null): void {
     if (slot >= this.slots) throw new RangeError(`Evaluator: slot ${slot} of ${this.slots}`);
     const ws = this.workspace;
     const groups = [ws.controlGroup, this.evalGroup];
     this.encodeSlot(encoder, slot);
     encoder.copyBufferToBuffer(this.slotWords, slot * 4, ws.graph, STEP_FIELDS.lossSlot * 4, 4);
     let pass = encoder.beginComputePass();
-    if (fusable(this.counts)) {
-      dispatchOne(pass, this.model.kernels.pipelines.evaluate, groups);
+    if (fused) {
+      dispatchOne(pass, fused.pipeline, groups);
     } else {
       ws.encodeForward(pass, this.counts);
       this.encodeRanking(pass, groups);
@@ -158,7 +166,8 @@ export class Evaluator {
     const p = this.model.kernels.pipelines;
     dispatch(pass, p.top_k_segments, groups, this.graph.numUsers * this.segments);
     dispatch(pass, p.top_k_merge, groups, this.graph.numUsers);
-    dispatchOne(pass, p.recall_at_k, groups);
+    dispatch(pass, p.recall_partials, groups, Math.ceil(this.graph.numUsers / KERNEL_SIZES.recallChunk));
+    dispatchOne(pass, p.recall_total, groups);
   }
 
   /**

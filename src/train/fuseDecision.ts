@@ -5,7 +5,7 @@
 import type { Gpu } from '../gpu/device';
 import { countsOf, packGraph, setStepFields, type GraphCounts } from '../gpu/graphBuffer';
 import { storageWith } from '../gpu/buffers';
-import { submitPass, type Kernels } from '../gpu/kernels';
+import type { Kernels } from '../gpu/kernels';
 import type { GraphArrays } from '../graph/types';
 import { ModelOnGpu, Workspace } from '../model/gpuModel';
 import type { InputLayout } from '../model/inputs';
@@ -25,15 +25,29 @@ export interface FuseDecision {
   fusedMs: { width: number; ms: number }[];
 }
 
-/** One workgroup cannot compete past this size: larger steps run per op without a measurement. */
-const MEASURE_LIMITS = { nodes: 4096, edges: 32768 };
+/** One workgroup cannot compete past this size: larger graphs run per op without a measurement. */
+export const MEASURE_LIMITS = { nodes: 4096, edges: 32768 };
 /** Steps timed per run, and runs per path (after a warm-up), their median kept. */
 const STEPS = 8;
 const RUNS = 3;
 
 const decisions = new Map<string, FuseDecision>();
 
-const bucket = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+export const bucket = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/** The median ms of RUNS submits of a command buffer (after one warm-up), each waited for. */
+export async function medianMs(device: GPUDevice, encode: (encoder: GPUCommandEncoder) => void): Promise<number> {
+  const ms: number[] = [];
+  for (let r = 0; r <= RUNS; r++) {
+    const t0 = performance.now();
+    const encoder = device.createCommandEncoder();
+    encode(encoder);
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    if (r > 0) ms.push(performance.now() - t0);
+  }
+  return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)];
+}
 
 function keyOf(gpu: Gpu, shape: ModelShape, inputs: InputLayout, c: GraphCounts): string {
   return [gpu.adapterName, shape.layers, shape.hidden, shape.heads, shape.userDim, shape.itemDim, inputs.oneHotUser, bucket(c.nodes), bucket(c.edges), bucket(c.labels)].join('|');
@@ -85,16 +99,12 @@ async function measure(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: 
   pool.set(packed, head);
   const upload = storageWith(device, 'fuse probe', pool);
   device.queue.writeBuffer(ws.control, 0, pool, 0, 4);
-  const time = async (encode: (pass: GPUComputePassEncoder) => void) => {
-    const ms: number[] = [];
-    for (let r = 0; r <= RUNS; r++) {
-      const t0 = performance.now();
-      submitPass(device, encode);
-      await device.queue.onSubmittedWorkDone();
-      if (r > 0) ms.push(performance.now() - t0);
-    }
-    return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)];
-  };
+  const time = (encode: (pass: GPUComputePassEncoder) => void) =>
+    medianMs(device, (encoder) => {
+      const pass = encoder.beginComputePass();
+      encode(pass);
+      pass.end();
+    });
   const perOpMs = await time((pass) => {
     for (let s = 0; s < STEPS; s++) ws.encodeTrainStep(pass, c);
   });
@@ -107,10 +117,10 @@ async function measure(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: 
   return { fusedWidth: best.ms < perOpMs ? best.width : null, limit, perOpMs, fusedMs };
 }
 
-/** One line for the bench and the page: what was decided, from which times. */
-export function describeFusion(d: FuseDecision): string {
+/** One line for the bench and the page: what was decided, from which times (of `timed`: what ran per submit). */
+export function describeFusion(d: FuseDecision, timed = `${STEPS} steps`): string {
   const fused = d.fusedMs.map((f) => `fused ×${f.width} ${f.ms.toFixed(2)} ms`).join(', ');
   const how = d.fusedWidth !== null ? `fused, workgroup of ${d.fusedWidth}` : 'per op';
-  if (Number.isNaN(d.perOpMs)) return `${how} (steps over ${MEASURE_LIMITS.nodes} nodes or ${MEASURE_LIMITS.edges} edges are not measured)`;
-  return `${how} (${STEPS} steps of up to ${d.limit.nodes} nodes, ${d.limit.edges} edges: per op ${d.perOpMs.toFixed(2)} ms, ${fused})`;
+  if (Number.isNaN(d.perOpMs)) return `${how} (graphs over ${MEASURE_LIMITS.nodes} nodes or ${MEASURE_LIMITS.edges} edges are not measured)`;
+  return `${how} (${timed} of up to ${d.limit.nodes} nodes, ${d.limit.edges} edges: per op ${d.perOpMs.toFixed(2)} ms, ${fused})`;
 }

@@ -12,6 +12,7 @@ import type { GraphArrays, Ratings } from '../graph/types';
 import { EVAL_SLOTS } from '../model/arena';
 import { type ModelOnGpu, Workspace } from '../model/gpuModel';
 import { decideFusion, fusedStep, type FuseDecision } from './fuseDecision';
+import { chooseEvalPath } from './evalFusion';
 import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { SnapshotCapture } from './capture';
@@ -59,8 +60,9 @@ export class Trainer {
    * 'never' and 'always' (the widest fused workgroup): forced, for comparisons.
    */
   fuse: 'auto' | 'never' | 'always' = 'auto';
-  /** The measured decision of 'auto', made by the first train() call. */
+  /** The measured decisions of 'auto' for the steps and the evaluation, made by the first train() call. */
   fusion: FuseDecision | null = null;
+  evalFusion: FuseDecision | null = null;
   private workspace: Workspace | null = null;
   /** For forward passes on other graphs (embeddingsFor). */
   private probe: Probe | null = null;
@@ -142,6 +144,7 @@ export class Trainer {
       const largest = probe.reduce((a, b) => (b.numUsers + b.numItems > a.numUsers + a.numItems ? b : a));
       this.fusion = await decideFusion(this.gpu, this.model.kernels, this.shape, this.features, this.model.inputs, largest);
     }
+    this.evalFusion = await chooseEvalPath(this.fuse, this.gpu, this.evaluator);
     const launch = (i: number) => this.launch(sizes[i], options.keep, i === sizes.length - 1);
     let inflight = sizes.length > 0 ? launch(0) : null;
     for (let i = 0; inflight; i++) {
@@ -306,10 +309,10 @@ export class Trainer {
 
   /** Runs the evaluation now (without training) and returns Recall@K. */
   async evaluate(): Promise<number> {
-    const { device } = this.gpu;
-    const encoder = device.createCommandEncoder();
+    this.evalFusion = await chooseEvalPath(this.fuse, this.gpu, this.evaluator);
+    const encoder = this.gpu.device.createCommandEncoder();
     this.evaluator.encode(encoder, 0);
-    device.queue.submit([encoder.finish()]);
+    this.gpu.device.queue.submit([encoder.finish()]);
     return (await this.evaluator.readRecall(1))[0];
   }
 
@@ -353,12 +356,11 @@ export class Trainer {
   /** The run as it stands, to go on from later or elsewhere (see Checkpoint). Between train() calls. */
   async checkpoint(): Promise<Checkpoint> {
     if (this.plannedEpoch !== this.epoch) throw new Error('checkpoint: a train() call is still running; wait for it first');
-    const { device } = this.gpu;
     const size = this.model.size;
     // The counters as of now, with the copies queued now: a train() call may start before the readback lands.
     const counters = { epoch: this.epoch, step: this.step, rng: this.rng.state(), history: this.history.map((m) => ({ ...m })) };
     // Adam's buffer holds grads | m | v; the gradients are rewritten by the next step's backward.
-    const [params, moments] = await Promise.all([this.model.readParams(), readFloats(device, this.model.opt, 2 * size, size)]);
+    const [params, moments] = await Promise.all([this.model.readParams(), readFloats(this.gpu.device, this.model.opt, 2 * size, size)]);
     return { ...counters, params, moments };
   }
 
