@@ -29,6 +29,7 @@ import { prepare } from '../src/train/prepare';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
 import { describeFusion } from '../src/train/fuseDecision';
+import { EVALS_TIMED } from '../src/train/evalFusion';
 import { buildItemGraph, compareSearch } from '../src/search/compare';
 import { SEARCH_DEFAULTS } from '../src/search/settings';
 import { Rng } from '../src/util/rng';
@@ -91,6 +92,7 @@ async function toyRun(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof inst
     submitsPerStep: (counts.submits - before.submits) / steps,
     recall: trainer.history.at(-1)!.recall,
     fusion: trainer.fusion,
+    evalFusion: trainer.evalFusion,
   };
   trainer.destroy();
   return result;
@@ -163,6 +165,7 @@ async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof i
     evalMs.push(performance.now() - t0);
   }
   const peak = counts.peak;
+  const evalFusion = trainer.evalFusion;
 
   let referenceMs = NaN;
   if (withReference) {
@@ -197,6 +200,7 @@ async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof i
     adam: median(phases.adam),
     total,
     evalMs: median(evalMs),
+    evalFusion,
     peakMiB: peak / 2 ** 20,
     dispatchesPerStep,
     referenceMs,
@@ -249,6 +253,7 @@ const widest = kernels.fusedSteps.at(-1)!.width;
 const fused = await toyRun(gpu, kernels, counts, 'always');
 const perOp = await toyRun(gpu, kernels, counts, 'never');
 console.log(`   fuse decision (measured on this adapter): ${describeFusion(auto.fusion!)}`);
+console.log(`   evaluation's fuse decision: ${describeFusion(auto.evalFusion!, EVALS_TIMED)}`);
 for (const [name, r] of [['as decided', auto], [`fused ×${widest}`, fused], ['per op', perOp]] as const) {
   console.log(`   ${name.padEnd(16)} ${fmt(r.ms, 2).padStart(7)} ms/epoch  ${fmt(r.dispatchesPerStep, 2).padStart(6)} dispatches/step  ${fmt(r.submitsPerStep, 4)} submits/step  → 1500 epochs ≈ ${fmt((r.ms * 1500) / 1000)} s`);
 }
@@ -261,7 +266,7 @@ for (const hidden of [12, 64]) {
   const r = await fullBatch(gpu, kernels, counts, parsed.ratings, hidden, true);
   console.log(`   hidden ${hidden}: ${r.nodes} nodes, ${r.edges} edges (both directions), ${r.labels} supervised ratings; first loss ${fmt(r.loss, 3)}`);
   console.log(`     epoch ${fmt(r.total, 0)} ms = forward+loss ${fmt(r.forward, 0)} + backward ${fmt(r.backward, 0)} + Adam ${fmt(r.adam, 1)}; ${r.dispatchesPerStep} dispatches, 3 submits per step as measured (1 in training)`);
-  console.log(`     evaluation (forward + exact top-20 + Recall@20) ${fmt(r.evalMs, 0)} ms; peak GPU memory ${fmt(r.peakMiB, 1)} MiB`);
+  console.log(`     evaluation (forward + exact top-20 + Recall@20) ${fmt(r.evalMs, 0)} ms, ${describeFusion(r.evalFusion!, EVALS_TIMED)}; peak GPU memory ${fmt(r.peakMiB, 1)} MiB`);
   console.log(`     float64 CPU reference, one epoch: ${fmt(r.referenceMs, 0)} ms = ${fmt(r.referenceMs / r.total, 1)}× the GPU epoch`);
 }
 
