@@ -138,13 +138,7 @@ export class Trainer {
     const sizes: number[] = [];
     for (let left = epochs; left > 0; left -= perChunk) sizes.push(Math.min(perChunk, left));
     const out: EpochMetrics[] = [];
-    if (this.fuse === 'auto' && !this.fusion && sizes.length > 0) {
-      // Timed on the largest step of an epoch planned from a copy of the generator (the run's own draws are untouched).
-      const probe = this.sampler.planEpoch(this.rng.clone());
-      const largest = probe.reduce((a, b) => (b.numUsers + b.numItems > a.numUsers + a.numItems ? b : a));
-      this.fusion = await decideFusion(this.gpu, this.model.kernels, this.shape, this.features, this.model.inputs, largest);
-    }
-    this.evalFusion = await chooseEvalPath(this.fuse, this.gpu, this.evaluator);
+    if (sizes.length > 0) await this.decidePaths();
     const launch = (i: number) => this.launch(sizes[i], options.keep, i === sizes.length - 1);
     let inflight = sizes.length > 0 ? launch(0) : null;
     for (let i = 0; inflight; i++) {
@@ -156,6 +150,20 @@ export class Trainer {
       inflight = this.selection?.stopped != null ? null : next;
     }
     return out;
+  }
+
+  /**
+   * Settles whether steps and evaluations run fused (measured once per adapter and size, see
+   * fuseDecision.ts and evalFusion.ts); train() calls it, the page before its first epoch.
+   */
+  async decidePaths(): Promise<void> {
+    if (this.fuse === 'auto' && !this.fusion) {
+      // Timed on the largest step of an epoch planned from a copy of the generator (the run's own draws are untouched).
+      const probe = this.sampler.planEpoch(this.rng.clone());
+      const largest = probe.reduce((a, b) => (b.numUsers + b.numItems > a.numUsers + a.numItems ? b : a));
+      this.fusion = await decideFusion(this.gpu, this.model.kernels, this.shape, this.features, this.model.inputs, largest);
+    }
+    this.evalFusion = await chooseEvalPath(this.fuse, this.gpu, this.evaluator);
   }
 
   /**

@@ -4,6 +4,7 @@ import { useRun } from './StoreContext';
 export function Header() {
   const adapter = useRun((s) => s.adapterName);
   const phase = useRun((s) => s.phase);
+  const paths = useRun((s) => s.info?.paths);
   return (
     <header className="header">
       <div className="brand">
@@ -13,7 +14,7 @@ export function Header() {
           <p className="tagline">Watch a graph attention network learn to recommend movies, epoch by epoch, and see why.</p>
         </div>
       </div>
-      <div className="adapter" data-testid="adapter" title="The WebGPU adapter the model trains on">
+      <div className="adapter" data-testid="adapter" title={adapter && paths ? `The WebGPU adapter the model trains on: ${adapter}. ${paths}` : 'The WebGPU adapter the model trains on'}>
         <span className={`dot ${adapter ? 'on' : phase === 'starting' ? 'wait' : 'off'}`} />
         <span className="adapter-label">{adapter ? 'Training on' : phase === 'starting' ? 'Opening WebGPU…' : 'No GPU'}</span>
         {adapter && <span className="adapter-name">{adapter}</span>}

@@ -64,6 +64,8 @@ export interface RunInfo {
   runId: number;
   settings: RunSettings;
   adapterName: string;
+  /** How its steps and evaluations run on that adapter: fused or per op, from the times measured (src/train/fuseDecision.ts). */
+  paths: string;
   datasetName: string;
   userNames: string[];
   itemNames: string[];

@@ -1,7 +1,9 @@
 // A new run as the page first sees it: its description (names, ratings, graph, shape, how often
 // its epochs are kept, notes on odd settings), and its first look at the data: Recall@K, the
 // snapshot and the weights of its first epoch.
+import { EVALS_TIMED } from '../train/evalFusion';
 import { ratedPairs } from '../train/exporter';
+import { describeFusion, type FuseDecision } from '../train/fuseDecision';
 import type { Trainer } from '../train/trainer';
 import type { Snapshot } from '../train/types';
 import { keepStride } from './keep';
@@ -23,6 +25,7 @@ export function describeRun(trainer: Trainer, runId: number, datasetName: string
     runId,
     settings,
     adapterName,
+    paths: describePaths(trainer),
     datasetName,
     userNames: data.ratings.userNames,
     itemNames: data.ratings.itemNames,
@@ -41,6 +44,12 @@ export function describeRun(trainer: Trainer, runId: number, datasetName: string
   };
 }
 
+/** The trainer's fuse decisions in words (each "not measured" until its first train() or decidePaths()). */
+function describePaths(trainer: Trainer): string {
+  const said = (d: FuseDecision | null, timed?: string) => (d ? describeFusion(d, timed) : `not measured (fuse: ${trainer.fuse})`);
+  return `Training steps: ${said(trainer.fusion)}. Evaluation: ${said(trainer.evalFusion, EVALS_TIMED)}.`;
+}
+
 /** A new trainer's first look at the data: Recall@K, the snapshot and the weights of epoch 0. */
 export interface FirstLook {
   recall: number;
@@ -49,6 +58,7 @@ export interface FirstLook {
 }
 
 export async function firstLook(trainer: Trainer): Promise<FirstLook> {
+  await trainer.decidePaths();
   const recall = await trainer.evaluate();
   const snapshot = await trainer.snapshot();
   return { recall, snapshot, weights: await trainer.readParams() };

@@ -36,6 +36,7 @@ function runInfo(ratings: Ratings, messagePassing: 'train' | 'all' = 'train'): R
     runId: 1,
     settings: { ...SEED_SETTINGS, messagePassing },
     adapterName: 'none',
+    paths: 'per op',
     datasetName: 'test',
     userNames: ratings.userNames,
     itemNames: ratings.itemNames,

@@ -96,7 +96,7 @@ describe('the store’s search', () => {
   function setup() {
     const f = startedStore();
     const reset = f.sent.find((m) => m.type === 'reset') as Extract<ToWorker, { type: 'reset' }>;
-    const info = { runId: reset.runId, settings: reset.settings, adapterName: 'test', datasetName: 'toy', userNames: ['a'], itemNames: ['x'], numUsers: 1, numItems: 1 };
+    const info = { runId: reset.runId, settings: reset.settings, adapterName: 'test', paths: 'per op', datasetName: 'toy', userNames: ['a'], itemNames: ['x'], numUsers: 1, numItems: 1 };
     const snapshot = { epoch: 0, k: 1, channels: 1, user: new Float32Array(1), item: new Float32Array(1), topk: new Int32Array(1), attention: [] };
     const ratings = { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0) };
     f.deliver({

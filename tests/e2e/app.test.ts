@@ -56,6 +56,12 @@ describe('GAT Lab in the browser', () => {
     expect(info).not.toBeNull();
     expect(named).toContain(info!.architecture || info!.vendor);
     console.log(`adapter on the page: ${named}`);
+    // Its tooltip says how steps and evaluations run there (fused or per op) and the times measured on it that decided.
+    const tip = (await page.getByTestId('adapter').getAttribute('title')) ?? '';
+    expect(tip).toContain(named);
+    expect(tip).toMatch(/Training steps: (fused, workgroup of \d+|per op) \(8 steps of up to \d+ nodes, \d+ edges: per op \d+\.\d\d ms, fused ×\d+ \d+\.\d\d ms/);
+    expect(tip).toMatch(/Evaluation: (fused, workgroup of \d+|per op) \(4 evaluations of up to 6 nodes, 14 edges: per op \d+\.\d\d ms, fused ×\d+ \d+\.\d\d ms/);
+    console.log(`its tooltip: ${tip}`);
     await shot(page, '1-initial');
     await page.close();
   }, TEST_MS);

@@ -34,6 +34,7 @@ export function toyInfo(runId: number, settings: RunSettings = SEED_SETTINGS, pa
     runId,
     settings,
     adapterName: 'test adapter',
+    paths: 'Training steps: per op. Evaluation: per op.',
     datasetName: 'toy',
     userNames: ['Bob', 'Steve', 'Tim'],
     itemNames: ['WWII', 'The Avengers', 'Guardians'],
