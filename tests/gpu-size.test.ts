@@ -2,7 +2,7 @@
 // before anything is allocated, checked against the engine's own allocations.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
+import { blockGradItems, KERNEL_SIZES, scratchSizes } from '../src/gpu/kernelSizes';
 import { parseRatingsCsv } from '../src/graph/csv';
 import { checkFitsGpu, formatBytes, gpuBufferSizes, type GpuSizeCounts } from '../src/graph/gpuSize';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
@@ -38,12 +38,26 @@ describe('gpuBufferSizes', () => {
     const C = 12;
     const R = 2 * H * C + C;
     // Then the 6 labels, 64 loss slots, 64 Recall@K slots, and 3 users' top-1 list of one segment.
-    const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
+    const { segment, lossChunk } = KERNEL_SIZES;
     // The two-stage sums' scratch: per (node, head) sums, per piece two partials of 8 per head and tile of 4 channels (or two of 4 per tile over 2 × 6 label slots),
-    // partial losses, and 4 partials per entry and node chunk of the widest block (F = 12).
-    const scratch = N * H + Math.max(Math.ceil(E / segment) * H * 16, Math.ceil(12 / segment) * 8) * Math.ceil(C / 4) + Math.ceil(6 / lossChunk) + 4 * (R * 3 + 2 * C + 2 * H * C) * (Math.ceil(N / gradChunk) + 1);
+    // partial losses, and 4 partials per entry and node chunk of the layer that needs most (layer 2 or 3: both blocks F = 12, one chunk each).
+    const scratch = N * H + Math.max(Math.ceil(E / segment) * H * 16, Math.ceil(12 / segment) * 8) * Math.ceil(C / 4) + Math.ceil(6 / lossChunk) + 4 * 2 * (R * 3 + 2 * C + 2 * H * C);
     const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 64 + 3 * 1 * (1 + 2 * 1) + scratch;
     expect(gpuBufferSizes(counts).find((b) => b.name === 'arena')!.bytes).toBe(floats * 4);
+  });
+
+  it('sizes the parameter gradients’ partials per block: a wide dense first-layer user block counts its users’ chunks, not every node’s', () => {
+    // ml-latest-small at hidden 64 with 610 dense user columns (as wide as one-hot ones): the first layer's user block is 25 times an item block.
+    const shape = { layers: 3, hidden: 64, heads: 2, userDim: 610, itemDim: 20 };
+    const c = { nodes: 10334, users: 610, items: 9724, edges: 161336, labels: 403340 };
+    const chunks = (n: number) => Math.ceil(n / KERNEL_SIZES.gradChunk);
+    const need = (l: number) => 4 * (blockGradItems(shape, l, 'user', false) * chunks(610) + blockGradItems(shape, l, 'item', false) * chunks(9724));
+    expect(scratchSizes(shape, c, false).gradPart).toBe(Math.max(need(1), need(2), need(3)));
+    // Sized from the widest block over every node's chunks, it was 32 MiB.
+    expect(scratchSizes(shape, c, false).gradPart * 4).toBeLessThan(4 * MiB);
+    // Without the types' counts, the nodes bound each: never less than a graph of these nodes needs.
+    const { users: _u, items: _i, ...nodesOnly } = c;
+    expect(scratchSizes(shape, nodesOnly, false).gradPart).toBe(4 * Math.max(...[1, 2, 3].map((l) => (blockGradItems(shape, l, 'user', false) + blockGradItems(shape, l, 'item', false)) * chunks(10334))));
   });
 
   it('sizes Adam’s state as three copies of flatLayout', () => {

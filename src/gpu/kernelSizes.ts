@@ -27,18 +27,21 @@ export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'it
  * Floats of the two-stage sums' scratch for graphs up to these counts: per (node, head) sums,
  * per piece the largest of the pieces' partials (dY's: two of 8 per head and tile of 4 channels;
  * over the label incidence lists, 2 slots per label: two of 4 per tile), one partial loss per chunk of labels, and the partial
- * parameter gradients (4 per entry and node chunk; the two node types have at most ⌈N / chunk⌉ + 1
- * chunks together).
+ * parameter gradients of the layer that needs most (4 per entry and chunk of its type's nodes:
+ * sized per block, so a wide first-layer user block counts the users' few chunks, not the items').
+ * `users` and `items` bound one graph's of each type (`nodes` where not given).
  */
-export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: number; labels: number }, oneHotUser: boolean) {
+export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: number; labels: number; users?: number; items?: number }, oneHotUser: boolean) {
   const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
   const H = shape.heads;
-  let gradItems = 0;
-  for (let l = 1; l <= shape.layers; l++) for (const t of NODE_TYPES) gradItems = Math.max(gradItems, blockGradItems(shape, l, t, oneHotUser));
+  const chunks = (n: number | undefined) => Math.ceil(Math.min(n ?? c.nodes, c.nodes) / gradChunk);
+  const typeChunks = { user: chunks(c.users), item: chunks(c.items) };
+  let gradPart = 0;
+  for (let l = 1; l <= shape.layers; l++) gradPart = Math.max(gradPart, 4 * NODE_TYPES.reduce((a, t) => a + blockGradItems(shape, l, t, oneHotUser) * typeChunks[t], 0));
   return {
     segSum: c.nodes * H,
     segPart: Math.max(Math.ceil(c.edges / segment) * H * 16, Math.ceil((2 * c.labels) / segment) * 8) * tiles(shape.hidden),
     lossPart: Math.ceil(c.labels / lossChunk),
-    gradPart: 4 * gradItems * (Math.ceil(c.nodes / gradChunk) + 1),
+    gradPart,
   };
 }

@@ -57,6 +57,8 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
   const oneHotUser = c.userKind === 'onehot';
   const arenaFloats = arenaLayout(shape, {
     nodes: N,
+    users: c.users,
+    items: c.items,
     edges: E,
     labels: c.labels,
     words,

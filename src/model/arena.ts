@@ -15,6 +15,9 @@ export interface Capacity {
   nodes: number;
   edges: number;
   labels: number;
+  /** The most users, and items, of one graph it holds (`nodes` bounds each where not given): they size the parameter gradients' partials. */
+  users?: number;
+  items?: number;
   /** Length of a packed graph (src/gpu/graphBuffer.ts). */
   words: number;
   /** Loss slots (one per step of a chunk). */

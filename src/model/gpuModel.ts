@@ -177,6 +177,7 @@ export class Workspace {
     const cap = this.capacity;
     return (
       need.nodes <= cap.nodes && need.edges <= cap.edges && need.labels <= cap.labels && need.words <= cap.words &&
+      (need.users ?? need.nodes) <= (cap.users ?? cap.nodes) && (need.items ?? need.nodes) <= (cap.items ?? cap.nodes) &&
       need.lossSlots <= cap.lossSlots && (need.recallSlots ?? 0) <= (cap.recallSlots ?? 0) &&
       (need.topkPartial ?? 0) <= (cap.topkPartial ?? 0)
     );

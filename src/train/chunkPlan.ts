@@ -92,11 +92,13 @@ export function packFused(batches: GraphArrays[][], numbers: StepNumbers): Chunk
 }
 
 /** What a workspace needs to hold every graph of a chunk, one after another, and all their losses. */
-export function chunkCapacity(graphs: GraphArrays[]): Capacity {
-  const need: Capacity = { nodes: 0, edges: 0, labels: 0, words: 0, lossSlots: graphs.length };
+export function chunkCapacity(graphs: GraphArrays[]): Capacity & { users: number; items: number } {
+  const need = { nodes: 0, users: 0, items: 0, edges: 0, labels: 0, words: 0, lossSlots: graphs.length };
   for (const g of graphs) {
     const c = countsOf(g);
     need.nodes = Math.max(need.nodes, c.nodes);
+    need.users = Math.max(need.users, c.users);
+    need.items = Math.max(need.items, c.nodes - c.users);
     need.edges = Math.max(need.edges, c.edges);
     need.labels = Math.max(need.labels, c.labels);
     need.words = Math.max(need.words, c.words);

@@ -297,6 +297,8 @@ export class Trainer {
     const cap = ws?.capacity;
     this.workspace = new Workspace(this.model, this.features, {
       nodes: grow(cap?.nodes ?? 0, need.nodes),
+      users: grow(cap?.users ?? 0, need.users),
+      items: grow(cap?.items ?? 0, need.items),
       edges: grow(cap?.edges ?? 0, need.edges),
       labels: grow(cap?.labels ?? 0, need.labels),
       words: grow(cap?.words ?? 0, need.words),
