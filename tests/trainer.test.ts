@@ -16,9 +16,9 @@ async function run(settings: Partial<RunSettings>, epochs: number, fuse: Trainer
   t.fuse = fuse;
   const metrics = await t.train(epochs);
   const params = await t.readParams();
-  const fusion = t.fusion;
+  const { fusion, evalFusion } = t;
   t.destroy();
-  return { metrics, params, fusion };
+  return { metrics, params, fusion, evalFusion };
 }
 
 describe('Trainer on the toy data', () => {
@@ -81,6 +81,13 @@ describe('Trainer on the toy data', () => {
     if (d.fusedWidth !== null) expect(d.fusedMs.find((f) => f.width === d.fusedWidth)!.ms).toBe(fastestFused);
     // The same step size again: the kept decision, not a new measurement.
     expect(b.fusion).toBe(d);
+    // The evaluation's, the same way (src/train/evalFusion.ts), at every fused width.
+    const e = a.evalFusion!;
+    expect(e.fusedMs.map((f) => f.width)).toEqual(kernels.fusedEvaluate.map((f) => f.width));
+    expect(e.perOpMs).toBeGreaterThan(0);
+    const fastestEval = Math.min(...e.fusedMs.map((f) => f.ms));
+    expect(e.fusedWidth === null).toBe(e.perOpMs <= fastestEval);
+    expect(b.evalFusion).toBe(e);
   });
 
   it('rewinds to the last good epoch and says so when the loss turns NaN', async () => {
