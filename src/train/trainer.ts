@@ -293,17 +293,10 @@ export class Trainer {
     if (ws?.fits(need)) return ws;
     ws?.destroy();
     // Grow with headroom so that the next chunk's slightly larger batches fit too.
-    const grow = (a: number, b: number) => Math.max(a, Math.ceil(b * 1.25));
     const cap = ws?.capacity;
-    this.workspace = new Workspace(this.model, this.features, {
-      nodes: grow(cap?.nodes ?? 0, need.nodes),
-      users: grow(cap?.users ?? 0, need.users),
-      items: grow(cap?.items ?? 0, need.items),
-      edges: grow(cap?.edges ?? 0, need.edges),
-      labels: grow(cap?.labels ?? 0, need.labels),
-      words: grow(cap?.words ?? 0, need.words),
-      lossSlots: Math.max(cap?.lossSlots ?? 0, need.lossSlots),
-    });
+    const grow = (k: 'nodes' | 'users' | 'items' | 'edges' | 'labels' | 'words') => [k, Math.max(cap?.[k] ?? 0, Math.ceil(need[k] * 1.25))];
+    const grown = Object.fromEntries((['nodes', 'users', 'items', 'edges', 'labels', 'words'] as const).map(grow)) as Omit<typeof need, 'lossSlots'>;
+    this.workspace = new Workspace(this.model, this.features, { ...grown, lossSlots: Math.max(cap?.lossSlots ?? 0, need.lossSlots) });
     // The new graph buffer holds nothing yet.
     this.resident = null;
     return this.workspace;
