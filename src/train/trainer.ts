@@ -152,15 +152,11 @@ export class Trainer {
     return out;
   }
 
-  /**
-   * Settles whether steps and evaluations run fused (measured once per adapter and size, see
-   * fuseDecision.ts and evalFusion.ts); train() calls it, the page before its first epoch.
-   */
+  /** Settles whether steps and evaluations run fused (fuseDecision.ts, evalFusion.ts): train() calls it, the page before epoch 1. */
   async decidePaths(): Promise<void> {
     if (this.fuse === 'auto' && !this.fusion) {
       // Timed on the largest step of an epoch planned from a copy of the generator (the run's own draws are untouched).
-      const probe = this.sampler.planEpoch(this.rng.clone());
-      const largest = probe.reduce((a, b) => (b.numUsers + b.numItems > a.numUsers + a.numItems ? b : a));
+      const largest = this.sampler.planEpoch(this.rng.clone()).reduce((a, b) => (b.numUsers + b.numItems > a.numUsers + a.numItems ? b : a));
       this.fusion = await decideFusion(this.gpu, this.model.kernels, this.shape, this.features, this.model.inputs, largest);
     }
     this.evalFusion = await chooseEvalPath(this.fuse, this.gpu, this.evaluator);
