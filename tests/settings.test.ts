@@ -26,6 +26,8 @@ const ALL_CHANGED: RunSettings = {
   batchSize: 'full',
   neighbors: [10, 5],
   negRatio: 1.5,
+  loss: 'bce',
+  bprReg: 1e-4,
   epochs: 42,
   lr: 0.003,
   hidden: 64,

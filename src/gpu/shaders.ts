@@ -12,13 +12,14 @@ import fused from '../../shaders/fused.wgsl?raw';
 import keep from '../../shaders/keep.wgsl?raw';
 import knnMips from '../../shaders/knn_mips.wgsl?raw';
 import { KEEP_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MODEL_FIELDS, WHICH_FIELDS } from './layout';
-import { preamble, wgslEvalIndices, wgslHeaderIndices, wgslLimits, wgslStruct } from './preamble';
+import { preamble, wgslEvalIndices, wgslHeaderIndices, wgslLimits, wgslLossKinds, wgslStruct } from './preamble';
 
 /** What heads the training and evaluation program: the limits, the two headers, the uniforms' structs. */
 export const PREAMBLE = preamble([
   wgslLimits(),
   wgslHeaderIndices(),
   wgslEvalIndices(),
+  wgslLossKinds(),
   wgslStruct('Layer', LAYER_FIELDS),
   wgslStruct('Model', MODEL_FIELDS, ['layers: array<Layer, MAX_LAYERS>']),
   wgslStruct('Which', WHICH_FIELDS),

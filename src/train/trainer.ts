@@ -21,7 +21,7 @@ import { evaluatorFor, type Evaluator } from './evaluator';
 import { Selection, type Selected } from './selection';
 import { placeModel, modelShape } from './modelOnGraph';
 import { prepare, type Prepared } from './prepare';
-import type { RunSettings } from './settings';
+import { objectiveOf, type RunSettings } from './settings';
 import { checkCheckpointFits, DivergedError, type Checkpoint, type EpochMetrics, type Snapshot } from './types';
 
 export interface TrainOptions {
@@ -112,6 +112,7 @@ export class Trainer {
       neighbors: settings.neighbors,
       negRatio: settings.negRatio,
       allEdgesForNegCheck: data.all,
+      loss: settings.loss,
     });
     const selection = evaluator.hasValidation ? new Selection(model, evaluator, settings.patience) : null;
     return new Trainer(gpu, settings, data, shape, model, features, evaluator, sampler, rng, selection);
@@ -290,7 +291,7 @@ export class Trainer {
       labels: grow(cap?.labels ?? 0, need.labels),
       words: grow(cap?.words ?? 0, need.words),
       lossSlots: Math.max(cap?.lossSlots ?? 0, need.lossSlots),
-    });
+    }, objectiveOf(this.settings));
     // The new graph buffer holds nothing yet.
     this.resident = null;
     return this.workspace;
