@@ -1,7 +1,9 @@
 // The float64 objectives (src/reference/objective.ts): their values against PyTorch's closed forms,
 // and, through the whole reference model, their gradients against central finite differences for
 // BCE and BPR (with and without its regulariser), as the MSE's are in reference-gradcheck.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCase } from '../src/formats/caseFile';
 import type { Objective } from '../src/gpu/layout';
 import { paramTable, type ModelShape } from '../src/model/params';
 import { type NamedParams, type ReferenceInput, referenceForward, referenceGradients } from '../src/reference/model';
@@ -84,5 +86,28 @@ describe.each([
       const scale = Math.max(maxAbs(grads[name]), 1e-3 * overall);
       expect(worst / scale, name).toBeLessThan(1e-5);
     }
+  });
+});
+
+describe('a case file’s objective', () => {
+  const base = JSON.parse(readFileSync(new URL('data/pyg-loss/bpr.in.json', import.meta.url), 'utf8'));
+  const parse = (patch: object) => parseCase(JSON.stringify({ ...base, ...patch }), 'c.json');
+
+  it('is read with its labels: BPR pairs label l with l + n, BCE takes targets in [0, 1]', () => {
+    expect(parse({}).objective).toEqual({ kind: 'bpr', bprReg: 0 });
+    expect(parse({ bpr_reg: 0.1 }).objective).toEqual({ kind: 'bpr', bprReg: 0.1 });
+    expect(parse({ loss: undefined }).objective).toEqual({ kind: 'mse', bprReg: 0 });
+    expect(parse({ loss: 'bce' }).objective.kind).toBe('bce');
+  });
+
+  it('is refused, with the field and the reason, when the labels do not fit it', () => {
+    const edges = base.label_edges as [number, number][];
+    expect(() => parse({ loss: 'hinge' })).toThrow(/c\.json: "loss" must be one of "mse", "bce", "bpr"/);
+    expect(() => parse({ loss: 'bce', labels: base.labels.map(() => 4) })).toThrow(/labels\[0\]" is 4: binary cross-entropy takes targets in \[0, 1\]/);
+    expect(() => parse({ label_edges: edges.slice(1), labels: base.labels.slice(1) })).toThrow(/9 label_edges/);
+    const swapped = [...edges.slice(0, 5), [edges[6][0], edges[5][1]], edges[6], ...edges.slice(7)];
+    expect(() => parse({ label_edges: swapped })).toThrow(/label_edges\[5\]" is the negative of label_edges\[0\] and must have its user/);
+    expect(() => parse({ loss: 'bce', bpr_reg: 0.1 })).toThrow(/"bpr_reg" is BPR's/);
+    expect(() => parse({ bpr_reg: -1 })).toThrow(/"bpr_reg" must be a number ≥ 0/);
   });
 });
