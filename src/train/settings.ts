@@ -219,6 +219,11 @@ export function objectiveOf(s: Pick<RunSettings, 'loss' | 'bprReg'>): Objective 
   return { kind: s.loss, bprReg: s.loss === 'bpr' ? s.bprReg : 0 };
 }
 
+/** What the charts and read-outs call the training loss of these settings. */
+export function lossName(loss: RunSettings['loss']): string {
+  return { mse: 'MSE', bce: 'BCE', bpr: 'BPR loss' }[loss];
+}
+
 export interface SettingIssue {
   key: SettingKey;
   message: string;
