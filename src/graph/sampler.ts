@@ -95,7 +95,7 @@ export class Sampler {
     }
     this.loss = opts.loss ?? 'mse';
     if (this.loss === 'bce' && negRatio === 0) {
-      throw new InputError('the bce loss needs negatives: with 0 negatives per rating every label is 1 (set the negatives per rating above 0)');
+      throw new InputError('the bce loss needs negatives: with 0 negatives per rating every label is 1 (set the negatives per rating, --neg-ratio, above 0)');
     }
     // BCE and BPR learn that a rating happened, not its value.
     const labels = this.loss === 'mse' ? supervision : { ...supervision, value: new Float32Array(supervision.value.length).fill(1) };
