@@ -10,6 +10,7 @@ import { countsOf, packGraph } from '../src/gpu/graphBuffer';
 import type { Objective } from '../src/gpu/layout';
 import { toyRatings } from '../src/graph/toy';
 import { ModelOnGpu, Workspace } from '../src/model/gpuModel';
+import { featureBuffer } from '../src/model/inputs';
 import { initParams, type ModelShape } from '../src/model/params';
 import { refDecodeBackward, refDecodeLoss } from '../src/reference/kernels';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
@@ -52,13 +53,18 @@ describe.each(objectives)('the $kind loss kernels (λ $bprReg)', (objective) => 
     if (objective.kind === 'bce') graph.labelValue.forEach((_, l) => (graph.labelValue[l] = l % 3 === 0 ? 0 : 1));
     const rng = new Rng(17);
     const shape: ModelShape = { layers: c.layers, hidden: c.hidden, heads: c.heads, userDim: 4, itemDim: 7 };
-    const stride = Math.max(shape.userDim, shape.itemDim);
-    const features = new Float32Array((datasetUsers + datasetItems) * stride).map(() => rng.normal());
+    const placed = featureBuffer({
+      userDim: shape.userDim,
+      itemDim: shape.itemDim,
+      userKind: 'dense',
+      user: new Float32Array(datasetUsers * shape.userDim).map(() => rng.normal()),
+      item: new Float32Array(datasetItems * shape.itemDim).map(() => rng.normal()),
+    });
     // Larger than PyG's init so that predictions reach both tails of the sigmoid.
     const params = initParams(shape, rng).map((v) => v * 3 + 0.05 * rng.normal());
-    const model = new ModelOnGpu(device, kernels, shape, params);
+    const model = new ModelOnGpu(device, kernels, shape, params, placed.layout);
     const counts = countsOf(graph);
-    const ws = new Workspace(model, storageWith(device, 'features', features), { ...counts, lossSlots: 2 }, objective);
+    const ws = new Workspace(model, storageWith(device, 'features', placed.data), { ...counts, lossSlots: 2 }, objective);
     device.queue.writeBuffer(ws.graph, 0, packGraph(graph));
     submitPass(device, (pass) => ws.encodeForward(pass, counts));
     const N = counts.nodes;
