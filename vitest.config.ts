@@ -24,6 +24,7 @@ const PURE = [
   'tests/filter.test.ts',
   'tests/movielens100k.test.ts',
   'tests/node-features.test.ts',
+  'tests/objectives-reference.test.ts',
   'tests/params.test.ts',
   'tests/popularity.test.ts',
   'tests/reference-fixtures.test.ts',

@@ -1,20 +1,74 @@
-// The inner-product decoder and the mean squared error over the step's supervision pairs, and
-// the loss's gradient with respect to the embeddings. `L` is the encoder's last layer.
+// The inner-product decoder, the objective over the step's supervision pairs (model.lossKind:
+// the mean squared error on ratings, binary cross-entropy with logits, or BPR over pairs), and the
+// loss's gradient with respect to the embeddings. `L` is the encoder's last layer.
+//
+// Labels for BPR: the n positives first, then their n negatives; negative l + n is positive l's.
 
-// pred[l] = ⟨h[user], h[item]⟩; returns the squared error.
-fn op_predict(l: u32) -> f32 {
+// ⟨h[user], h[item]⟩ of label l.
+fn score(l: u32) -> f32 {
   let C = L.channels;
   let u = L.out + labelUser(l) * C;
   let i = L.out + labelItem(l) * C;
   var p = 0.0;
   for (var c = 0u; c < C; c++) { p += arena[u + c] * arena[i + c]; }
+  return p;
+}
+
+// log(1 + exp(x)) without overflow.
+fn softplus(x: f32) -> f32 { return max(x, 0.0) + log(1.0 + exp(-abs(x))); }
+
+fn sigmoid(x: f32) -> f32 {
+  let e = exp(-abs(x));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
+}
+
+// How many terms the loss is the mean of: every label, or BPR's pairs.
+fn lossTerms() -> u32 { return select(numLabels(), numLabels() / 2u, model.lossKind == LOSS_BPR); }
+
+// ‖h[n]‖², counted at the first label that touches n (its incidence list is in label order), so
+// that each node of the pairs is counted once, as PyG's BPRLoss regularises emb[unique nodes].
+fn firstRegTerm(l: u32, n: u32) -> f32 {
+  if (labEdge(labPtr(n)) != l) { return 0.0; }
+  let C = L.channels;
+  let o = L.out + n * C;
+  var s = 0.0;
+  for (var c = 0u; c < C; c++) { s += arena[o + c] * arena[o + c]; }
+  return s;
+}
+
+// Writes pred[l] and label l's part of dLoss/dpred (BPR: a positive writes its negative's too);
+// returns its term of the loss's sum.
+fn op_predict(l: u32) -> f32 {
+  let p = score(l);
   arena[model.pred + l] = p;
-  let d = p - labelValue(l);
-  return d * d;
+  let y = labelValue(l);
+  switch model.lossKind {
+    case LOSS_BCE: {
+      arena[model.dPred + l] = (sigmoid(p) - y) / f32(numLabels());
+      return max(p, 0.0) - p * y + log(1.0 + exp(-abs(p)));
+    }
+    case LOSS_BPR: {
+      var t = 0.0;
+      if (model.bprReg != 0.0) { t = model.bprReg * (firstRegTerm(l, labelUser(l)) + firstRegTerm(l, labelItem(l))); }
+      let m = lossTerms();
+      if (l >= m) { return t; }
+      // -log σ(pos - neg) = softplus(neg - pos); its derivative in neg is σ(neg - pos).
+      let d = score(l + m) - p;
+      let g = sigmoid(d) / f32(m);
+      arena[model.dPred + l] = -g;
+      arena[model.dPred + l + m] = g;
+      return t + softplus(d);
+    }
+    default: {
+      let d = p - y;
+      arena[model.dPred + l] = 2.0 / f32(numLabels()) * d;
+      return d * d;
+    }
+  }
 }
 
 // The loss in two stages, in an order that depends on nothing but the labels: partial k sums the
-// squared errors of labels [k·LOSS_CHUNK, (k+1)·LOSS_CHUNK) in order (one invocation each), then
+// terms of labels [k·LOSS_CHUNK, (k+1)·LOSS_CHUNK) in order (one invocation each), then
 // one invocation adds the partials in order. The fused and per-op paths run the same two.
 fn op_loss_partial(k: u32) {
   let l1 = min(numLabels(), (k + 1u) * LOSS_CHUNK);
@@ -24,13 +78,13 @@ fn op_loss_partial(k: u32) {
 }
 
 fn op_loss_total() {
-  let n = numLabels();
+  let n = lossTerms();
   var s = 0.0;
   for (var k = 0u; k < lossChunks(); k++) { s += arena[model.lossPart + k]; }
   arena[model.loss + lossSlot()] = select(0.0, s / f32(n), n > 0u);
 }
 
-// d MSE / d h[n, c] over every pair that touches node n (its label incidence list), through the
+// dLoss / d h[n, c] over every pair that touches node n (its label incidence list), through the
 // last layer's ReLU: the last layer's pre-activation gradient. The sum over a node's pairs is
 // segmented over pieces of SEG slots of the incidence order, as the softmax's sums are over the
 // CSR: one invocation per (piece, tile of 4 channels) finishes the nodes wholly inside its
@@ -42,8 +96,13 @@ fn finishDecodeBackward(n: u32, c: u32, a: vec4<f32>) {
   let C = L.channels;
   let cc = clampTile(c, C);
   let o = L.out + n * C;
-  let alive = vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]) > vec4<f32>(0.0);
-  storeArena4(L.gPre + n * C + c, select(vec4<f32>(0.0), a, alive), C - c);
+  let h = vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
+  var g = a;
+  // BPR's regulariser λ·‖h[n]‖² / pairs, for each node of the pairs.
+  if (model.lossKind == LOSS_BPR && model.bprReg != 0.0 && labPtr(n) < labPtr(n + 1u)) {
+    g += 2.0 * model.bprReg / f32(lossTerms()) * h;
+  }
+  storeArena4(L.gPre + n * C + c, select(vec4<f32>(0.0), g, h > vec4<f32>(0.0)), C - c);
 }
 
 fn op_decode_backward_piece(idx: u32) {
@@ -52,7 +111,6 @@ fn op_decode_backward_piece(idx: u32) {
   let k = idx / CT;
   let ct = idx - k * CT;
   let cc = clampTile(ct * TILE, C);
-  let scale = 2.0 / f32(numLabels());
   // Users' incidence lists come first: a slot before the first item's list is a user's.
   let firstItemSlot = labPtr(numUsers());
   let k0 = k * SEG;
@@ -69,7 +127,7 @@ fn op_decode_backward_piece(idx: u32) {
     for (; slot < end; slot++) {
       let l = labEdge(slot);
       let o = L.out + select(labelUser(l), labelItem(l), isUser) * C;
-      a += scale * (arena[model.pred + l] - labelValue(l)) * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
+      a += arena[model.dPred + l] * vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
     }
     if (crossesPiece(p0, p1)) {
       let at = tilePartAt(k, ct, p0 >= k0);

@@ -8,7 +8,7 @@ import { createGpu, type Gpu } from '../src/gpu/device';
 import { compilePipelines, createKernels, dispatchOne, submitPass, type Kernels } from '../src/gpu/kernels';
 import { readBack, storageWith } from '../src/gpu/buffers';
 import { countsOf, floatBits, packGraph, setStepFields } from '../src/gpu/graphBuffer';
-import { EVAL_FIELDS, EVAL_HEADER, GRAPH_ARRAYS, HEADER, HEADER_FIELDS, ITEM_KNN_PARAMS_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MAX_K, MAX_LAYERS, MODEL_FIELDS, WHICH_FIELDS, record, type Fields } from '../src/gpu/layout';
+import { EVAL_FIELDS, EVAL_HEADER, GRAPH_ARRAYS, HEADER, HEADER_FIELDS, ITEM_KNN_PARAMS_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, LOSS_KINDS, MAX_K, MAX_LAYERS, MODEL_FIELDS, WHICH_FIELDS, record, type Fields } from '../src/gpu/layout';
 import { upperSnake } from '../src/gpu/preamble';
 import { ITEM_KNN_PREAMBLE, ITEM_KNN_PROGRAM, KNN_PREAMBLE, KNN_PROGRAM, PREAMBLE, PROGRAM } from '../src/gpu/shaders';
 import { ADAM_DEFAULTS, ModelOnGpu, Workspace } from '../src/model/gpuModel';
@@ -48,6 +48,7 @@ describe('the generated preamble', () => {
     for (const f of EVAL_FIELDS) expect(PREAMBLE).toContain(`const EV_${upperSnake(f)} = ${EVAL_HEADER[f]}u;`);
     expect(PREAMBLE).toContain(`const MAX_LAYERS = ${MAX_LAYERS}u;`);
     expect(PREAMBLE).toContain(`const MAX_K = ${MAX_K}u;`);
+    LOSS_KINDS.forEach((k, i) => expect(PREAMBLE).toContain(`const LOSS_${k.toUpperCase()} = ${i}u;`));
     expect(KNN_PREAMBLE).toContain(`const MAX_K = ${MAX_K}u;`);
   });
 
@@ -61,7 +62,7 @@ describe('the generated preamble', () => {
 
   it('is the only place the shaders get these numbers from', () => {
     for (const { file, code } of sources) {
-      for (const name of ['MAX_LAYERS', 'MAX_K', 'MAX_SEGMENTS', 'TILE', 'WG', 'HDR_', 'EV_']) {
+      for (const name of ['MAX_LAYERS', 'MAX_K', 'MAX_SEGMENTS', 'TILE', 'WG', 'HDR_', 'EV_', 'LOSS_']) {
         expect(code, `${file} declares ${name}`).not.toMatch(new RegExp(`const ${name}\\w* =`));
       }
       for (const struct of ['Layer', 'Model', 'Which', 'Params', 'KnnParams', 'ItemKnnParams']) expect(code, `${file} declares struct ${struct}`).not.toMatch(new RegExp(`struct ${struct}\\b`));
@@ -90,7 +91,7 @@ describe('a kernel reads what the TypeScript wrote (WebGPU)', () => {
     const model = new ModelOnGpu(device, kernels, shape, initParams(shape, rng), inputs);
     const features = storageWith(device, 'features', new Float32Array((datasetUsers + datasetItems) * 6));
     const counts = countsOf(graph);
-    const ws = new Workspace(model, features, { ...counts, lossSlots: 8, recallSlots: 2, topkPartial: 10 });
+    const ws = new Workspace(model, features, { ...counts, lossSlots: 8, recallSlots: 2, topkPartial: 10 }, { kind: 'bpr', bprReg: 0.25 });
 
     // The graph at word 7 of a pool, as the fused path places each step's graph.
     const packed = packGraph(graph);
@@ -138,6 +139,7 @@ fn probe() {
     want.push(shape.layers, model.size, o.dY, o.ds, o.dScores, o.pred, o.loss, o.recall);
     want.push(bits(ADAM_DEFAULTS.beta1), bits(ADAM_DEFAULTS.beta2), bits(ADAM_DEFAULTS.eps), o.partial);
     want.push(o.segSum, o.segPart, o.lossPart, o.gradPart);
+    want.push(LOSS_KINDS.indexOf('bpr'), bits(0.25), o.dPred, 0);
     o.layers.forEach((a, l) => {
       const first = l === 0;
       want.push(H, C, 2 * H * C + C, first ? 1 : 0, first ? 0 : C, first ? 4 : C, first ? 6 : C, blockOf(flat, l + 1, 'user').w);

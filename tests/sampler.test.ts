@@ -268,3 +268,58 @@ describe('Sampler on MovieLens latest-small', () => {
     expectValidGraph(batches[0]);
   });
 });
+
+describe('Sampler labels per objective', () => {
+  const ratings = randomRatings(13, 30, 40, 500);
+  const numItems = ratings.itemNames.length;
+  const known = new Set(Array.from(ratings.user, (u, k) => u * numItems + ratings.item[k]));
+
+  it('labels ratings 1 and negatives 0 for bce, and refuses bce without negatives', () => {
+    for (const batchSize of [16, 'full'] as const) {
+      for (const g of planEpoch(optionsFor(ratings, 0.8, { loss: 'bce', negRatio: 2, batchSize }), new Rng(3))) {
+        const pos = g.labelValue.filter((v) => v === 1).length;
+        expect(g.labelValue.every((v) => v === 0 || v === 1)).toBe(true);
+        expect(g.labelValue.length - pos).toBe(2 * pos);
+      }
+    }
+    expect(() => new Sampler(optionsFor(ratings, 0.8, { loss: 'bce', negRatio: 0 }))).toThrow(InputError);
+    expect(() => new Sampler(optionsFor(ratings, 0.8, { loss: 'bce', negRatio: 0 }))).toThrow(/bce.*negatives/);
+  });
+
+  it('pairs each rating with one unrated item of the same user for bpr: n ratings, then their n negatives', () => {
+    for (const batchSize of [16, 'full'] as const) {
+      // The negatives setting is not BPR's: it draws exactly one per rating.
+      const batches = planEpoch(optionsFor(ratings, 0.8, { loss: 'bpr', negRatio: 3, batchSize }), new Rng(4));
+      let labels = 0;
+      for (const g of batches) {
+        const n = g.labelUser.length / 2;
+        expect(Number.isInteger(n) && n > 0).toBe(true);
+        labels += n;
+        for (let l = 0; l < n; l++) {
+          const user = g.nodeGlobal[g.labelUser[l]];
+          expect(g.nodeGlobal[g.labelUser[l + n]], 'same user').toBe(user);
+          const item = (local: number) => g.nodeGlobal[local] - ratings.userNames.length;
+          expect(known.has(user * numItems + item(g.labelItem[l])), 'a rating').toBe(true);
+          expect(known.has(user * numItems + item(g.labelItem[l + n])), 'never a known rating').toBe(false);
+          expect([g.labelValue[l], g.labelValue[l + n]]).toEqual([1, 0]);
+        }
+      }
+      expect(labels).toBe(Math.round(0.8 * ratings.user.length));
+    }
+  });
+
+  it('leaves out of bpr a rating whose user has rated every item', () => {
+    // Toy: 3 users, 3 items; the user with every movie rated has no negative to pair with.
+    const toy = toyRatings();
+    const all = { user: toy.user, item: toy.item, value: toy.rating };
+    const perUser = new Map<number, Set<number>>();
+    toy.user.forEach((u, k) => perUser.set(u, (perUser.get(u) ?? new Set()).add(toy.item[k])));
+    const full = [...perUser].filter(([, items]) => items.size === toy.itemNames.length).map(([u]) => u);
+    expect(full.length).toBeGreaterThan(0);
+    const [g] = planEpoch({ numUsers: 3, numItems: 3, mpEdges: all, supervision: all, batchSize: 'full', neighbors: [-1], negRatio: 0, allEdgesForNegCheck: all, loss: 'bpr' }, new Rng(1));
+    const n = g.labelUser.length / 2;
+    const kept = Array.from(toy.user).filter((u) => !full.includes(u)).length;
+    expect(n).toBe(kept);
+    for (let l = 0; l < 2 * n; l++) expect(full).not.toContain(g.nodeGlobal[g.labelUser[l]]);
+  });
+});

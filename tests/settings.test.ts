@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkSettings,
+  lossName,
   MAX_K,
+  objectiveOf,
   REAL_DATA_SETTINGS,
   requireSettings,
   SEED_SETTINGS,
@@ -26,6 +28,8 @@ const ALL_CHANGED: RunSettings = {
   batchSize: 'full',
   neighbors: [10, 5],
   negRatio: 1.5,
+  loss: 'bce',
+  bprReg: 1e-4,
   epochs: 42,
   lr: 0.003,
   hidden: 64,
@@ -231,5 +235,18 @@ describe('settingProblem (a typed value, refused rather than clamped)', () => {
       expect(p.message).not.toMatch(/using/);
     });
     expect(requireSettings({ lr: '0.02', splitMode: 'random' })).toEqual({ settings: { ...SEED_SETTINGS, lr: 0.02, splitMode: 'random' }, problems: [] });
+  });
+});
+
+describe('the loss settings', () => {
+  it('name the objective the kernels run, with BPR’s regulariser for BPR alone, and the label the charts show', () => {
+    expect(SEED_SETTINGS.loss).toBe('mse');
+    expect(objectiveOf(SEED_SETTINGS)).toEqual({ kind: 'mse', bprReg: 0 });
+    expect(objectiveOf({ loss: 'bce', bprReg: 0.1 })).toEqual({ kind: 'bce', bprReg: 0 });
+    expect(objectiveOf({ loss: 'bpr', bprReg: 0.1 })).toEqual({ kind: 'bpr', bprReg: 0.1 });
+    expect(['mse', 'bce', 'bpr'].map((l) => lossName(l as 'mse'))).toEqual(['MSE', 'BCE', 'BPR loss']);
+    expect(settingsFromQuery('loss=bpr&bprReg=0.001').settings).toMatchObject({ loss: 'bpr', bprReg: 0.001 });
+    expect(requireSettings({ loss: 'hinge' }).problems.map((p) => p.key)).toEqual(['loss']);
+    expect(requireSettings({ bprReg: '-1' }).problems.map((p) => p.key)).toEqual(['bprReg']);
   });
 });

@@ -16,8 +16,9 @@ const FLAGS: Record<string, FlagSpec> = {
 const SYNOPSIS = `IN.json OUT.json
 
 Runs a case in the format of the PyG fixtures (graph, label_edges, labels, params by PyG
-state_dict name; optional "train": {steps, lr} and "eval": {k, exclude_edges, target_edges}) on
-the GPU and writes embeddings, predictions, loss, grads, train.* and eval.* to OUT.json.`;
+state_dict name; optional "train": {steps, lr} and "eval": {k, exclude_edges, target_edges};
+optional "loss": "mse" (the default), "bce" (labels 1 and 0) or "bpr" (n positive label_edges, then
+their n negatives for the same users), with "bpr_reg": BPR's λ) on the GPU and writes embeddings, predictions, loss, grads, train.* and eval.* to OUT.json.`;
 
 export async function caseCommand(argv: string[]): Promise<void> {
   const { flags, rest } = parseFlags(argv, FLAGS, 'case');

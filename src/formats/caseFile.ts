@@ -2,6 +2,7 @@
 // and labels, PyG-named parameters, and optionally full-batch training and top-K evaluation to
 // run. Parsed and checked into the engine's terms; every problem is an InputError naming the file
 // and the field.
+import { LOSS_KINDS, type LossKind, MSE, type Objective } from '../gpu/layout';
 import type { LabeledPairs, Pairs } from '../graph/pairs';
 import type { Features } from '../graph/types';
 import { userFeatures } from '../graph/features';
@@ -21,6 +22,8 @@ export interface CaseSpec {
   /** item → user edges, as {user, item} pairs. */
   revRates: Pairs;
   labels: LabeledPairs;
+  /** The loss ("loss", "bpr_reg"); the seed's MSE when the case names none. */
+  objective: Objective;
   /** Flat parameters (params.ts layout). */
   params: Float32Array;
   train?: { steps: number; lr: number };
@@ -31,6 +34,37 @@ const describeValue = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? `a list of ${v.length}` : typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 20))}` : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The optional "loss" (mse, bce or bpr) and "bpr_reg" (BPR's λ, PyG's lambda_reg), checked
+ * against the labels: BCE's are targets in [0, 1]; BPR's label_edges are n positives, then their
+ * n negatives for the same users (label l + n paired with label l).
+ */
+function objectiveOf(root: Record<string, unknown>, labels: LabeledPairs, fail: (what: string) => never): Objective {
+  if (root.loss === undefined) {
+    if (root.bpr_reg !== undefined) fail('"bpr_reg" is BPR\'s: it needs "loss": "bpr"');
+    return MSE;
+  }
+  const kind = root.loss as LossKind;
+  if (!LOSS_KINDS.includes(kind)) fail(`"loss" must be one of ${LOSS_KINDS.map((k) => `"${k}"`).join(', ')}, got ${describeValue(root.loss)}`);
+  const reg = root.bpr_reg ?? 0;
+  if (typeof reg !== 'number' || !Number.isFinite(reg) || reg < 0) fail(`"bpr_reg" must be a number ≥ 0, got ${describeValue(reg)}`);
+  if (reg !== 0 && kind !== 'bpr') fail(`"bpr_reg" is BPR's: "loss" is "${kind}"`);
+  const n = labels.user.length;
+  if (kind === 'bce') {
+    labels.value.forEach((y, k) => {
+      if (!(y >= 0 && y <= 1)) fail(`"labels[${k}]" is ${y}: binary cross-entropy takes targets in [0, 1]`);
+    });
+  }
+  if (kind === 'bpr') {
+    if (n === 0 || n % 2 !== 0) fail(`"loss": "bpr" needs n positive label_edges followed by their n negatives, got ${n} label_edges`);
+    for (let l = 0; l < n / 2; l++) {
+      const m = l + n / 2;
+      if (labels.user[l] !== labels.user[m]) fail(`"label_edges[${m}]" is the negative of label_edges[${l}] and must have its user ${labels.user[l]}, got ${labels.user[m]}`);
+    }
+  }
+  return { kind, bprReg: reg as number };
+}
 
 /** Parses and checks the text of a case file. */
 export function parseCase(text: string, fileName: string): CaseSpec {
@@ -135,6 +169,7 @@ export function parseCase(text: string, fileName: string): CaseSpec {
     value[k] = x as number;
   });
 
+  const labels = { ...labelPairs, value };
   const spec: CaseSpec = {
     numUsers,
     numItems,
@@ -142,7 +177,8 @@ export function parseCase(text: string, fileName: string): CaseSpec {
     features,
     rates,
     revRates,
-    labels: { ...labelPairs, value },
+    labels,
+    objective: objectiveOf(root, labels, fail),
     params,
   };
 

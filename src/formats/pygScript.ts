@@ -7,6 +7,7 @@ import type { RunSettings } from '../train/settings';
 import { settingsToQuery } from '../train/settings';
 import { EDGE_TYPES, NODE_TYPES, paramTable, type ModelShape } from '../model/params';
 import { FINGERPRINT_KEY } from './weightsFile';
+import { PYG_OBJECTIVE } from './pygObjective';
 
 /** The ratings of the run, with its split: what the script's graph is made of. */
 export interface RatedPairs {
@@ -93,6 +94,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch_geometric.data import HeteroData
 from torch_geometric.loader import LinkNeighborLoader
 from torch_geometric.nn import GATConv, Linear, to_hetero
+from torch_geometric.nn.models.lightgcn import BPRLoss
 from torch_geometric.sampler import NegativeSampling
 
 HIDDEN = ${shape.hidden}  # LATENT_DIM: the channels of every block
@@ -105,6 +107,11 @@ MESSAGE_PASSING = ${py(settings.messagePassing)}
 BATCH_SIZE = ${settings.batchSize === 'full' ? "'full'" : settings.batchSize}
 NEIGHBORS = [${settings.neighbors.join(', ')}]
 NEG_RATIO = ${pyNumber(settings.negRatio)}
+# The objective: 'mse' on the ratings, 'bce' (F.binary_cross_entropy_with_logits: ratings 1, NEG_RATIO
+# unrated pairs per rating 0) or 'bpr' (torch_geometric's BPRLoss: each rating against one unrated
+# item of the same user), with BPR_REG its lambda_reg over the pairs' users' and items' embeddings.
+LOSS = ${py(settings.loss)}
+BPR_REG = ${pyNumber(settings.loss === 'bpr' ? settings.bprReg : 0)}
 
 METADATA = ([${NODE_TYPES.map(py).join(', ')}], [${edgeTypes.join(', ')}])
 
@@ -175,7 +182,7 @@ def graph():
     return {'user': x_user, 'item': x_item}, edge_index, (users, items, ratings, train)
 
 
-def check(encoder, decoder, x, edge_index, path, say):
+${PYG_OBJECTIVE}def check(encoder, decoder, x, edge_index, path, say):
     # PyG's scores for a few ratings (held-out ones first) against GAT Lab's, from the same weights.
     with torch.no_grad():
         h = encoder(x, edge_index)
@@ -264,41 +271,48 @@ def main():
     # graph and takes the loss on its shard, one step per epoch. (For a graph split over machines,
     # torch_geometric.distributed partitions it and samples across them.)
     pairs = torch.stack([users[train], items[train]])
-    labels = ratings[train]
+    # BCE and BPR learn that a rating happened, not its value.
+    labels = ratings[train] if LOSS == 'mse' else torch.ones(int(train.sum()))
+    num_users, num_items = x['user'].size(0), x['item'].size(0)
+    known = torch.unique(users * num_items + items)
     model = encoder
     if args.distributed:
         mine = shard(labels.numel(), rank, world)
         pairs, labels = pairs[:, mine], labels[mine]
         x = {k: v.to(device) for k, v in x.items()}
         edge_index = {k: v.to(device) for k, v in edge_index.items()}
-        pairs, labels = pairs.to(device), labels.to(device)
+        pairs, labels, known = pairs.to(device), labels.to(device), known.to(device)
         # DDP gives every process rank 0's weights, then averages the processes' gradients at each backward.
         model = DistributedDataParallel(encoder.to(device), device_ids=[device.index] if device.type == 'cuda' else None)
-    if args.distributed and BATCH_SIZE != 'full' and can_sample():
+    # LinkNeighborLoader's binary negatives serve MSE and BCE; BPR's pairs of the same user are drawn here.
+    if args.distributed and BATCH_SIZE != 'full' and can_sample() and LOSS != 'bpr':
         batches = link_batches(x, edge_index, pairs, labels, device)
     else:
-        if args.distributed and BATCH_SIZE != 'full':
+        if args.distributed and BATCH_SIZE != 'full' and LOSS == 'bpr':
+            say("Each process passes messages over the whole graph and takes BPR's loss on its shard of the "
+                "ratings, with pairs drawn here (LinkNeighborLoader's negatives are not per user).")
+        elif args.distributed and BATCH_SIZE != 'full':
             say("Neither pyg-lib nor torch-sparse is installed, so LinkNeighborLoader cannot sample: each process "
                 "passes messages over the whole graph and takes the loss on its shard of the ratings.")
 
         def batches():
-            return [(x, edge_index, pairs, labels)]
+            return [(x, edge_index, *with_negatives(pairs, labels, known, num_users, num_items))]
     optimizer = torch.optim.Adam(model.parameters(), lr=LR)
     if args.distributed:
         say(f'{world} processes, {labels.numel()} training ratings each')
     for epoch in range(1, args.epochs + 1):
-        squared_error, count = 0.0, 0
+        loss_sum, count = 0.0, 0
         for batch_x, batch_edge_index, batch_pairs, batch_labels in batches():
             optimizer.zero_grad()
-            loss = F.mse_loss(decoder(model(batch_x, batch_edge_index), batch_pairs), batch_labels)
+            loss = objective(decoder, model(batch_x, batch_edge_index), batch_pairs, batch_labels)
             loss.backward()
             optimizer.step()
-            squared_error += loss.item() * batch_labels.numel()
+            loss_sum += loss.item() * batch_labels.numel()
             count += batch_labels.numel()
-        total = torch.tensor([squared_error, count], dtype=torch.float64, device=device)
+        total = torch.tensor([loss_sum, count], dtype=torch.float64, device=device)
         if args.distributed:
-            dist.all_reduce(total)  # the MSE over every process's ratings
-        say(f'epoch {epoch}: MSE {(total[0] / total[1]).item():.4f}')
+            dist.all_reduce(total)  # the loss over every process's ratings
+        say(f'epoch {epoch}: {LOSS.upper()} {(total[0] / total[1]).item():.4f}')
     if args.save and rank == 0:
         with open(args.save, 'w') as f:
             # The same run's data and settings, so GAT Lab's --init and import take the file back.

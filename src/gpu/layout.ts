@@ -15,6 +15,20 @@ export const TILE = 4;
 /** Invocations of a dense op over n outputs. */
 export const tiles = (n: number) => Math.ceil(n / TILE);
 
+/**
+ * The training objectives, by their code in the model uniform's `lossKind` (in WGSL, LOSS_ and the
+ * name in capitals: LOSS_BPR). docs/ENGINE.md says how each reads the labels.
+ */
+export const LOSS_KINDS = ['mse', 'bce', 'bpr'] as const;
+export type LossKind = (typeof LOSS_KINDS)[number];
+/** A run's objective: its kind and, for BPR, the regulariser's λ (0: none). */
+export interface Objective {
+  kind: LossKind;
+  bprReg: number;
+}
+/** The seed's objective. */
+export const MSE: Objective = { kind: 'mse', bprReg: 0 };
+
 // The packed graph (src/gpu/graphBuffer.ts): a header of HEADER_WORDS u32 words, then the arrays.
 /** Header words 0..3: counts. */
 export const GRAPH_COUNTS = ['nodes', 'users', 'edges', 'labels'] as const;
@@ -83,6 +97,9 @@ export const MODEL_FIELDS = {
   // Scratch of the two-stage sums: per (node, head) sums, per (piece, head) partials of segments
   // that cross a piece's ends, partial losses, partial parameter gradients.
   segSum: 'u32', segPart: 'u32', lossPart: 'u32', gradPart: 'u32',
+  // The objective (LOSS_KINDS), BPR's regulariser λ, and the arena offset of dLoss/dpred per label
+  // (the loss writes it, the decoder's backward reads it); the last word only keeps the record whole.
+  lossKind: 'u32', bprReg: 'f32', dPred: 'u32', pad: 'u32',
 } as const satisfies Fields;
 
 /** Per bind group: the layer of a per-op dispatch, where the graph starts, where the fused step schedule starts, an evaluation's metric slot. */

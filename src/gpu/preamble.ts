@@ -1,7 +1,7 @@
 // The WGSL rendering of src/gpu/layout.ts: constants and structs that head each program, as
 // tfjs-backend-webgpu's makeShader writes each shader's preamble from its program description.
 // The shaders use these names; their values exist only in layout.ts.
-import { EVAL_FIELDS, EVAL_HEADER, HEADER, HEADER_FIELDS, MAX_K, MAX_LAYERS, MAX_SEGMENTS, TILE, type Fields } from './layout';
+import { EVAL_FIELDS, EVAL_HEADER, HEADER, HEADER_FIELDS, LOSS_KINDS, MAX_K, MAX_LAYERS, MAX_SEGMENTS, TILE, type Fields } from './layout';
 
 /** lossSlot → LOSS_SLOT, adamBias2Sqrt → ADAM_BIAS2_SQRT. */
 export function upperSnake(name: string): string {
@@ -33,6 +33,11 @@ export function wgslHeaderIndices(): string {
 /** The evaluation data's header word indices: EV_ and the field's name in capitals. */
 export function wgslEvalIndices(): string {
   return EVAL_FIELDS.map((f) => wgslConst(`EV_${upperSnake(f)}`, EVAL_HEADER[f])).join('\n');
+}
+
+/** The objectives' codes: LOSS_ and the name in capitals. */
+export function wgslLossKinds(): string {
+  return LOSS_KINDS.map((k, i) => wgslConst(`LOSS_${upperSnake(k)}`, i)).join('\n');
 }
 
 /** A program's preamble: a line that says where it comes from, then its parts. */

@@ -14,13 +14,14 @@ import knnMips from '../../shaders/knn_mips.wgsl?raw';
 import itemKnn from '../../shaders/item_knn.wgsl?raw';
 import dispatch from '../../shaders/dispatch.wgsl?raw';
 import { ITEM_KNN_PARAMS_FIELDS, KEEP_FIELDS, KNN_PARAMS_FIELDS, LAYER_FIELDS, MODEL_FIELDS, WHICH_FIELDS } from './layout';
-import { preamble, wgslEvalIndices, wgslHeaderIndices, wgslLimits, wgslStruct } from './preamble';
+import { preamble, wgslEvalIndices, wgslHeaderIndices, wgslLimits, wgslLossKinds, wgslStruct } from './preamble';
 
 /** What heads the training and evaluation program: the limits, the two headers, the uniforms' structs. */
 export const PREAMBLE = preamble([
   wgslLimits(),
   wgslHeaderIndices(),
   wgslEvalIndices(),
+  wgslLossKinds(),
   wgslStruct('Layer', LAYER_FIELDS),
   wgslStruct('Model', MODEL_FIELDS, ['layers: array<Layer, MAX_LAYERS>']),
   wgslStruct('Which', WHICH_FIELDS),

@@ -2,6 +2,11 @@
 // (disjoint=False): shuffled supervision edges in chunks, optional random negatives, and a
 // neighbourhood sampled hop by hop around the chunk's endpoints.
 //
+// The objective decides the labels: MSE learns the ratings (negatives 0); BCE labels every rating
+// 1 and its negatives 0; BPR draws exactly one negative per rating, for the same user, and lays
+// the labels out as the loss kernels pair them: the n ratings first, then their n negatives,
+// negative l + n paired with rating l.
+//
 // Everything that costs O(E) (incoming adjacency, the known-pair set) is built once per
 // dataset and split in the constructor; a batch then costs time in proportion to its own size.
 import { buildGraph } from './build';
@@ -9,6 +14,7 @@ import { checkPairs, type LabeledPairs, type Pairs } from './pairs';
 import type { GraphArrays } from './types';
 import type { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
+import type { LossKind } from '../gpu/layout';
 
 export interface SamplerOptions {
   numUsers: number;
@@ -25,6 +31,8 @@ export interface SamplerOptions {
   negRatio: number;
   /** Every pair that must not be drawn as a negative (all known ratings, test included). */
   allEdgesForNegCheck: Pairs;
+  /** The objective the labels are for; the seed's 'mse' when absent. */
+  loss?: LossKind;
 }
 
 /** Incoming message-passing edges per destination, as the source of each, in edge input order. */
@@ -44,6 +52,9 @@ export class Sampler {
   /** Per item: the users of its incoming rates edges. */
   private readonly itemIn: Incoming;
   private readonly known = new Set<number>();
+  /** Per user: known pairs (BPR skips a user who has rated every item). */
+  private readonly knownPerUser: Uint32Array;
+  private readonly loss: LossKind;
   /** Dataset node → index among the batch's users (or items), -1 outside the batch being built. */
   private readonly localOf: Int32Array;
   // Per-batch working lists, reused so that a batch allocates little besides its result.
@@ -82,11 +93,20 @@ export class Sampler {
     if (!(negRatio >= 0 && Number.isFinite(negRatio))) {
       throw new InputError(`negative ratio must be finite and >= 0, got ${negRatio}`);
     }
-    this.opts = { ...opts, neighbors: [...neighbors] };
+    this.loss = opts.loss ?? 'mse';
+    if (this.loss === 'bce' && negRatio === 0) {
+      throw new InputError('the bce loss needs negatives: with 0 negatives per rating every label is 1 (set the negatives per rating, --neg-ratio, above 0)');
+    }
+    // BCE and BPR learn that a rating happened, not its value.
+    const labels = this.loss === 'mse' ? supervision : { ...supervision, value: new Float32Array(supervision.value.length).fill(1) };
+    this.opts = { ...opts, supervision: labels, neighbors: [...neighbors] };
     this.userIn = incoming(mpEdges.user, mpEdges.item, numUsers);
     this.itemIn = incoming(mpEdges.item, mpEdges.user, numItems);
+    this.knownPerUser = new Uint32Array(numUsers);
     for (let k = 0; k < allEdgesForNegCheck.user.length; k++) {
-      this.known.add(allEdgesForNegCheck.user[k] * numItems + allEdgesForNegCheck.item[k]);
+      const key = allEdgesForNegCheck.user[k] * numItems + allEdgesForNegCheck.item[k];
+      if (!this.known.has(key)) this.knownPerUser[allEdgesForNegCheck.user[k]]++;
+      this.known.add(key);
     }
     this.localOf = new Int32Array(numUsers + numItems).fill(-1);
     this.mark = new Uint32Array(Math.max(maxDegree(this.userIn), maxDegree(this.itemIn)));
@@ -112,22 +132,38 @@ export class Sampler {
 
   private fullBatch(rng: Rng): GraphArrays {
     const { numUsers, numItems, mpEdges, supervision, negRatio } = this.opts;
-    const negatives = this.drawNegatives(Math.round(negRatio * supervision.user.length), rng);
+    let positives = supervision;
+    let negatives: Pairs;
+    if (this.loss === 'bpr') {
+      const drawn = this.pairNegatives(supervision.user, rng);
+      if (drawn.kept.length < supervision.user.length) positives = pick(supervision, drawn.kept);
+      negatives = drawn.negatives;
+    } else {
+      negatives = this.drawNegatives(Math.round(negRatio * supervision.user.length), rng);
+    }
     if (negatives.user.length === 0 && this.fullCache !== undefined) return this.fullCache;
     const graph = buildGraph({
       numUsers,
       numItems,
       rates: mpEdges,
       revRates: mpEdges,
-      labels: withNegatives(supervision, negatives),
+      labels: withNegatives(positives, negatives),
     });
     if (negatives.user.length === 0) this.fullCache = graph;
     return graph;
   }
 
-  private sampledBatch(chunk: Uint32Array, rng: Rng): GraphArrays {
+  private sampledBatch(batch: Uint32Array, rng: Rng): GraphArrays {
     const { numUsers, supervision, negRatio, neighbors } = this.opts;
-    const negatives = this.drawNegatives(Math.round(negRatio * chunk.length), rng);
+    let chunk = batch;
+    let negatives: Pairs;
+    if (this.loss === 'bpr') {
+      const drawn = this.pairNegatives(Uint32Array.from(batch, (k) => supervision.user[k]), rng);
+      chunk = Uint32Array.from(drawn.kept, (k) => batch[k]);
+      negatives = drawn.negatives;
+    } else {
+      negatives = this.drawNegatives(Math.round(negRatio * chunk.length), rng);
+    }
     const { localOf, users, items, ratesUser, ratesItem, revUser, revItem, sources } = this;
     for (const list of [users, items, ratesUser, ratesItem, revUser, revItem]) list.clear();
 
@@ -228,6 +264,29 @@ export class Sampler {
     }
   }
 
+  /**
+   * BPR's negatives: for each rating (by its user) in order, one item the user has not rated (test
+   * ratings included), uniform by rejection. A user who has rated every item has none: that
+   * rating sits out, as a pair needs both sides. Returns the ratings kept and their negatives.
+   */
+  private pairNegatives(users: ArrayLike<number>, rng: Rng): { kept: Uint32Array; negatives: Pairs } {
+    const { numItems } = this.opts;
+    const kept: number[] = [];
+    const item: number[] = [];
+    for (let l = 0; l < users.length; l++) {
+      const u = users[l];
+      if (this.knownPerUser[u] >= numItems) continue;
+      let i = rng.int(numItems);
+      for (let tries = 1; this.known.has(u * numItems + i); tries++) {
+        // Past the budget (a user with nearly every item rated), the next free item after the draw.
+        i = tries < NEG_TRIES_PER_NEGATIVE ? rng.int(numItems) : (i + 1) % numItems;
+      }
+      kept.push(l);
+      item.push(i);
+    }
+    return { kept: Uint32Array.from(kept), negatives: { user: Uint32Array.from(kept, (l) => users[l]), item: Uint32Array.from(item) } };
+  }
+
   /** Uniform random (user, item) pairs that are not known ratings, by rejection. */
   private drawNegatives(count: number, rng: Rng): Pairs {
     const { numUsers, numItems } = this.opts;
@@ -302,6 +361,11 @@ function withNegatives(positives: LabeledPairs, negatives: Pairs): LabeledPairs 
   const value = new Float32Array(n + m);
   value.set(positives.value);
   return { user, item, value };
+}
+
+/** The pairs at `at`, in that order. */
+function pick(pairs: LabeledPairs, at: Uint32Array): LabeledPairs {
+  return { user: Uint32Array.from(at, (k) => pairs.user[k]), item: Uint32Array.from(at, (k) => pairs.item[k]), value: Float32Array.from(at, (k) => pairs.value[k]) };
 }
 
 function isCount(x: number): boolean {

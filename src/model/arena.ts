@@ -45,6 +45,8 @@ export interface ArenaLayout {
   ds: number;
   dScores: number;
   pred: number;
+  /** dLoss/dpred per label. */
+  dPred: number;
   loss: number;
   recall: number;
   partial: number;
@@ -82,6 +84,7 @@ export function arenaLayout(shape: ModelShape, cap: Capacity, oneHotUser: boolea
   const ds = take(E * H);
   const dScores = take(N * 2 * H);
   const pred = take(cap.labels);
+  const dPred = take(cap.labels);
   const loss = take(cap.lossSlots);
   const recall = take(cap.recallSlots ?? 0);
   const partial = take(cap.topkPartial ?? 0);
@@ -90,7 +93,7 @@ export function arenaLayout(shape: ModelShape, cap: Capacity, oneHotUser: boolea
   const segPart = take(scratch.segPart);
   const lossPart = take(scratch.lossPart);
   const gradPart = take(scratch.gradPart);
-  return { layers, dY, ds, dScores, pred, loss, recall, partial, segSum, segPart, lossPart, gradPart, size: at };
+  return { layers, dY, ds, dScores, pred, dPred, loss, recall, partial, segSum, segPart, lossPart, gradPart, size: at };
 }
 
 /** Segments the evaluation's top-K scan cuts the items into: one invocation per (user, segment), then a merge per user. */

@@ -14,7 +14,7 @@ import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
 import { blockGradItems, KERNEL_SIZES } from '../gpu/kernelSizes';
 import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
 import type { GraphCounts } from '../gpu/graphBuffer';
-import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, packRecord, record, tiles, WHICH_FIELDS } from '../gpu/layout';
+import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, LOSS_KINDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, MSE, type Objective, packRecord, record, tiles, WHICH_FIELDS } from '../gpu/layout';
 import { arenaLayout, type ArenaLayout, type Capacity } from './arena';
 import type { KernelName } from '../gpu/shaders';
 import type { InputLayout } from './inputs';
@@ -116,6 +116,8 @@ export class Workspace {
     /** Layer 1's input, laid out as model.inputs says. */
     readonly features: GPUBuffer,
     readonly capacity: Capacity,
+    /** What the loss kernels compute (the evaluator's and forward-only workspaces keep the seed's). */
+    readonly objective: Objective = MSE,
   ) {
     const { device, shape } = model;
     const { heads: H, hidden: C } = shape;
@@ -149,7 +151,11 @@ export class Workspace {
       packRecord(LAYER_FIELDS, layer, words, l * LAYER_WORDS);
     });
     const o = this.layout;
-    const rest = { numLayers: shape.layers, paramCount: model.size, dY: o.dY, ds: o.ds, dScores: o.dScores, pred: o.pred, loss: o.loss, recall: o.recall, partial: o.partial, segSum: o.segSum, segPart: o.segPart, lossPart: o.lossPart, gradPart: o.gradPart, ...ADAM_DEFAULTS };
+    const rest = {
+      numLayers: shape.layers, paramCount: model.size, dY: o.dY, ds: o.ds, dScores: o.dScores, pred: o.pred, loss: o.loss, recall: o.recall,
+      partial: o.partial, segSum: o.segSum, segPart: o.segPart, lossPart: o.lossPart, gradPart: o.gradPart, ...ADAM_DEFAULTS,
+      lossKind: LOSS_KINDS.indexOf(objective.kind), bprReg: objective.bprReg, dPred: o.dPred, pad: 0,
+    };
     packRecord(MODEL_FIELDS, rest, words, MAX_LAYERS * LAYER_WORDS);
     this.modelUniform = uniformWith(device, 'model', new Uint32Array(words));
     const whichFor = (l: number) => uniformWith(device, `which${l}`, record(WHICH_FIELDS, { layer: l, gbase: 0, schedule: 0, slot: 0 }));

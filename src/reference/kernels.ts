@@ -1,6 +1,8 @@
 // Float64 twins of the WGSL kernels, in the engine's layout (docs/ENGINE.md), one function per
 // entry point. The kernel tests hold every GPU kernel against these on random graphs.
 import type { GraphArrays } from '../graph/types';
+import { MSE, type Objective } from '../gpu/layout';
+import { bprRegularizer, objectiveLoss } from './objective';
 
 type Vec = ArrayLike<number>;
 
@@ -103,22 +105,27 @@ export function refAggregate(g: GraphArrays, L: LayerDesc, params: Vec, Y: Vec, 
   return out;
 }
 
-export function refDecodeLoss(g: GraphArrays, C: number, h: Vec): { pred: Float64Array; loss: number } {
+/** Predictions, the objective's loss and dLoss/dpred per label (BPR's regulariser over the nodes with pairs, each once). */
+export function refDecodeLoss(g: GraphArrays, C: number, h: Vec, objective: Objective = MSE): { pred: Float64Array; loss: number; dPred: Float64Array } {
   const Lb = g.labelUser.length;
   const pred = new Float64Array(Lb);
-  let sq = 0;
   for (let l = 0; l < Lb; l++) {
     let p = 0;
     for (let c = 0; c < C; c++) p += h[g.labelUser[l] * C + c] * h[g.labelItem[l] * C + c];
     pred[l] = p;
-    sq += (p - g.labelValue[l]) ** 2;
   }
-  return { pred, loss: Lb > 0 ? sq / Lb : 0 };
+  if (Lb === 0) return { pred, loss: 0, dPred: pred };
+  const { loss, dPred } = objectiveLoss(objective, pred, g.labelValue);
+  const reg = regularized(g, objective) ? bprRegularizer(objective.bprReg, Lb / 2, Float64Array.from(h), C, nodesWithPairs(g), new Float64Array(h.length)) : 0;
+  return { pred, loss: loss + reg, dPred };
 }
 
-export function refDecodeBackward(g: GraphArrays, C: number, h: Vec, pred: Vec): Float64Array {
+export function refDecodeBackward(g: GraphArrays, C: number, h: Vec, pred: Vec, objective: Objective = MSE): Float64Array {
   const N = numNodes(g);
   const Lb = g.labelUser.length;
+  const dPred = Lb > 0 ? objectiveLoss(objective, pred, g.labelValue).dPred : new Float64Array(0);
+  const dh = new Float64Array(N * C);
+  if (regularized(g, objective)) bprRegularizer(objective.bprReg, Lb / 2, Float64Array.from(h), C, nodesWithPairs(g), dh);
   const gPre = new Float64Array(N * C);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
@@ -126,12 +133,21 @@ export function refDecodeBackward(g: GraphArrays, C: number, h: Vec, pred: Vec):
       for (let k = g.labPtr[n]; k < g.labPtr[n + 1]; k++) {
         const l = g.labEdge[k];
         const other = n < g.numUsers ? g.labelItem[l] : g.labelUser[l];
-        acc += (2 / Lb) * (pred[l] - g.labelValue[l]) * h[other * C + c];
+        acc += dPred[l] * h[other * C + c];
       }
-      gPre[n * C + c] = h[n * C + c] > 0 ? acc : 0;
+      gPre[n * C + c] = h[n * C + c] > 0 ? acc + dh[n * C + c] : 0;
     }
   }
   return gPre;
+}
+
+function regularized(g: GraphArrays, o: Objective): boolean {
+  return o.kind === 'bpr' && o.bprReg !== 0 && g.labelUser.length > 0;
+}
+
+/** The nodes some pair touches. */
+function nodesWithPairs(g: GraphArrays): number[] {
+  return Array.from({ length: numNodes(g) }, (_, n) => n).filter((n) => g.labPtr[n + 1] > g.labPtr[n]);
 }
 
 /** ds per edge and d a_dst per node (the dst half of dScores; the src half is left 0). */

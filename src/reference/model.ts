@@ -5,6 +5,8 @@ import type { PairTuples } from '../graph/pairs';
 import type { ModelShape } from '../model/params';
 import { addInto, columnSums, linearBackward, linearForward, mat, relu, type Mat } from './dense';
 import { gatBackward, gatForward, type GatCache, type GatParams } from './gatConv';
+import { bprPairs, bprRegularizer, objectiveLoss } from './objective';
+import { MSE, type Objective } from '../gpu/layout';
 
 /** Parameters (or gradients) by PyG state_dict name, each row-major. */
 export type NamedParams = Record<string, Float64Array>;
@@ -24,6 +26,8 @@ export interface ReferenceInput {
   /** Item indices among items (0-based), not node ids. */
   labelItem: ArrayLike<number>;
   labels: ArrayLike<number>;
+  /** The loss (src/reference/objective.ts); the seed's MSE when absent. */
+  objective?: Objective;
 }
 
 /** Attention of one layer: per edge (in input order) and head, edges × H row-major. */
@@ -36,7 +40,7 @@ export interface ReferenceForward {
   /** The encoder's output (after the last ReLU), numUsers × C and numItems × C. */
   embeddings: { user: Float64Array; item: Float64Array };
   predictions: Float64Array;
-  /** Mean squared error; NaN without labels, as torch gives. */
+  /** The objective's loss; NaN without labels, as torch gives. */
   loss: number;
   /** One entry per layer. */
   attention: LayerAttention[];
@@ -66,19 +70,21 @@ export function referenceGradients(shape: ModelShape, params: NamedParams, input
   const { predictions } = forward;
   const grads: NamedParams = {};
 
-  // MSE and the inner-product decoder.
+  // The objective and the inner-product decoder.
   const n = predictions.length;
   const dh: Record<NodeType, Mat> = { user: mat(h.user.rows, h.user.cols), item: mat(h.item.rows, h.item.cols) };
   const C = shape.hidden;
+  const objective = input.objective ?? MSE;
+  const { dPred } = objectiveLoss(objective, predictions, input.labels);
   for (let l = 0; l < n; l++) {
-    const dPred = (2 * (predictions[l] - input.labels[l])) / n;
     const u = input.labelUser[l] * C;
     const i = input.labelItem[l] * C;
     for (let c = 0; c < C; c++) {
-      dh.user.data[u + c] += dPred * h.item.data[i + c];
-      dh.item.data[i + c] += dPred * h.user.data[u + c];
+      dh.user.data[u + c] += dPred[l] * h.item.data[i + c];
+      dh.item.data[i + c] += dPred[l] * h.user.data[u + c];
     }
   }
+  if (objective.kind === 'bpr' && objective.bprReg !== 0) regularize(objective.bprReg, h, input, { user: dh.user.data, item: dh.item.data });
 
   for (let l = layers.length; l >= 1; l--) {
     const cache = layers[l - 1];
@@ -160,7 +166,7 @@ function outputs(layers: LayerCache[], h: Record<NodeType, Mat>, input: Referenc
   return {
     embeddings: { user: h.user.data, item: h.item.data },
     predictions,
-    loss: mse(predictions, input.labels),
+    loss: loss(predictions, h, input),
     attention: layers.map((l) => ({ rates: l.gat.rates.alpha, revRates: l.gat.revRates.alpha })),
   };
 }
@@ -176,10 +182,21 @@ function decode(h: Record<NodeType, Mat>, input: ReferenceInput): Float64Array {
   });
 }
 
-function mse(predictions: Float64Array, labels: ArrayLike<number>): number {
-  let s = 0;
-  for (let l = 0; l < predictions.length; l++) s += (predictions[l] - labels[l]) ** 2;
-  return s / predictions.length;
+function loss(predictions: Float64Array, h: Record<NodeType, Mat>, input: ReferenceInput): number {
+  const objective = input.objective ?? MSE;
+  const value = objectiveLoss(objective, predictions, input.labels).loss;
+  if (objective.kind !== 'bpr' || objective.bprReg === 0) return value;
+  const scratch = { user: new Float64Array(h.user.data.length), item: new Float64Array(h.item.data.length) };
+  return value + regularize(objective.bprReg, h, input, scratch);
+}
+
+/** BPR's regulariser over the pairs' users and items (each once); adds its gradient into `grad`. */
+function regularize(lambda: number, h: Record<NodeType, Mat>, input: ReferenceInput, grad: Record<NodeType, Float64Array>): number {
+  const pairs = bprPairs(input.labels.length);
+  const C = h.user.cols;
+  const users = new Set(Array.from(input.labelUser));
+  const items = new Set(Array.from(input.labelItem));
+  return bprRegularizer(lambda, pairs, h.user.data, C, users, grad.user) + bprRegularizer(lambda, pairs, h.item.data, C, items, grad.item);
 }
 
 // ---- checks: a wrong size here would otherwise read past an array as undefined → NaN ----

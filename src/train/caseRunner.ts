@@ -54,7 +54,7 @@ export async function runCase(gpu: Gpu, kernels: Kernels, spec: CaseSpec): Promi
   const nodes = numUsers + numItems;
   const steps = spec.train?.steps ?? 0;
   const graph = buildGraph({ numUsers, numItems, rates: spec.rates, revRates: spec.revRates, labels: spec.labels });
-  const run = new ModelOnGraph(gpu, kernels, shape, spec.params, spec.features, graph, steps + 1);
+  const run = new ModelOnGraph(gpu, kernels, shape, spec.params, spec.features, graph, steps + 1, spec.objective);
   const { model, features, counts, workspace: ws } = run;
   let evaluator: Evaluator | null = null;
 

@@ -115,3 +115,13 @@ function concat(pieces: Uint32Array[], words: number): Uint32Array<ArrayBuffer> 
   }
   return data;
 }
+
+/**
+ * A capacity for `need`, never below `cap`, with headroom (×1.25) so that the next chunk's
+ * slightly larger batches fit too.
+ */
+export function grownCapacity(cap: Capacity | undefined, need: ReturnType<typeof chunkCapacity>): Capacity {
+  const grow = (k: 'nodes' | 'users' | 'items' | 'edges' | 'labels' | 'words') => [k, Math.max(cap?.[k] ?? 0, Math.ceil(need[k] * 1.25))];
+  const grown = Object.fromEntries((['nodes', 'users', 'items', 'edges', 'labels', 'words'] as const).map(grow)) as Omit<typeof need, 'lossSlots'>;
+  return { ...grown, lossSlots: Math.max(cap?.lossSlots ?? 0, need.lossSlots) };
+}

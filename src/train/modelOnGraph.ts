@@ -5,6 +5,7 @@ import type { Gpu } from '../gpu/device';
 import type { Kernels } from '../gpu/kernels';
 import { storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, type GraphCounts } from '../gpu/graphBuffer';
+import { MSE, type Objective } from '../gpu/layout';
 import type { Features, GraphArrays } from '../graph/types';
 import { ModelOnGpu, Workspace } from '../model/gpuModel';
 import { featureBuffer } from '../model/inputs';
@@ -46,10 +47,11 @@ export class ModelOnGraph implements PlacedModel {
     features: Features,
     readonly graph: GraphArrays,
     lossSlots: number,
+    objective: Objective = MSE,
   ) {
     ({ model: this.model, features: this.features } = placeModel(gpu, kernels, shape, params, features));
     this.counts = countsOf(graph);
-    this.workspace = new Workspace(this.model, this.features, { ...this.counts, lossSlots });
+    this.workspace = new Workspace(this.model, this.features, { ...this.counts, lossSlots }, objective);
     this.packed = packGraph(graph);
   }
 

@@ -106,8 +106,8 @@ export function gpuCounts(
     users: p.numUsers,
     items: p.numItems,
     mpPairs: p.mpEdges.user.length,
-    // A training step's pairs, or the evaluator's (every training rating, for the full graph's MSE).
-    labels: Math.max(trainCount, Math.ceil(perStep * (1 + settings.negRatio))),
+    // A training step's pairs (BPR: each rating and its negative), or the evaluator's (every training rating, for the full graph's MSE).
+    labels: Math.max(trainCount, settings.loss === 'bpr' ? 2 * perStep : Math.ceil(perStep * (1 + settings.negRatio))),
     userDim: p.features.userDim,
     itemDim: p.features.itemDim,
     userKind: p.features.userKind,

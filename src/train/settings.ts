@@ -5,7 +5,7 @@
 // (ui/SettingsPanel.tsx) are drawn from the same rows, so a new setting is a new row here plus the
 // code that uses it. TensorFlow Playground's src/state.ts (one PROPS table for both directions of
 // the link) is the model.
-import { MAX_K, MAX_LAYERS } from '../gpu/layout';
+import { MAX_K, MAX_LAYERS, type Objective } from '../gpu/layout';
 import { choiceSetting, numberSetting, parsedSetting, type Fix, type SettingRow } from './settingRules';
 
 /** Every setting, in the link's order. */
@@ -82,6 +82,23 @@ export const SETTINGS = {
     flag: 'neg-ratio', url: 'negRatio', label: 'Negatives per rating', seedName: 'NEG_SAMPLING', what: 'the negative-sampling ratio',
     hint: 'Random unrated pairs (label 0) drawn per rating.',
     default: 0, min: 0, max: 20, integer: false,
+  }),
+  /** What training minimises (src/reference/objective.ts); the loss kernels read it from the model uniform. */
+  loss: choiceSetting({
+    flag: 'loss', url: 'loss', label: 'Loss', what: 'the loss',
+    hint: 'What training minimises: squared error on the ratings (as the seed); binary cross-entropy, rated pairs (1) against the sampled unrated ones (0), which needs negatives per rating above 0; or BPR, each rating against one unrated movie of the same user (it draws its own: negatives per rating is not used).',
+    default: 'mse',
+    choices: [
+      { value: 'mse', label: 'MSE on ratings, as the seed' },
+      { value: 'bce', label: 'BCE: rated against unrated' },
+      { value: 'bpr', label: 'BPR: pairs, one unrated per rating' },
+    ],
+  }),
+  /** λ of BPR's regulariser over the decoder's embeddings of the pairs' nodes (PyG's BPRLoss lambda_reg). */
+  bprReg: numberSetting({
+    flag: 'bpr-reg', url: 'bprReg', label: 'BPR regulariser', what: 'the BPR regulariser',
+    hint: 'BPR only: λ of PyG’s regulariser, λ·‖embeddings of the pairs’ users and movies‖² / pairs; 0 turns it off.',
+    default: 0, min: 0, max: 1, integer: false,
   }),
   epochs: numberSetting({
     flag: 'epochs', url: 'epochs', label: 'Epochs', seedName: 'EPOCHS', what: 'the number of epochs',
@@ -196,6 +213,16 @@ export const REAL_DATA_SETTINGS: Partial<RunSettings> = {
   split: 0.8,
   evalEvery: 1,
 };
+
+/** The loss kernels' objective for these settings (the regulariser is BPR's alone). */
+export function objectiveOf(s: Pick<RunSettings, 'loss' | 'bprReg'>): Objective {
+  return { kind: s.loss, bprReg: s.loss === 'bpr' ? s.bprReg : 0 };
+}
+
+/** What the charts and read-outs call the training loss of these settings. */
+export function lossName(loss: RunSettings['loss']): string {
+  return { mse: 'MSE', bce: 'BCE', bpr: 'BPR loss' }[loss];
+}
 
 export interface SettingIssue {
   key: SettingKey;

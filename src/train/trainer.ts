@@ -17,12 +17,12 @@ import { initParams, type ModelShape } from '../model/params';
 import { Rng } from '../util/rng';
 import { SnapshotCapture } from './capture';
 import { Probe } from './probe';
-import { chunkCapacity, pack, packFused } from './chunkPlan';
+import { chunkCapacity, grownCapacity, pack, packFused } from './chunkPlan';
 import { evaluatorFor, type Evaluator } from './evaluator';
 import { Selection, type Selected } from './selection';
 import { placeModel, modelShape } from './modelOnGraph';
 import { prepare, type Prepared } from './prepare';
-import type { RunSettings } from './settings';
+import { objectiveOf, type RunSettings } from './settings';
 import { checkCheckpointFits, DivergedError, type Checkpoint, type EpochMetrics, type Snapshot } from './types';
 
 export interface TrainOptions {
@@ -114,6 +114,7 @@ export class Trainer {
       neighbors: settings.neighbors,
       negRatio: settings.negRatio,
       allEdgesForNegCheck: data.all,
+      loss: settings.loss,
     });
     const selection = evaluator.hasValidation ? new Selection(model, evaluator, settings.patience) : null;
     return new Trainer(gpu, settings, data, shape, model, features, evaluator, sampler, rng, selection);
@@ -288,11 +289,7 @@ export class Trainer {
     const ws = this.workspace;
     if (ws?.fits(need)) return ws;
     ws?.destroy();
-    // Grow with headroom so that the next chunk's slightly larger batches fit too.
-    const cap = ws?.capacity;
-    const grow = (k: 'nodes' | 'users' | 'items' | 'edges' | 'labels' | 'words') => [k, Math.max(cap?.[k] ?? 0, Math.ceil(need[k] * 1.25))];
-    const grown = Object.fromEntries((['nodes', 'users', 'items', 'edges', 'labels', 'words'] as const).map(grow)) as Omit<typeof need, 'lossSlots'>;
-    this.workspace = new Workspace(this.model, this.features, { ...grown, lossSlots: Math.max(cap?.lossSlots ?? 0, need.lossSlots) });
+    this.workspace = new Workspace(this.model, this.features, grownCapacity(ws?.capacity, need), objectiveOf(this.settings));
     // The new graph buffer holds nothing yet.
     this.resident = null;
     return this.workspace;

@@ -3,6 +3,7 @@
 // epoch it chose.
 import { useMemo, useRef } from 'react';
 import { isFast, isSoftwareAdapter, shownEpoch } from '../store/shown';
+import { lossName } from '../train/settings';
 import { fmt } from './format';
 import { HeldOutStanding } from './HeldOutStanding';
 import { MetricChart, type MetricPoint } from './MetricChart';
@@ -47,6 +48,9 @@ export function ChartsCard() {
   const k = useRun((s) => s.info?.k ?? s.settings.k);
   const epochs = useRun((s) => s.settings.epochs);
   const evalEvery = useRun((s) => s.settings.evalEvery);
+  const lossLabel = useRun((s) => lossName(s.settings.loss));
+  // The full graph's line is the evaluator's MSE on the ratings, whatever the training objective.
+  const lossLegend = lossLabel === lossName('mse') ? LOSS_LEGEND : { ...LOSS_LEGEND, second: 'full graph (MSE on ratings)' };
   const shown = useCadence(useRun(shownEpoch), fast, every);
   const live = useRun((s) => s.viewEpoch === null);
   const toy = useRunShallow((s) => ({ on: s.dataset.kind === 'toy', info: s.info, kept: s.kept, snapshots: s.snapshots }));
@@ -81,7 +85,7 @@ export function ChartsCard() {
           <p className="sub">Per epoch{evalEvery > 1 ? `; Recall@K every ${evalEvery}` : ''}. {live ? 'The dashed line is the current epoch.' : `The dashed line marks epoch ${shown}, shown in the graph.`}</p>
         </div>
       </div>
-      <MetricChart testId="loss-chart" title="Training MSE (log scale)" points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" legend={LOSS_LEGEND} />
+      <MetricChart testId="loss-chart" title={`Training ${lossLabel} (log scale)`} points={loss} marker={shown} color="#e11d48" log format={fmt.loss} maxEpoch={epochs} smoothLabel="smoothed" legend={lossLegend} />
       <MetricChart testId="recall-chart" title={`Recall@${k} on the held-out ratings`} points={recall} marker={shown} color="#4f46e5" domain={RECALL_DOMAIN} yTicks={RECALL_TICKS} format={fmtRecall} maxEpoch={epochs} legend={selected ? VALIDATION_LEGEND : undefined} pick={pick ?? undefined} />
       {selected && (
         <p className="sub" data-testid="selected-epoch">

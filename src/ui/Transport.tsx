@@ -1,6 +1,7 @@
 // Play/pause, step, step N, reset, speed; the epoch counter and the latest numbers.
 import { SPEEDS, type Speed } from '../worker/protocol';
 import type { EpochMetrics } from '../train/types';
+import { lossName } from '../train/settings';
 import { fmt, timeLeft } from './format';
 import { Hint } from './Hint';
 import { FULL_GRAPH_HELP, MINI_BATCH_HELP } from './metricHelp';
@@ -35,6 +36,7 @@ export function Transport() {
     status: s.status,
     epoch: s.epoch,
     epochs: s.settings.epochs,
+    lossLabel: lossName(s.settings.loss),
     speed: s.speed,
     stepSize: s.stepSize,
     last: s.history[s.history.length - 1],
@@ -108,7 +110,7 @@ export function Transport() {
         )}
       </div>
       <div className="readout">
-        <div><Hint className="label" text={MINI_BATCH_HELP}>Mini-batch MSE</Hint><span className="value" data-testid="loss">{fmt.loss(s.last?.loss)}</span></div>
+        <div><Hint className="label" text={MINI_BATCH_HELP}>{`Mini-batch ${s.lossLabel}`}</Hint><span className="value" data-testid="loss">{fmt.loss(s.last?.loss)}</span></div>
         <div><Hint className="label" text={FULL_GRAPH_HELP}>Full-graph MSE</Hint><span className="value" data-testid="full-mse" data-value={s.fullMse ?? ''}>{fmt.loss(s.fullMse)}</span></div>
         <div><span className="label">Recall@{s.k}</span><span className="value" data-testid="recall">{fmt.recall(s.last?.recall ?? s.recall0)}</span></div>
         <div><span className="label">ms/epoch</span><span className="value">{s.last ? s.last.ms.toFixed(1) : '—'}</span></div>

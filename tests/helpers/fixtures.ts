@@ -5,10 +5,14 @@ import { fileURLToPath } from 'node:url';
 import type { ModelShape } from '../../src/model/params';
 import { inferShape, namedWeightsFromJson } from '../../src/formats/weightsFile';
 import type { PairTuples } from '../../src/graph/pairs';
+import type { LossKind } from '../../src/gpu/layout';
 import type { NamedParams, ReferenceInput } from '../../src/reference/model';
 
 /** The shared folder sits beside the repository: /work/main and /work/shared. */
 export const FIXTURE_DIR = new URL('../../../shared/fixtures/pyg/', import.meta.url);
+
+/** Cases of the objectives beside MSE (a "loss" field), made by tests/helpers/pyg_loss_case.py with real PyG 2.5.3. */
+export const LOSS_CASE_DIR = new URL('../data/pyg-loss/', import.meta.url);
 
 type Nested = number | Nested[];
 
@@ -32,6 +36,9 @@ export interface FixtureInput {
   params: Record<string, Nested>;
   train?: { steps: number; lr: number };
   eval?: { k: number; exclude_edges: [number, number][]; target_edges: [number, number][] };
+  /** The objective; MSE when absent. */
+  loss?: LossKind;
+  bpr_reg?: number;
 }
 
 export interface FixtureExpected {
@@ -53,15 +60,15 @@ export interface FixtureCase {
 }
 
 /** Every case in the folder (each NAME.in.json with its NAME.expected.json), sorted by name. */
-export function caseNames(): string[] {
-  return readdirSync(fileURLToPath(FIXTURE_DIR))
+export function caseNames(dir: URL = FIXTURE_DIR): string[] {
+  return readdirSync(fileURLToPath(dir))
     .filter((f) => f.endsWith('.in.json'))
     .map((f) => f.slice(0, -'.in.json'.length))
     .sort();
 }
 
-export function loadCase(name: string): FixtureCase {
-  const read = (file: string) => JSON.parse(readFileSync(new URL(file, FIXTURE_DIR), 'utf8'));
+export function loadCase(name: string, dir: URL = FIXTURE_DIR): FixtureCase {
+  const read = (file: string) => JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
   return { input: read(`${name}.in.json`), expected: read(`${name}.expected.json`) };
 }
 
@@ -89,6 +96,7 @@ export function referenceInputOf(input: FixtureInput): ReferenceInput {
     labelUser: input.label_edges.map(([u]) => u),
     labelItem: input.label_edges.map(([, i]) => i),
     labels: input.labels,
+    objective: { kind: input.loss ?? 'mse', bprReg: input.bpr_reg ?? 0 },
   };
 }
 
