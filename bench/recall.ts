@@ -51,6 +51,10 @@ const BASE: Partial<RunSettings> = {
 const CONFIGS: { name: string; settings: Partial<RunSettings> }[] = [
   { name: 'mse', settings: {} },
   { name: 'mse, genres+year', settings: { features: 'genresYear' } },
+  { name: 'bce', settings: { loss: 'bce' } },
+  { name: 'bce, genres+year', settings: { loss: 'bce', features: 'genresYear' } },
+  { name: 'bpr', settings: { loss: 'bpr' } },
+  { name: 'bpr, genres+year', settings: { loss: 'bpr', features: 'genresYear' } },
 ];
 
 const SPLITS = { userTime: "each user's oldest 80% train", time: 'global time split, oldest 80% train' } as const;
