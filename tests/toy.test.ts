@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TOY_CSV, TOY_CSV_PATH, toyRatings } from '../src/graph/toy';
 import { parseRatingsCsv } from '../src/graph/csv';
-import { makeFeatures } from '../src/graph/features';
+import { denseUsers, makeFeatures } from '../src/graph/features';
 import { InputError } from '../src/util/errors';
 import { Rng } from '../src/util/rng';
 import { REPO_DIR } from './helpers/paths';
@@ -36,10 +36,11 @@ describe('toy dataset', () => {
 });
 
 describe('seed features', () => {
-  it('are one-hot users (3×3 identity) and standard normal items (3×12), fixed by the seed', () => {
+  it('are one-hot users (3×3 identity, kept as lookups) and standard normal items (3×12), fixed by the seed', () => {
     const f = makeFeatures(toyRatings(), 'seed', 12, new Rng(123));
     expect(f.userDim).toBe(3);
-    expect([...f.user]).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(f.userKind).toBe('onehot');
+    expect([...denseUsers(f)]).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
     expect(f.itemDim).toBe(12);
     expect(f.item.length).toBe(36);
     expect(makeFeatures(toyRatings(), 'seed', 12, new Rng(123))).toEqual(f);
