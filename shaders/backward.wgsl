@@ -369,25 +369,44 @@ fn op_onehot_grad_scatter(idx: u32) {
 
 // d X[n, f] = Σ_r dY[n, r] · W_t[r, f], through the previous layer's ReLU (X is its output):
 // the previous layer's pre-activation gradient. Not run for the first layer. One invocation per
-// node and tile of 4 columns.
-fn op_input_backward(idx: u32) {
+// tile of 4 nodes of one type and tile of 4 columns (nodeTiles, prelude.wgsl).
+fn storeInputGrad(n: u32, f: u32, ff: vec4<u32>, a: vec4<f32>) {
   let S = L.xStride;
-  let ST = tiles(S);
-  let n = idx / ST;
-  let f = (idx - n * ST) * TILE;
-  let ff = clampTile(f, S);
-  let t = nodeType(n);
-  let F = fIn(t);
-  let R = L.rows;
-  let w = blockBase(t);
-  var a = vec4<f32>(0.0);
-  for (var r = 0u; r < R; r++) {
-    let row = w + r * F;
-    a += arena[model.dY + n * R + r] * vec4<f32>(params[row + ff.x], params[row + ff.y], params[row + ff.z], params[row + ff.w]);
-  }
   let x = L.x + n * S;
   let alive = vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]) > vec4<f32>(0.0);
   storeArena4(L.gPrev + n * S + f, select(vec4<f32>(0.0), a, alive), S - f);
+}
+
+fn op_input_backward(idx: u32) {
+  let S = L.xStride;
+  let ST = tiles(S);
+  let g = idx / ST;
+  let f = (idx - g * ST) * TILE;
+  let ff = clampTile(f, S);
+  let n0 = nodeTileFirst(g);
+  let end = nodeTileEnd(g);
+  let nn = clampTile(n0, end);
+  let t = nodeType(n0);
+  let F = fIn(t);
+  let R = L.rows;
+  let w = blockBase(t);
+  let dy = model.dY + nn * R;
+  var a0 = vec4<f32>(0.0);
+  var a1 = vec4<f32>(0.0);
+  var a2 = vec4<f32>(0.0);
+  var a3 = vec4<f32>(0.0);
+  for (var r = 0u; r < R; r++) {
+    let row = w + r * F;
+    let wr = vec4<f32>(params[row + ff.x], params[row + ff.y], params[row + ff.z], params[row + ff.w]);
+    a0 += arena[dy.x + r] * wr;
+    a1 += arena[dy.y + r] * wr;
+    a2 += arena[dy.z + r] * wr;
+    a3 += arena[dy.w + r] * wr;
+  }
+  storeInputGrad(nn.x, f, ff, a0);
+  if (n0 + 1u < end) { storeInputGrad(nn.y, f, ff, a1); }
+  if (n0 + 2u < end) { storeInputGrad(nn.z, f, ff, a2); }
+  if (n0 + 3u < end) { storeInputGrad(nn.w, f, ff, a3); }
 }
 
 @compute @workgroup_size(WG)

@@ -8,33 +8,59 @@ const NEGATIVE_SLOPE = 0.2;
 fn leakyRelu(z: f32) -> f32 { return select(NEGATIVE_SLOPE * z, z, z > 0.0); }
 
 // Y[n, r] = Σ_f X[n, f] · W_t[r, f]: a node's source and destination projections and its skip
-// Linear in one matrix of R = 2HC + C rows; one invocation per node and tile of 4 rows.
+// Linear in one matrix of R = 2HC + C rows; one invocation per tile of 4 nodes of one type and
+// tile of 4 rows (nodeTiles, prelude.wgsl).
 // A one-hot user's X row is e_u, so the sum is W_t[r, u] exactly (the zeros add nothing): a
 // gather of one column instead of F multiplies.
+fn gatherColumn(w: vec4<u32>, n: u32) -> vec4<f32> {
+  let u = nodeGlobal(n);
+  return vec4<f32>(params[w.x + u], params[w.y + u], params[w.z + u], params[w.w + u]);
+}
+
 fn op_project(idx: u32) {
   let R = L.rows;
   let RT = tiles(R);
-  let n = idx / RT;
-  let r = (idx - n * RT) * TILE;
-  let t = nodeType(n);
+  let g = idx / RT;
+  let r = (idx - g * RT) * TILE;
+  let n0 = nodeTileFirst(g);
+  let end = nodeTileEnd(g);
+  let nn = clampTile(n0, end);
+  let t = nodeType(n0);
   let F = fIn(t);
   let w = blockBase(t) + clampTile(r, R) * F;
-  var a = vec4<f32>(0.0);
+  var a0 = vec4<f32>(0.0);
+  var a1 = vec4<f32>(0.0);
+  var a2 = vec4<f32>(0.0);
+  var a3 = vec4<f32>(0.0);
   if (oneHotInput(t)) {
-    let u = nodeGlobal(n);
-    a = vec4<f32>(params[w.x + u], params[w.y + u], params[w.z + u], params[w.w + u]);
+    a0 = gatherColumn(w, nn.x);
+    a1 = gatherColumn(w, nn.y);
+    a2 = gatherColumn(w, nn.z);
+    a3 = gatherColumn(w, nn.w);
   } else if (L.indirect == 1u) {
-    let x = featureRow(n, t);
+    let x = vec4<u32>(featureRow(nn.x, t), featureRow(nn.y, t), featureRow(nn.z, t), featureRow(nn.w, t));
     for (var f = 0u; f < F; f++) {
-      a += features[x + f] * vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
+      let wf = vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
+      a0 += features[x.x + f] * wf;
+      a1 += features[x.y + f] * wf;
+      a2 += features[x.z + f] * wf;
+      a3 += features[x.w + f] * wf;
     }
   } else {
-    let x = L.x + n * L.xStride;
+    let x = L.x + nn * L.xStride;
     for (var f = 0u; f < F; f++) {
-      a += arena[x + f] * vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
+      let wf = vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
+      a0 += arena[x.x + f] * wf;
+      a1 += arena[x.y + f] * wf;
+      a2 += arena[x.z + f] * wf;
+      a3 += arena[x.w + f] * wf;
     }
   }
-  storeArena4(L.y + n * R + r, a, R - r);
+  let y = L.y + r;
+  storeArena4(y + nn.x * R, a0, R - r);
+  if (n0 + 1u < end) { storeArena4(y + nn.y * R, a1, R - r); }
+  if (n0 + 2u < end) { storeArena4(y + nn.z * R, a2, R - r); }
+  if (n0 + 3u < end) { storeArena4(y + nn.w * R, a3, R - r); }
 }
 
 // scores[n, h] = ⟨xs[n,h,:], att_src⟩, scores[n, H + h] = ⟨xd[n,h,:], att_dst⟩

@@ -152,7 +152,7 @@ fn storeOpt4(at: u32, v: vec4<f32>, count: u32) {
 
 // Invocations of each op over the current graph and layer; src/model/gpuModel.ts sizes its
 // dispatches the same way.
-fn projectItems() -> u32 { return numNodes() * tiles(L.rows); }
+fn projectItems() -> u32 { return nodeTiles() * tiles(L.rows); }
 fn channelItems() -> u32 { return numNodes() * tiles(L.channels); }
 fn headItems() -> u32 { return numNodes() * L.heads; }
 fn aggregateBackwardItems() -> u32 { return numNodes() * (2u * L.heads + 1u) * tiles(L.channels); }
@@ -169,7 +169,20 @@ fn lossChunks() -> u32 { return (numLabels() + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
 fn typeNodes(t: u32) -> u32 { return select(numUsers(), numNodes() - numUsers(), t == 1u); }
 fn gradChunks(t: u32) -> u32 { return (typeNodes(t) + GRAD_CHUNK - 1u) / GRAD_CHUNK; }
 fn gradPartialItems() -> u32 { return gradItems(0u) * gradChunks(0u) + gradItems(1u) * gradChunks(1u); }
-fn inputItems() -> u32 { return numNodes() * tiles(L.xStride); }
+fn inputItems() -> u32 { return nodeTiles() * tiles(L.xStride); }
+
+// The dense products over node rows (projections, input gradients) give an invocation a tile of
+// 4 nodes of one type as well as 4 outputs, so that each weight it loads serves 4 nodes: on the
+// software adapter a product's cost is its loads, and a tile of one node loads 5 floats per 4
+// multiplies where one of 4 nodes loads 8 per 16. Each output is still one serial sum in input
+// order (the same bits). Users' tiles come first, then items'; a type's last tile repeats its last
+// node in the missing lanes, computed and not written.
+fn nodeTiles() -> u32 { return tiles(numUsers()) + tiles(numNodes() - numUsers()); }
+fn nodeTileFirst(g: u32) -> u32 {
+  let ut = tiles(numUsers());
+  return select(g * TILE, numUsers() + (g - ut) * TILE, g >= ut);
+}
+fn nodeTileEnd(g: u32) -> u32 { return select(numUsers(), numNodes(), g >= tiles(numUsers())); }
 
 // The two partials of piece k and head h in the two-stage sums' scratch: 4 floats each, the lead
 // (the segment that started in an earlier piece) then the tail (the segment that starts in piece k).

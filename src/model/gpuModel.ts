@@ -239,10 +239,12 @@ export class Workspace {
         return;
       }
     }
+    // The dense products take tiles of 4 nodes of one type (shaders/prelude.wgsl nodeTiles).
+    const nodeTiles = tiles(c.users) + tiles(N - c.users);
     const items = {
-      project: N * tiles(R),
+      project: nodeTiles * tiles(R),
       attention_scores: N * H,
-      input_backward: N * tiles(C),
+      input_backward: nodeTiles * tiles(C),
     }[op];
     run(op, items);
   }
