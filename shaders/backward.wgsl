@@ -255,36 +255,57 @@ fn op_aggregate_backward(idx: u32) {
 // The gradient of the layer's parameters, both node types' blocks one after the other. Per block:
 // W in R·⌈F/4⌉ tiles of 4 columns, then the C + 2HC + C vector entries one by one. Each is a sum
 // over the nodes of its type, in two stages: partial sums over chunks of GRAD_CHUNK nodes (one
-// invocation per entry and chunk), then one invocation per entry adds its chunks in order.
+// invocation per chunk and tile of 4 of W's rows, or vector entry), then one invocation per entry
+// adds its chunks in order.
 
-// Entry q of type t's block (a tile of W in all 4 lanes, a vector entry in x), summed over nodes [n0, n1).
-fn paramGradSum(t: u32, q: u32, n0: u32, n1: u32) -> vec4<f32> {
+// The partials of W's rows r..r+3 and columns f..f+3 of type t over chunk's nodes [n0, n1):
+// W[r, f] is Σ_n dY[n, r] · X[n, f], each a serial sum in node order. Rows past R are computed
+// on a clamped row and not written.
+fn wGradTile(t: u32, chunk: u32, r: u32, f: u32, n0: u32, n1: u32) {
+  let R = L.rows;
   let F = fIn(t);
+  let rr = clampTile(r, R);
+  let ff = clampTile(f, F);
+  var a0 = vec4<f32>(0.0);
+  var a1 = vec4<f32>(0.0);
+  var a2 = vec4<f32>(0.0);
+  var a3 = vec4<f32>(0.0);
+  if (L.indirect == 1u) {
+    for (var n = n0; n < n1; n++) {
+      let x = featureRow(n, t);
+      let xv = vec4<f32>(features[x + ff.x], features[x + ff.y], features[x + ff.z], features[x + ff.w]);
+      let dy = model.dY + n * R;
+      a0 += arena[dy + rr.x] * xv;
+      a1 += arena[dy + rr.y] * xv;
+      a2 += arena[dy + rr.z] * xv;
+      a3 += arena[dy + rr.w] * xv;
+    }
+  } else {
+    for (var n = n0; n < n1; n++) {
+      let x = L.x + n * L.xStride;
+      let xv = vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]);
+      let dy = model.dY + n * R;
+      a0 += arena[dy + rr.x] * xv;
+      a1 += arena[dy + rr.y] * xv;
+      a2 += arena[dy + rr.z] * xv;
+      a3 += arena[dy + rr.w] * xv;
+    }
+  }
+  let FT = tiles(F);
+  let q = r * FT + f / TILE;
+  storeArena4(gradPartAt(t, chunk, q), a0, TILE);
+  if (r + 1u < R) { storeArena4(gradPartAt(t, chunk, q + FT), a1, TILE); }
+  if (r + 2u < R) { storeArena4(gradPartAt(t, chunk, q + 2u * FT), a2, TILE); }
+  if (r + 3u < R) { storeArena4(gradPartAt(t, chunk, q + 3u * FT), a3, TILE); }
+}
+
+// Vector entry v of type t's block (after W), summed over nodes [n0, n1).
+fn vectorGradSum(v: u32, n0: u32, n1: u32) -> f32 {
   let R = L.rows;
   let C = L.channels;
   let H = L.heads;
   let HC = H * C;
-  let FT = tiles(F);
-  if (q < wGradItems(t)) {
-    // W[r, f]: Σ_n dY[n, r] · X[n, f]
-    let r = q / FT;
-    let ff = clampTile((q - r * FT) * TILE, F);
-    var a = vec4<f32>(0.0);
-    if (L.indirect == 1u) {
-      for (var n = n0; n < n1; n++) {
-        let x = featureRow(n, t);
-        a += arena[model.dY + n * R + r] * vec4<f32>(features[x + ff.x], features[x + ff.y], features[x + ff.z], features[x + ff.w]);
-      }
-    } else {
-      for (var n = n0; n < n1; n++) {
-        let x = L.x + n * L.xStride;
-        a += arena[model.dY + n * R + r] * vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]);
-      }
-    }
-    return a;
-  }
   // The vector entries: skip bias (C), att_src (HC), att_dst (HC), GAT bias (C).
-  let v = q - wGradItems(t);
   var acc = 0.0;
   if (v < C || v >= C + 2u * HC) {
     // Both biases are added to the same pre-activation, so both get Σ_n gPre[n, c].
@@ -301,35 +322,41 @@ fn paramGradSum(t: u32, q: u32, n0: u32, n1: u32) -> vec4<f32> {
     let h = H + k / C;
     for (var n = n0; n < n1; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + HC + k]; }
   }
-  return vec4<f32>(acc, 0.0, 0.0, 0.0);
+  return acc;
 }
 
 fn typeFirstNode(t: u32) -> u32 { return select(0u, numUsers(), t == 1u); }
-// Where type t's partials start: the user block's chunks come first.
+// Where type t's partials start: the user block's chunks come first. Partials are per (type,
+// chunk, entry), entries of one chunk side by side, whatever invocation computed them.
 fn gradPartBase(t: u32) -> u32 { return select(0u, gradItems(0u) * gradChunks(0u), t == 1u); }
+fn gradPartAt(t: u32, chunk: u32, q: u32) -> u32 { return model.gradPart + (gradPartBase(t) + chunk * gradItems(t) + q) * TILE; }
 
-// Stage 1: partial idx is (type, chunk, entry), entries of one chunk side by side.
+// Stage 1: invocation idx is (type, chunk, item), an item a W tile of 4 × 4 or a vector entry.
 fn op_param_grad_partial(idx: u32) {
-  let t = select(0u, 1u, idx >= gradPartBase(1u));
-  let items = gradItems(t);
-  let j = idx - gradPartBase(t);
+  let t = select(0u, 1u, idx >= partItems(0u) * gradChunks(0u));
+  let items = partItems(t);
+  let j = idx - select(0u, partItems(0u) * gradChunks(0u), t == 1u);
   let chunk = j / items;
+  let p = j - chunk * items;
   let n0 = typeFirstNode(t) + chunk * GRAD_CHUNK;
   let n1 = min(typeFirstNode(t) + typeNodes(t), n0 + GRAD_CHUNK);
-  let a = paramGradSum(t, j - chunk * items, n0, n1);
-  let at = model.gradPart + idx * TILE;
-  storeArena4(at, a, TILE);
+  if (p >= wPartItems(t)) {
+    let v = p - wPartItems(t);
+    storeArena4(gradPartAt(t, chunk, wGradItems(t) + v), vec4<f32>(vectorGradSum(v, n0, n1), 0.0, 0.0, 0.0), TILE);
+    return;
+  }
+  let FT = tiles(fIn(t));
+  let rt = p / FT;
+  wGradTile(t, chunk, rt * TILE, (p - rt * FT) * TILE, n0, n1);
 }
 
 // Stage 2: entry p of the layer (the user block's entries, then the item block's).
 fn op_param_grad(p: u32, itemsUser: u32) {
   let t = select(0u, 1u, p >= itemsUser);
   let q = p - select(0u, itemsUser, t == 1u);
-  let items = gradItems(t);
   var a = vec4<f32>(0.0);
   for (var chunk = 0u; chunk < gradChunks(t); chunk++) {
-    let at = model.gradPart + (gradPartBase(t) + chunk * items + q) * TILE;
-    a += loadArena4(at);
+    a += loadArena4(gradPartAt(t, chunk, q));
   }
   let F = fIn(t);
   let FT = tiles(F);

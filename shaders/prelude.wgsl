@@ -168,7 +168,11 @@ fn pieceItems() -> u32 { return pieces() * L.heads; }
 fn lossChunks() -> u32 { return (numLabels() + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
 fn typeNodes(t: u32) -> u32 { return select(numUsers(), numNodes() - numUsers(), t == 1u); }
 fn gradChunks(t: u32) -> u32 { return (typeNodes(t) + GRAD_CHUNK - 1u) / GRAD_CHUNK; }
-fn gradPartialItems() -> u32 { return gradItems(0u) * gradChunks(0u) + gradItems(1u) * gradChunks(1u); }
+// Stage 1 of the parameter gradient takes W in tiles of 4 rows × 4 columns (each node's loads
+// serve 16 entries), the vector entries one by one: its invocations per chunk of a type's nodes.
+fn wPartItems(t: u32) -> u32 { return select(tiles(L.rows) * tiles(fIn(t)), 0u, oneHotInput(t)); }
+fn partItems(t: u32) -> u32 { return wPartItems(t) + 2u * L.channels + 2u * hc(); }
+fn gradPartialItems() -> u32 { return partItems(0u) * gradChunks(0u) + partItems(1u) * gradChunks(1u); }
 fn inputItems() -> u32 { return nodeTiles() * tiles(L.xStride); }
 
 // The dense products over node rows (projections, input gradients) give an invocation a tile of

@@ -24,6 +24,16 @@ export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'it
 }
 
 /**
+ * Invocations of param_grad_partials per chunk of a block's nodes (shaders/prelude.wgsl
+ * partItems): W's entries in tiles of 4 rows × 4 columns, the vector entries one by one.
+ */
+export function blockGradPartItems(shape: ModelShape, layer: number, t: 'user' | 'item', oneHotUser: boolean): number {
+  const { heads: H, hidden: C } = shape;
+  const w = layer === 1 && t === 'user' && oneHotUser ? 0 : tiles(2 * H * C + C) * tiles(inputDim(shape, layer, t));
+  return w + 2 * C + 2 * H * C;
+}
+
+/**
  * Floats of the two-stage sums' scratch for graphs up to these counts: per (node, head) sums,
  * per piece the largest of the pieces' partials (dY's: two of 8 per head and tile of 4 channels;
  * over the label incidence lists, 2 slots per label: two of 4 per tile), one partial loss per chunk of labels, and the partial

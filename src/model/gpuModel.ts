@@ -11,7 +11,7 @@
 // chunk of steps in one single-workgroup dispatch, which small graphs need because a dispatch
 // costs more than their work (src/train/fuseDecision.ts measures which).
 import { bindGroup, dispatch, dispatchOne, type Kernels } from '../gpu/kernels';
-import { blockGradItems, KERNEL_SIZES } from '../gpu/kernelSizes';
+import { blockGradItems, blockGradPartItems, KERNEL_SIZES } from '../gpu/kernelSizes';
 import { readFloats, storageBuffer, uniformWith } from '../gpu/buffers';
 import type { GraphCounts } from '../gpu/graphBuffer';
 import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, LOSS_KINDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, MSE, type Objective, packRecord, record, tiles, WHICH_FIELDS } from '../gpu/layout';
@@ -229,7 +229,10 @@ export class Workspace {
       case 'param_grads': {
         const chunks = (n: number) => Math.ceil(n / gradChunk);
         const [user, item] = this.model.blockGradItems[l];
-        run('param_grad_partials', user * chunks(c.users) + item * chunks(N - c.users));
+        const shape = this.model.shape;
+        const oneHot = this.model.inputs.oneHotUser;
+        const parts = (t: 'user' | 'item') => blockGradPartItems(shape, l + 1, t, oneHot);
+        run('param_grad_partials', parts('user') * chunks(c.users) + parts('item') * chunks(N - c.users));
         run('param_grads', user + item);
         if (l === 0 && this.model.inputs.oneHotUser) {
           // Every column first, as the users outside a batch get a zero gradient; then each user's own.
