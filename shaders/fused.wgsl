@@ -126,11 +126,17 @@ fn evaluate(@builtin(local_invocation_index) lid: u32) {
   useGraph(which.gbase);
   forwardPhase(lid, mayCross(which.gbase));
   L = model.layers[model.numLayers - 1u];
+  // The full graph's MSE shares the top-K's phases (it writes the predictions and loss partials,
+  // apart from the top-K's): two dispatches fewer per evaluation than the per-op loss kernels.
   for (var i = lid; i < evUsers() * evSegments(); i += FWG) { op_topk_segment(i); }
+  for (var k = lid; k < lossChunks(); k += FWG) { op_loss_partial(k); }
   sync();
   for (var u = lid; u < evUsers(); u += FWG) { op_topk_merge(u); }
   sync();
   for (var k = lid; k < recallChunks(); k += FWG) { op_recall_partial(k); }
   sync();
-  if (lid == 0u) { op_recall_total(); }
+  if (lid == 0u) {
+    op_recall_total();
+    if (numLabels() > 0u) { op_loss_total(); }
+  }
 }

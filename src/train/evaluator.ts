@@ -147,12 +147,13 @@ export class Evaluator {
     encoder.copyBufferToBuffer(this.slotWords, slot * 4, ws.graph, STEP_FIELDS.lossSlot * 4, 4);
     let pass = encoder.beginComputePass();
     if (fused) {
+      // The fused evaluation computes the full graph's MSE too.
       dispatchOne(pass, fused.pipeline, groups);
     } else {
       ws.encodeForward(pass, this.counts);
       this.encodeRanking(pass, groups);
+      if (this.counts.labels > 0) this.encodeFullMse(pass);
     }
-    if (this.counts.labels > 0) this.encodeFullMse(pass);
     pass.end();
     if (!this.validation) return;
     this.encodeSlot(encoder, this.slots + slot);
