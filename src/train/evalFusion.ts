@@ -6,7 +6,7 @@ import type { Gpu } from '../gpu/device';
 import type { FusedPipeline } from '../gpu/kernels';
 import type { ModelShape } from '../model/params';
 import type { Evaluator } from './evaluator';
-import { bucket, MEASURE_LIMITS, medianMs, type FuseDecision } from './fuseDecision';
+import { bucket, MEASURE_LIMITS, fastestMs, type FuseDecision } from './fuseDecision';
 
 /** Evaluations timed per submit. */
 const EVALS = 4;
@@ -31,13 +31,12 @@ export async function decideEvalFusion(gpu: Gpu, evaluator: Evaluator): Promise<
   const limit = { nodes, edges, labels: 0 };
   let decision: FuseDecision = { fusedWidth: null, limit, perOpMs: NaN, fusedMs: [] };
   if (nodes <= MEASURE_LIMITS.nodes && edges <= MEASURE_LIMITS.edges) {
-    const time = (path: FusedPipeline | null) =>
-      medianMs(gpu.device, (encoder) => {
-        for (let i = 0; i < EVALS; i++) evaluator.encodePath(encoder, 0, path);
-      });
-    const perOpMs = await time(null);
-    const fusedMs: FuseDecision['fusedMs'] = [];
-    for (const f of evaluator.model.kernels.fusedEvaluate) fusedMs.push({ width: f.width, ms: await time(f) });
+    const run = (path: FusedPipeline | null) => (encoder: GPUCommandEncoder) => {
+      for (let i = 0; i < EVALS; i++) evaluator.encodePath(encoder, 0, path);
+    };
+    const fused = evaluator.model.kernels.fusedEvaluate;
+    const [perOpMs, ...ms] = await fastestMs(gpu.device, [run(null), ...fused.map(run)]);
+    const fusedMs = fused.map((f, i) => ({ width: f.width, ms: ms[i] }));
     const best = fusedMs.reduce((a, b) => (b.ms < a.ms ? b : a));
     decision = { fusedWidth: best.ms < perOpMs ? best.width : null, limit, perOpMs, fusedMs };
   }

@@ -20,33 +20,40 @@ export interface FuseDecision {
   fusedWidth: number | null;
   /** Steps up to these counts (powers of two at or above the measured step's) follow it. */
   limit: { nodes: number; edges: number; labels: number };
-  /** Median ms of STEPS steps: per op, and fused at each width tried. */
+  /** The fastest ms of STEPS steps over the timed rounds: per op, and fused at each width tried. */
   perOpMs: number;
   fusedMs: { width: number; ms: number }[];
 }
 
 /** One workgroup cannot compete past this size: larger graphs run per op without a measurement. */
 export const MEASURE_LIMITS = { nodes: 4096, edges: 32768 };
-/** Steps timed per run, and runs per path (after a warm-up), their median kept. */
+/** Steps timed per run, and rounds of runs (after a warm-up round), each path's fastest kept. */
 const STEPS = 8;
-const RUNS = 3;
+const ROUNDS = 5;
 
 const decisions = new Map<string, FuseDecision>();
 
 export const bucket = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
-/** The median ms of RUNS submits of a command buffer (after one warm-up), each waited for. */
-export async function medianMs(device: GPUDevice, encode: (encoder: GPUCommandEncoder) => void): Promise<number> {
-  const ms: number[] = [];
-  for (let r = 0; r <= RUNS; r++) {
-    const t0 = performance.now();
-    const encoder = device.createCommandEncoder();
-    encode(encoder);
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-    if (r > 0) ms.push(performance.now() - t0);
+/**
+ * Each path's fastest ms over ROUNDS submits (after a warm-up round), each waited for. The paths
+ * take turns within a round and the fastest run is kept: load from other processes only adds
+ * time, so a burst during one path's runs cannot make it lose (a median of back-to-back runs
+ * picked a 4–5× slower path under load).
+ */
+export async function fastestMs(device: GPUDevice, paths: ((encoder: GPUCommandEncoder) => void)[]): Promise<number[]> {
+  const ms = paths.map(() => Infinity);
+  for (let r = 0; r <= ROUNDS; r++) {
+    for (const [i, encode] of paths.entries()) {
+      const t0 = performance.now();
+      const encoder = device.createCommandEncoder();
+      encode(encoder);
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      if (r > 0) ms[i] = Math.min(ms[i], performance.now() - t0);
+    }
   }
-  return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)];
+  return ms;
 }
 
 function keyOf(gpu: Gpu, shape: ModelShape, inputs: InputLayout, c: GraphCounts): string {
@@ -99,17 +106,16 @@ async function measure(gpu: Gpu, kernels: Kernels, shape: ModelShape, features: 
   pool.set(packed, head);
   const upload = storageWith(device, 'fuse probe', pool);
   device.queue.writeBuffer(ws.control, 0, pool, 0, 4);
-  const time = (encode: (pass: GPUComputePassEncoder) => void) =>
-    medianMs(device, (encoder) => {
-      const pass = encoder.beginComputePass();
-      encode(pass);
-      pass.end();
-    });
-  const perOpMs = await time((pass) => {
+  const inPass = (encode: (pass: GPUComputePassEncoder) => void) => (encoder: GPUCommandEncoder) => {
+    const pass = encoder.beginComputePass();
+    encode(pass);
+    pass.end();
+  };
+  const perOp = inPass((pass) => {
     for (let s = 0; s < STEPS; s++) ws.encodeTrainStep(pass, c);
   });
-  const fusedMs: FuseDecision['fusedMs'] = [];
-  for (const f of kernels.fusedSteps) fusedMs.push({ width: f.width, ms: await time((pass) => ws.encodeFusedSteps(pass, upload, f.pipeline)) });
+  const [perOpMs, ...ms] = await fastestMs(device, [perOp, ...kernels.fusedSteps.map((f) => inPass((pass) => ws.encodeFusedSteps(pass, upload, f.pipeline)))]);
+  const fusedMs = kernels.fusedSteps.map((f, i) => ({ width: f.width, ms: ms[i] }));
   upload.destroy();
   ws.destroy();
   model.destroy();
