@@ -1,0 +1,48 @@
+// `npm run bench:toy-ab -- OLD_ROOT [NEW_ROOT]`: the seed's toy run (7 steps an epoch, Recall@1
+// and the full graph's MSE every epoch) of two checkouts in one process, alternating, so that
+// both see the same load on a shared machine (issue 8: SwiftShader no slower than before on the
+// toy). NEW_ROOT defaults to this checkout. Build an older one with
+//   git worktree add /tmp/wt-old <commit> && cp -al node_modules /tmp/wt-old/
+// Prints each side's fuse decisions (step width, evaluation width) and the median ms per epoch
+// of ROUNDS runs of EPOCHS epochs each, after a 64-epoch warm-up. --no-eval evaluates only the
+// last epoch of a run: the steps alone.
+import { resolve } from 'node:path';
+import { takeAdapterFlag } from '../src/gpu/adapterChoice';
+import { installNodeWebGPU } from '../src/gpu/node';
+
+const EPOCHS = 128;
+const ROUNDS = 6;
+
+const { choice, rest } = takeAdapterFlag(process.argv.slice(2), 'bench:toy-ab');
+const noEval = rest.includes('--no-eval');
+const roots = rest.filter((a) => !a.startsWith('--'));
+if (roots.length < 1) {
+  console.error('usage: npm run bench:toy-ab -- OLD_ROOT [NEW_ROOT] [--no-eval]');
+  process.exit(2);
+}
+const sides = { old: resolve(roots[0]), new: resolve(roots[1] ?? '.') };
+
+/** A warmed-up toy trainer of the checkout at `root`, and a function timing EPOCHS more epochs. */
+async function load(root: string): Promise<() => Promise<number>> {
+  const imp = (p: string) => import(`${root}/src/${p}`);
+  const [{ createGpu }, { createKernels }, { toyRatings }, { SEED_SETTINGS }, { Trainer }] = await Promise.all(
+    ['gpu/device.ts', 'gpu/kernels.ts', 'graph/toy.ts', 'train/settings.ts', 'train/trainer.ts'].map(imp),
+  );
+  const gpu = await createGpu();
+  const t = Trainer.create(gpu, await createKernels(gpu.device), toyRatings(), { ...SEED_SETTINGS, ...(noEval ? { evalEvery: 1e6 } : {}) });
+  await t.train(64);
+  console.log(`${root}: steps ${t.fusion ? (t.fusion.fusedWidth ?? 'per op') : '(no decision)'}, evaluation ${t.evalFusion ? (t.evalFusion.fusedWidth ?? 'per op') : '(no decision)'}`);
+  return async () => {
+    const t0 = performance.now();
+    await t.train(EPOCHS);
+    return (performance.now() - t0) / EPOCHS;
+  };
+}
+
+await installNodeWebGPU(choice);
+const runs = { old: await load(sides.old), new: await load(sides.new) };
+const ms: Record<keyof typeof runs, number[]> = { old: [], new: [] };
+for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? (['new', 'old'] as const) : (['old', 'new'] as const)) ms[k].push(await runs[k]());
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+for (const k of ['old', 'new'] as const) console.log(`${k}: median ${median(ms[k]).toFixed(2)} ms/epoch (runs ${ms[k].map((x) => x.toFixed(2)).join(' ')})`);
+process.exit(0);
