@@ -37,12 +37,12 @@ describe('gpuBufferSizes', () => {
     const H = 2;
     const C = 12;
     const R = 2 * H * C + C;
-    // Then the 6 labels, 64 loss slots, 64 Recall@K slots, and 3 users' top-1 list of one segment.
+    // Then the 6 labels' predictions and their dLoss/dpred, 64 loss slots, 64 Recall@K slots, and 3 users' top-1 list of one segment.
     const { segment, lossChunk } = KERNEL_SIZES;
     // The two-stage sums' scratch: per (node, head) sums, per piece two partials of 8 per head and tile of 4 channels (or two of 4 per tile over 2 × 6 label slots),
     // partial losses, and 4 partials per entry and node chunk of the layer that needs most (layer 2 or 3: both blocks F = 12, one chunk each).
     const scratch = N * H + Math.max(Math.ceil(E / segment) * H * 16, Math.ceil(12 / segment) * 8) * Math.ceil(C / 4) + Math.ceil(6 / lossChunk) + 4 * 2 * (R * 3 + 2 * C + 2 * H * C);
-    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 64 + 64 + 3 * 1 * (1 + 2 * 1) + scratch;
+    const floats = 3 * (N * R + N * 2 * H + E * H + N * C) + 2 * N * C + N * R + E * H + N * 2 * H + 6 + 6 + 64 + 64 + 3 * 1 * (1 + 2 * 1) + scratch;
     expect(gpuBufferSizes(counts).find((b) => b.name === 'arena')!.bytes).toBe(floats * 4);
   });
 
