@@ -1,14 +1,13 @@
 // The reference model's hand-written backward against central finite differences, on small random
 // graphs that hold every awkward case: isolated nodes, nodes with outgoing but no incoming edges,
 // duplicate edges, one to three heads, one to three layers.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { type ModelShape, paramTable } from '../src/model/params';
 import type { PairTuples } from '../src/graph/pairs';
-import { type NamedParams, type ReferenceInput, referenceForward, referenceGradients } from '../src/reference/model';
+import type { NamedParams, ReferenceInput } from '../src/reference/model';
 import { Rng } from '../src/util/rng';
-import { maxAbs } from './helpers/fixtures';
+import { expectCentralDifferences } from './helpers/gradcheck';
 
-const STEP = 1e-6;
 
 /**
  * 5 users and 6 items. User 4 and item 5 have no edges at all. Item 4 has no incoming rates edge
@@ -61,26 +60,6 @@ describe.each(shapes)('reference gradients, %s', (_, shape) => {
     const rng = new Rng(seed * 7919 + shape.layers * 31 + shape.heads);
     const graph = randomGraph(rng, shape);
     const params = randomParams(rng, shape);
-    const { loss, grads } = referenceGradients(shape, params, graph);
-    expect(loss).toBe(referenceForward(shape, params, graph).loss);
-
-    const overall = Math.max(...Object.values(grads).map(maxAbs));
-    expect(overall).toBeGreaterThan(0);
-    for (const [name, p] of Object.entries(params)) {
-      let worst = 0;
-      for (let k = 0; k < p.length; k++) {
-        const keep = p[k];
-        p[k] = keep + STEP;
-        const up = referenceForward(shape, params, graph).loss;
-        p[k] = keep - STEP;
-        const down = referenceForward(shape, params, graph).loss;
-        p[k] = keep;
-        worst = Math.max(worst, Math.abs((up - down) / (2 * STEP) - grads[name][k]));
-      }
-      // Relative to the tensor's own scale, or to 1e-3 of the largest gradient for tensors whose
-      // gradient is (nearly) zero, such as those of nodes no label reaches.
-      const scale = Math.max(maxAbs(grads[name]), 1e-3 * overall);
-      expect(worst / scale, name).toBeLessThan(1e-5);
-    }
+    expectCentralDifferences(shape, params, graph);
   });
 });
