@@ -258,6 +258,17 @@ fn op_aggregate_backward(idx: u32) {
 // invocation per chunk and tile of 4 of W's rows, or vector entry), then one invocation per entry
 // adds its chunks in order.
 
+// Node n's input X[n, ff] at 4 columns: the features buffer in layer 1 (L.indirect), the layer
+// below's output in the arena after it. The branch is uniform: every invocation reads one layer.
+fn inputTile(n: u32, t: u32, ff: vec4<u32>) -> vec4<f32> {
+  if (L.indirect == 1u) {
+    let x = featureRow(n, t);
+    return vec4<f32>(features[x + ff.x], features[x + ff.y], features[x + ff.z], features[x + ff.w]);
+  }
+  let x = L.x + n * L.xStride;
+  return vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]);
+}
+
 // The partials of W's rows r..r+3 and columns f..f+3 of type t over chunk's nodes [n0, n1):
 // W[r, f] is Σ_n dY[n, r] · X[n, f], each a serial sum in node order. Rows past R are computed
 // on a clamped row and not written.
@@ -270,26 +281,13 @@ fn wGradTile(t: u32, chunk: u32, r: u32, f: u32, n0: u32, n1: u32) {
   var a1 = vec4<f32>(0.0);
   var a2 = vec4<f32>(0.0);
   var a3 = vec4<f32>(0.0);
-  if (L.indirect == 1u) {
-    for (var n = n0; n < n1; n++) {
-      let x = featureRow(n, t);
-      let xv = vec4<f32>(features[x + ff.x], features[x + ff.y], features[x + ff.z], features[x + ff.w]);
-      let dy = model.dY + n * R;
-      a0 += arena[dy + rr.x] * xv;
-      a1 += arena[dy + rr.y] * xv;
-      a2 += arena[dy + rr.z] * xv;
-      a3 += arena[dy + rr.w] * xv;
-    }
-  } else {
-    for (var n = n0; n < n1; n++) {
-      let x = L.x + n * L.xStride;
-      let xv = vec4<f32>(arena[x + ff.x], arena[x + ff.y], arena[x + ff.z], arena[x + ff.w]);
-      let dy = model.dY + n * R;
-      a0 += arena[dy + rr.x] * xv;
-      a1 += arena[dy + rr.y] * xv;
-      a2 += arena[dy + rr.z] * xv;
-      a3 += arena[dy + rr.w] * xv;
-    }
+  for (var n = n0; n < n1; n++) {
+    let xv = inputTile(n, t, ff);
+    let dy = model.dY + n * R;
+    a0 += arena[dy + rr.x] * xv;
+    a1 += arena[dy + rr.y] * xv;
+    a2 += arena[dy + rr.z] * xv;
+    a3 += arena[dy + rr.w] * xv;
   }
   let FT = tiles(F);
   let q = r * FT + f / TILE;
