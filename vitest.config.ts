@@ -23,6 +23,7 @@ const PURE = [
   'tests/features.test.ts',
   'tests/filter.test.ts',
   'tests/movielens100k.test.ts',
+  'tests/movielens1m.test.ts',
   'tests/node-features.test.ts',
   'tests/objectives-reference.test.ts',
   'tests/params.test.ts',

@@ -1,7 +1,8 @@
 // Datasets for the command line: the seed's toy data or a file from disk, read by the engine's one
 // path (src/graph/datasetFiles.ts), as the page reads a picked file. The movies file beside a
 // ratings file gives titles and genres: movies.csv, movies.dat (MovieLens 1M/10M) or u.item
-// (MovieLens 100K); beside u.data, u.user gives the users' demographics; and features CSVs beside
+// (MovieLens 100K); beside u.data, u.user gives the users' demographics, and beside ratings.dat,
+// users.dat (MovieLens 1M); and features CSVs beside
 // any ratings file (user-features.csv, item-features.csv: src/graph/featureFiles.ts) give
 // features by id. The data flags say how to read a CSV; they are not run settings.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -98,15 +99,16 @@ function moviesFileFor(path: string): string | null {
 }
 
 /**
- * The feature files beside a ratings file: features CSVs by their names, and u.user when the
- * ratings are MovieLens 100K's (u.data, u1.base, …).
+ * The feature files beside a ratings file: features CSVs by their names, u.user when the ratings
+ * are MovieLens 100K's (u.data, u1.base, …) and users.dat when they are MovieLens 1M's ratings.dat.
  */
 function featureFilesBeside(path: string): string[] {
-  const withUsers = moviesNameFor(path) === 'u.item';
+  const movies = moviesNameFor(path);
+  const users = movies === 'u.item' ? 'u.user' : movies === 'movies.dat' ? 'users.dat' : null;
   return readdirSync(dirname(path))
     .filter((name) => {
       const role = featureRoleByName(name);
-      return role !== null && (role !== 'demographics' || withUsers);
+      return role !== null && (role !== 'demographics' || (users !== null && name.toLowerCase().endsWith(users)));
     })
     .sort()
     .map((name) => join(dirname(path), name));

@@ -14,7 +14,7 @@ function settingHelp(key: SettingKey): string {
 export const SETTING_FLAGS: Record<string, FlagSpec> = Object.fromEntries(SETTING_KEYS.map((key) => [SETTINGS[key].flag, { value: true, help: settingHelp(key) }]));
 
 export const RUN_FLAGS: Record<string, FlagSpec> = {
-  data: { value: true, help: 'toy (default), or a ratings file: a MovieLens ZIP, ratings.csv, ratings.dat, u.data, or any CSV (movies.csv, movies.dat or u.item beside it gives titles and genres, u.user beside u.data demographics, user-features.csv and item-features.csv beside it features by id; see --columns, --sep)' },
+  data: { value: true, help: 'toy (default), or a ratings file: a MovieLens ZIP, ratings.csv, ratings.dat, u.data, or any CSV (movies.csv, movies.dat or u.item beside it gives titles and genres, u.user beside u.data or users.dat beside ratings.dat demographics, user-features.csv and item-features.csv beside it features by id; see --columns, --sep)' },
   ...SETTING_FLAGS,
 };
 

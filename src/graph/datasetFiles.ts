@@ -1,13 +1,14 @@
 // The one path from the files a user gives (picked or dropped on the page, named on the command
 // line) to ratings: archives unpacked (a MovieLens ZIP), bytes decoded (UTF-8, UTF-16, Latin-1;
 // anything else refused), the ratings file told from the movies file and the feature files
-// (u.user, user- and item-features CSVs, src/graph/featureFiles.ts), the format recognised
+// (u.user, users.dat, user- and item-features CSVs, src/graph/featureFiles.ts), the format recognised
 // (MovieLens 100K u.data, MovieLens 1M/10M ratings.dat, a CSV with a known header or none, or any
 // CSV once its columns are mapped), and parsed with progress. The page's worker and the CLI both
 // call it, so a file reads the same in both.
 import { csvHead, guessColumnMapping, guessSeparator, isHeaderlessRecord, knowsRatingsHeader, parseMovies, parseRatingsCsv, type ColumnMapping } from './csv';
 import { firstLine, joinFields, type ParseProgress, type Separator } from './csvRecords';
 import { featureRoleByName, parseFeatureFiles, type FeatureFileSource, type FeatureRole } from './featureFiles';
+import { looksLikeMl1mUsers } from './ml1mUsers';
 import { looksLikeU100kData, parseU100kData, parseU100kItems, U100K_ITEM_GENRES } from './movielens100k';
 import { looksLikeDatMovies, looksLikeDatRatings, parseDatMovies, parseDatRatings } from './movielensDat';
 import { isDecimal, type MovieInfo } from './ratingsBuilder';
@@ -171,9 +172,9 @@ function joinNames(files: readonly string[]): string {
   return files.join(' + ');
 }
 
-/** What a feature file gives, by name, or u.user by its first line; null for ratings and movies files. */
+/** What a feature file gives, by name, or u.user or users.dat by its first line; null for ratings and movies files. */
 function featureRole(f: TextFile): FeatureRole | null {
-  return featureRoleByName(f.name) ?? (looksLikeU100kUsers(firstLine(f.text)) ? 'demographics' : null);
+  return featureRoleByName(f.name) ?? (looksLikeU100kUsers(firstLine(f.text)) || looksLikeMl1mUsers(f.text) ? 'demographics' : null);
 }
 
 function parseMoviesFile(f: TextFile, progress?: ParseProgress): MovieInfo {

@@ -14,7 +14,7 @@ export type FeatureKind = 'seed' | 'genres' | 'genresYear' | 'file';
 
 /**
  * The users' features. 'onehot': the seed's identity matrix. 'demographics': MovieLens 100K's
- * u.user as PyG's MovieLens100K encodes it. 'file': the rows of the user-features file.
+ * u.user as PyG's MovieLens100K encodes it, or MovieLens 1M's users.dat as PyG's MovieLens1M does. 'file': the rows of the user-features file.
  */
 export type UserFeatureKind = 'onehot' | 'demographics' | 'file';
 
@@ -166,7 +166,7 @@ function userTable(ratings: Ratings, kind: Exclude<UserFeatureKind, 'onehot'>): 
   if (kind === 'demographics') {
     if (files?.demographics) return files.demographics;
     throw new InputError(
-      'user features from demographics need MovieLens 100K’s u.user (user id | age | gender | occupation | zip code) loaded with the ratings (beside u.data, or in ml-100k.zip); or use one-hot users',
+      'user features from demographics need MovieLens 100K’s u.user (user id | age | gender | occupation | zip code) loaded with the ratings (beside u.data, or in ml-100k.zip), or MovieLens 1M’s users.dat (UserID::Gender::Age::Occupation::Zip-code, beside ratings.dat, or in ml-1m.zip); or use one-hot users',
     );
   }
   if (kind === 'file') {

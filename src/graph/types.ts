@@ -40,7 +40,11 @@ export interface FeatureTable {
 
 /** The feature files that came with the ratings. */
 export interface FeatureFiles {
-  /** MovieLens 100K's u.user, encoded as PyG's MovieLens100K does (age / oldest age, gender and occupation one-hot). */
+  /**
+   * MovieLens 100K's u.user, encoded as PyG's MovieLens100K does (age / oldest age, gender and
+   * occupation one-hot), or MovieLens 1M's users.dat as PyG's MovieLens1M does (age, gender and
+   * occupation one-hot).
+   */
   demographics?: FeatureTable;
   /** A user-features CSV. */
   user?: FeatureTable;

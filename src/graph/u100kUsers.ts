@@ -63,7 +63,7 @@ export function parseU100kUsers(text: string, fileName: string): FeatureTable {
 }
 
 /** The distinct values in code-unit order: Python's sorted() (pandas' get_dummies) for every character below U+10000. */
-function sortedValues(values: string[]): string[] {
+export function sortedValues(values: string[]): string[] {
   return [...new Set(values)].sort();
 }
 

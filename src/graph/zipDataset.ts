@@ -1,7 +1,7 @@
 // MovieLens is downloaded as a ZIP (ml-latest-small.zip, ml-100k.zip, ml-1m.zip): such an archive
 // is opened (with fflate) and its ratings file, movies file and feature files (the 100K's u.user,
-// features CSVs) are taken out, so that a user can pick the download as it is. Only those files
-// are inflated; the rest (tags, links, the 100K's split files) are left packed.
+// the 1M's users.dat, features CSVs) are taken out, so that a user can pick the download as it
+// is. Only those files are inflated; the rest (tags, links, the 100K's split files) are left packed.
 import { unzipSync, type Unzipped } from 'fflate';
 import { featureRoleByName } from './featureFiles';
 import { InputError } from '../util/errors';

@@ -169,14 +169,14 @@ export const SETTINGS = {
       { value: 'file', label: 'From item-features.csv' },
     ],
   }),
-  /** The users' input features: one-hot (the seed's), MovieLens 100K's demographics, or a file. */
+  /** The users' input features: one-hot (the seed's), MovieLens 100K's or 1M's demographics, or a file. */
   userFeatures: choiceSetting({
     flag: 'user-features', url: 'userFeatures', label: 'User features', what: 'the user features',
-    hint: 'The users’ input: one-hot (as the seed), age, gender and occupation from u.user (MovieLens 100K), or a user-features file.',
+    hint: 'The users’ input: one-hot (as the seed), age, gender and occupation from u.user (MovieLens 100K) or users.dat (MovieLens 1M), or a user-features file.',
     default: 'onehot',
     choices: [
       { value: 'onehot', label: 'One-hot, as the seed' },
-      { value: 'demographics', label: 'Age, gender, occupation (u.user)' },
+      { value: 'demographics', label: 'Age, gender, occupation (u.user, users.dat)' },
       { value: 'file', label: 'From user-features.csv' },
     ],
   }),

@@ -10,7 +10,7 @@ import { LoadProgress } from './LoadProgress';
 import { useActions, useRun, useRunShallow } from './StoreContext';
 
 export const FILE_HINT =
-  'a MovieLens ZIP as downloaded, ratings.csv with movies.csv, ratings.dat with movies.dat (MovieLens 1M), u.data with u.item and u.user (MovieLens 100K), or any CSV of user, item, rating[, timestamp] columns; with them, user-features.csv and item-features.csv (an id, then numbers) if you like';
+  'a MovieLens ZIP as downloaded, ratings.csv with movies.csv, ratings.dat with movies.dat and users.dat (MovieLens 1M), u.data with u.item and u.user (MovieLens 100K), or any CSV of user, item, rating[, timestamp] columns; with them, user-features.csv and item-features.csv (an id, then numbers) if you like';
 
 export function DataPicker() {
   const a = useActions();
