@@ -127,7 +127,7 @@ for (const split of splits) {
       const { data } = trainer;
       // The baselines learn from the whole training side, validation included (they choose no
       // epoch), and like the model's test ranking never list a rating of that side.
-      const side = { user: [...data.train.user, ...data.val.user], item: [...data.train.item, ...data.val.item] };
+      const side = data.seen;
       const sides = testSides(side, data.test);
       if (c === 0) {
         // The baselines see the same split as the models (a time split is the same for every seed).

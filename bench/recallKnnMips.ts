@@ -21,10 +21,10 @@ export async function knnMipsPart(device: GPUDevice, trainer: Trainer, seed: num
   const data = trainer.data;
   const snap = await trainer.snapshot();
   const C = snap.channels;
-  const trainPairs = Array.from(data.train.user, (u, k) => [u, data.train.item[k]] as [number, number]);
+  const seenPairs = Array.from(data.seen.user, (u, k) => [u, data.seen.item[k]] as [number, number]);
   const testPairs = Array.from(data.test.user, (u, k) => [u, data.test.item[k]] as [number, number]);
-  const exclude = data.train;
-  const exactRef = exactTopK(snap.user, snap.item, C, K, trainPairs);
+  const exclude = data.seen;
+  const exactRef = exactTopK(snap.user, snap.item, C, K, seenPairs);
   const evalTime = await timed(() => trainer.evaluate());
   const build = await KnnMips.create(device, snap.item, C, { neighbors: 16 });
   const exactGpu = await timed(() => build.exact(snap.user, { k: K, exclude }));
@@ -44,7 +44,7 @@ export async function knnMipsPart(device: GPUDevice, trainer: Trainer, seed: num
       const run = await timed(() => knn.search(snap.user, { restarts: R, steps: T, k: K, exclude, seed }));
       const approx: TopK = { k: K, numUsers: data.numUsers, index: run.value };
       // The float64 twin on the same graph and starts: the same lists, and how many items it scored.
-      const ref = knnMipsSearch(snap.user, snap.item, C, graph, E, drawStarts(data.numUsers, R, data.numItems, seed), { restarts: R, steps: T, k: K, exclude: trainPairs });
+      const ref = knnMipsSearch(snap.user, snap.item, C, graph, E, drawStarts(data.numUsers, R, data.numItems, seed), { restarts: R, steps: T, k: K, exclude: seenPairs });
       const scored = ref.candidates.reduce((a, b) => a + b, 0) / data.numUsers;
       const agree = sameRows(ref.index, run.value) ? 'same as float64 twin' : `differs from the float64 twin (overlap ${fmt(overlapRecall(approx, ref), 4)})`;
       console.log(

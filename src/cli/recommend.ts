@@ -98,17 +98,19 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   const trainer = Trainer.create(gpu, kernels, loaded, settings, initial);
   await trainer.evaluate();
   const exact = await trainer.snapshot();
-  const knn = search ? await knnMipsRun(gpu.device, exact, trainer.data.train, search, settings.seed, user) : null;
+  const knn = search ? await knnMipsRun(gpu.device, exact, trainer.data.seen, search, settings.seed, user) : null;
   const ranking = knn ? { ...exact, topk: knn.comparison.knn } : exact;
   const items = recommendationsFor(ranking, ratings, user);
   const name = ratings.userNames[user];
   if (flags.json === true) {
     process.stdout.write(`${JSON.stringify({ user: name, k: ranking.k, adapter: gpu.adapterName, recommendations: items, ...(knn && { search: knnReport(knn) }) })}\n`);
   } else {
-    const rated = new Set(trainer.data.train.item.filter((_, k) => trainer.data.train.user[k] === user)).size;
+    const { seen, val } = trainer.data;
+    const rated = new Set(seen.item.filter((_, k) => seen.user[k] === user)).size;
+    const side = val.user.length > 0 ? 'training and validation' : 'training';
     const by = search ? ` by KNN-MIPS (R ${search.restarts}, T ${search.steps}, E ${search.expansions})` : '';
-    process.stdout.write(`${name}: top ${ranking.k} of ${trainer.data.numItems} items${by}, leaving out the ${rated} ${name} rated in training\n`);
-    if (items.length === 0) process.stdout.write('  (none: every item is rated in training)\n');
+    process.stdout.write(`${name}: top ${ranking.k} of ${trainer.data.numItems} items${by}, leaving out the ${rated} ${name} rated in ${side}\n`);
+    if (items.length === 0) process.stdout.write(`  (none: every item is rated in ${side})\n`);
     items.forEach((r, i) => process.stdout.write(`  ${i + 1}. ${r.item} (score ${r.score.toFixed(3)})\n`));
     if (knn) process.stdout.write(`${knnLine(knn, name)}\n`);
   }

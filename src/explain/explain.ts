@@ -64,7 +64,7 @@ export interface Explanation {
   score: number;
   /** The score's terms, one per embedding dimension, in dimension order. */
   split: DimensionTerm[];
-  /** 1-based among the user's candidates (every item but the user's training items); null for a training item. */
+  /** 1-based among the user's candidates (every item but the user's seen items: training and validation); null for a seen item. */
   rank: number | null;
   candidates: number;
   trainingItem: boolean;
@@ -144,7 +144,7 @@ async function measuredPaths(
  */
 export async function explain(run: ExplainableRun, snapshot: Snapshot, user: number, item: number, opts: ExplainOptions = {}): Promise<Explanation> {
   checkSnapshot(run, snapshot);
-  const { ratings, numUsers, numItems, train } = run.data;
+  const { ratings, numUsers, numItems, seen } = run.data;
   if (!Number.isInteger(user) || user < 0 || user >= numUsers) throw new RangeError(`explain: user ${user} is not in [0, ${numUsers})`);
   if (!Number.isInteger(item) || item < 0 || item >= numItems) throw new RangeError(`explain: item ${item} is not in [0, ${numItems})`);
   const head = opts.head ?? 'mean';
@@ -154,7 +154,7 @@ export async function explain(run: ExplainableRun, snapshot: Snapshot, user: num
 
   const C = snapshot.channels;
   const split = scoreSplit(row(snapshot.user, user, C), row(snapshot.item, item, C));
-  const excluded = itemsOf(train, user);
+  const excluded = itemsOf(seen, user);
   const scores = userScores(snapshot.user, snapshot.item, C, user);
   const { rank, candidates } = candidateRank(scores, excluded, item);
   const named = (n: number) => namedNode(ratings, n);

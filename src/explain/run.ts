@@ -9,8 +9,8 @@ export interface ExplainableRun {
     readonly ratings: Ratings;
     readonly numUsers: number;
     readonly numItems: number;
-    /** Each user's training items: never candidates. */
-    readonly train: Pairs;
+    /** Each user's seen items (training and validation ratings): never candidates, as in every ranking of the run. */
+    readonly seen: Pairs;
     readonly test: Pairs;
     /** The ratings messages travel along, one entry per rating (both directions in the graph). */
     readonly mpEdges: Pairs;

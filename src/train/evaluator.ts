@@ -9,7 +9,7 @@ import { KERNEL_SIZES } from '../gpu/kernelSizes';
 import { readBack, storageBuffer, storageWith } from '../gpu/buffers';
 import { countsOf, packGraph, STEP_FIELDS, type GraphCounts } from '../gpu/graphBuffer';
 import type { GraphArrays } from '../graph/types';
-import { concatPairs, type Pairs } from '../graph/pairs';
+import type { Pairs } from '../graph/pairs';
 import { fullGraph } from '../graph/build';
 import type { Prepared } from './prepare';
 import { EVAL_ARRAYS, EVAL_COUNTS, EVAL_HEADER, EVAL_HEADER_WORDS, MAX_K, packArrays, packRecord, WHICH_FIELDS, WHICH_WORDS } from '../gpu/layout';
@@ -24,10 +24,8 @@ import { Workspace, type ModelOnGpu } from '../model/gpuModel';
 export function evaluatorFor(model: ModelOnGpu, features: GPUBuffer, data: Prepared, k: number): Evaluator {
   // Labelled with the training ratings: each evaluation also states the full graph's MSE on them.
   const graph = fullGraph(data.numUsers, data.numItems, data.mpEdges, data.train);
-  const validating = data.val.user.length > 0;
-  const rated = validating ? concatPairs(data.train, data.val) : data.train;
-  const validation = validating ? { exclude: data.train, targets: data.val } : undefined;
-  return new Evaluator(model, features, graph, rated, data.test, Math.min(k, data.numItems), EVAL_SLOTS, validation);
+  const validation = data.val.user.length > 0 ? { exclude: data.train, targets: data.val } : undefined;
+  return new Evaluator(model, features, graph, data.seen, data.test, Math.min(k, data.numItems), EVAL_SLOTS, validation);
 }
 
 /** Per-user sorted item lists as (ptr, items), the layout eval.wgsl reads. */

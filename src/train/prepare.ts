@@ -3,7 +3,7 @@
 import { featureDims, makeFeatures } from '../graph/features';
 import { filterByRating } from '../graph/filter';
 import type { GpuSizeCounts } from '../graph/gpuSize';
-import { selectPairs, type LabeledPairs, type Pairs } from '../graph/pairs';
+import { concatPairs, selectPairs, type LabeledPairs, type Pairs } from '../graph/pairs';
 import { carveValidation, splitByTime, splitByUserTime, splitRandom } from '../graph/split';
 import type { Features, Ratings, Split } from '../graph/types';
 import { InputError } from '../util/errors';
@@ -22,6 +22,12 @@ export interface Prepared {
   test: LabeledPairs;
   /** The validation ratings (settings.val): neither trained on nor carrying messages; empty when off. */
   val: LabeledPairs;
+  /**
+   * Each user's seen items, never recommended back by any ranking of the run (the test ranking,
+   * recommendations, KNN-MIPS, the explainer, the baselines): the training and validation
+   * ratings. A validation rating is one the user made, held back only to choose the epoch.
+   */
+  seen: Pairs;
   /** Every rating: never drawn as a negative. */
   all: Pairs;
   /** The edges messages travel along (both directions). */
@@ -71,6 +77,7 @@ export function prepare(loaded: Ratings, settings: RunSettings, rng: Rng, check?
     train,
     test,
     val,
+    seen: val.user.length > 0 ? concatPairs(train, val) : train,
     all,
     mpEdges,
   };

@@ -11,7 +11,7 @@ import type { SearchReport } from './protocol';
 export class Searcher {
   private kept: { trainer: Trainer; epoch: number; graph: KnnMips } | null = null;
 
-  /** Both searches on `snapshot` (an epoch of `trainer`'s run), each user's training items left out. */
+  /** Both searches on `snapshot` (an epoch of `trainer`'s run), each user's seen items (training and validation) left out, as in the test ranking. */
   async run(trainer: Trainer, snapshot: Snapshot, settings: SearchSettings): Promise<SearchReport> {
     let buildMs = 0;
     const k = this.kept;
@@ -22,7 +22,7 @@ export class Searcher {
       buildMs = built.buildMs;
     }
     const { graph } = this.kept!;
-    const c = await compareSearch(graph, snapshot.user, { k: snapshot.k, settings, exclude: trainer.data.train, seed: trainer.settings.seed });
+    const c = await compareSearch(graph, snapshot.user, { k: snapshot.k, settings, exclude: trainer.data.seen, seed: trainer.settings.seed });
     return { epoch: snapshot.epoch, settings, k: c.k, numUsers: c.numUsers, numItems: graph.numItems, recall: c.recall, knnMs: c.knnMs, exactMs: c.exactMs, buildMs };
   }
 
