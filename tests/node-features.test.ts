@@ -273,7 +273,7 @@ describe('the settings, the fingerprint and the PyG script say which features', 
       const shape = { layers: 1, hidden: 4, heads: 1, userDim: p.features.userDim, itemDim: p.features.itemDim };
       const script = pygScript({
         settings: s, shape, datasetName: 'u.data', epoch: 0, userNames: ratings.userNames, itemNames: ratings.itemNames, features: p.features,
-        ratings: { user: ratings.user, item: ratings.item, rating: ratings.rating, train: new Uint8Array(ratings.user.length).fill(1) }, checks: [],
+        ratings: { user: ratings.user, item: ratings.item, rating: ratings.rating, train: new Uint8Array(ratings.user.length).fill(1), val: new Uint8Array(ratings.user.length) }, checks: [],
       });
       const path = join(DIR, 'script.py');
       writeFileSync(path, script);

@@ -92,7 +92,7 @@ async function exported(ratings: Ratings, patch: Partial<RunSettings>, epochs: n
   const { data } = t;
   const train = new Uint8Array(data.ratings.user.length);
   for (const r of data.split.train) train[r] = 1;
-  const rated: RatedPairs = { user: data.ratings.user, item: data.ratings.item, rating: data.ratings.rating, train };
+  const rated: RatedPairs = { user: data.ratings.user, item: data.ratings.item, rating: data.ratings.rating, train, val: new Uint8Array(train.length) };
   const checks = predictionChecks(rated, snap.user, snap.item, snap.channels);
   const text = pygScript({
     settings,
@@ -182,7 +182,7 @@ describe.skipIf(!PYTHON)('the PyG script', () => {
       // Only names and shapes matter here: a run of the fixture's shape on a graph of its sizes.
       const numUsers = shape.userDim;
       const features = { userDim: numUsers, itemDim: shape.itemDim, userKind: 'onehot' as const, user: new Float32Array(0), item: new Float32Array(input.graph.num_items * shape.itemDim) };
-      const rated: RatedPairs = { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0) };
+      const rated: RatedPairs = { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0), val: new Uint8Array(0) };
       const text = pygScript({ settings, shape, datasetName: name, epoch: 0, userNames: names(numUsers), itemNames: names(input.graph.num_items), features, ratings: rated, checks: [] });
       compiles(text, `${name}.py`);
       const p = parse(text, `${name}.py`);

@@ -60,7 +60,7 @@ beforeAll(async () => {
   const { train, val } = trainer.data;
   const trainOnly = exactTopK(snap.user, snap.item, snap.channels, K, tuples(train));
   user = Array.from({ length: USERS }, (_, u) => u).find((u) => rowOf(trainOnly.index, u).some((i) => itemsOf(val, u).has(i))) ?? -1;
-});
+}, 300_000);
 afterAll(() => trainer?.destroy());
 
 describe('the seen items: training and validation, left out of every ranking', () => {

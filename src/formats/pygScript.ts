@@ -17,6 +17,8 @@ export interface RatedPairs {
   rating: Float32Array;
   /** 1 where the rating trains, 0 where it is held out. */
   train: Uint8Array;
+  /** 1 where the rating is held out for validation (train is 0 there), 0 elsewhere. */
+  val: Uint8Array;
 }
 
 /** A pair and the score GAT Lab gives it with the exported weights: what the script checks PyG against. */

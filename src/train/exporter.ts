@@ -38,12 +38,15 @@ export async function pygHandoff(trainer: Trainer, datasetName: string): Promise
   ];
 }
 
-/** Every rating of the run (users and items as indices) and whether it trains. */
+/** Every rating of the run (users and items as indices) and whether it trains or validates. */
 export function ratedPairs(trainer: Trainer): RatedPairs {
   const { ratings, split } = trainer.data;
-  const train = new Uint8Array(ratings.user.length);
-  for (const r of split.train) train[r] = 1;
-  return { user: ratings.user, item: ratings.item, rating: ratings.rating, train };
+  const flags = (rows: ArrayLike<number> = []) => {
+    const out = new Uint8Array(ratings.user.length);
+    for (let k = 0; k < rows.length; k++) out[rows[k]] = 1;
+    return out;
+  };
+  return { user: ratings.user, item: ratings.item, rating: ratings.rating, train: flags(split.train), val: flags(split.val) };
 }
 
 /** The script's view of the run, its check pairs scored with the current weights, and the snapshot they came from. */

@@ -36,7 +36,7 @@ export function GraphCard() {
     if (!model || !info) return null;
     if (picked && model.edges.some((e) => e.rating === picked.rating)) return picked;
     const moved = (e: DrawnEdge) => Math.abs((alphaOf(snapshot, info.heads, slotFor(e, view), view.layer, view.head) ?? 0) - (alphaOf(baseline, info.heads, slotFor(e, view), view.layer, view.head) ?? 0));
-    return model.edges.filter((e) => e.train).sort((p, q) => moved(q) - moved(p))[0] ?? null;
+    return model.edges.filter((e) => e.kind === 'train').sort((p, q) => moved(q) - moved(p))[0] ?? null;
   }, [model, info, picked, snapshot, baseline, view]);
   // Until the user picks a layer or head, the graph shows where learning shows most: the layer and
   // head whose α moved furthest since the first kept epoch (epoch 0 of a fresh run).
@@ -83,7 +83,7 @@ export function GraphCard() {
       )}
       {model && info ? <GraphView model={model} info={info} snapshot={snapshot} baseline={change ? baseline : null} onPickEdge={setPicked} /> : <div className="placeholder graph-placeholder">{failed ? 'No run: see the message above, then change the setting or the data.' : 'Preparing the run…'}</div>}
       <div className="graph-foot">
-        <RatingLegend />
+        <RatingLegend validation={(info?.settings.val ?? 0) > 0} />
         <TimeTravel />
       </div>
       {shownEdge && info && keptSnapshots.length > 0 && <AlphaHistory edge={shownEdge} info={info} snapshots={keptSnapshots} view={view} />}

@@ -2,7 +2,7 @@
 // direction), or a node's embedding and its norm.
 import type { AttentionView } from '../store/shown';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
-import { fmt, TEST_EDGE_COLOR, ratingColor } from './format';
+import { EDGE_WORDS, edgeColor, fmt } from './format';
 import { embeddingOf, headsOf, norm, slotFor, type DrawnEdge, type DrawnNode } from './graphModel';
 
 export type HoverTarget = ({ kind: 'edge'; edge: DrawnEdge } | { kind: 'node'; node: DrawnNode }) & { x: number; y: number };
@@ -29,8 +29,8 @@ function EdgeDetails({ edge, info, snapshot, view }: { edge: DrawnEdge; info: Ru
         {user} <span className="muted">rated</span> {item}
       </div>
       <div className="tt-row">
-        <span className="chip" style={{ background: edge.train ? ratingColor(edge.value) : TEST_EDGE_COLOR }}>{fmt.stars(edge.value)}★</span>
-        {edge.train ? 'training rating' : 'held-out test rating'}
+        <span className="chip" style={{ background: edgeColor(edge.kind, edge.value) }}>{fmt.stars(edge.value)}★</span>
+        {EDGE_WORDS[edge.kind]}
       </div>
       {slot < 0 ? (
         <p className="tt-note">Carries no messages: message passing uses training ratings only (switch MESSAGE PASSING to “all” to let it).</p>

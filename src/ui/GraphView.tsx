@@ -1,12 +1,12 @@
 // The bipartite graph, users left and movies right, drawn with d3's scales and link paths. Each
 // rating is an edge coloured by its stars; its width and opacity are the attention α of the chosen
-// layer, head and direction. The held-out test rating is dashed. A heat strip beside each node is
+// layer, head and direction. A held-out test rating is dashed, a validation one dotted. A heat strip beside each node is
 // its embedding.
 import { useMemo, useState, type CSSProperties, type MouseEvent } from 'react';
 import { linkHorizontal } from 'd3-shape';
 import { scaleLinear } from 'd3-scale';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
-import { badge, changeColor, clip, ratingColor, TEST_EDGE_COLOR } from './format';
+import { badge, changeColor, clip, EDGE_DASH, edgeColor } from './format';
 import { EmbeddingStrip, embeddingScale } from './EmbeddingStrip';
 import { GraphTooltip, type HoverTarget } from './GraphTooltip';
 import { alphaOf, embeddingOf, slotFor, type DrawnEdge, type DrawnNode, type GraphModel } from './graphModel';
@@ -80,8 +80,9 @@ export function GraphView({ model, info, snapshot, baseline = null, onPickEdge }
     setHover({ ...target, x: ev.clientX - (box?.left ?? 0), y: ev.clientY - (box?.top ?? 0) });
   };
 
-  // Draw strong edges last (on top), the test edge above all.
-  const ordered = [...model.edges].sort((p, q) => Number(!p.train) - Number(!q.train) || (alphaFor(p) ?? 0) - (alphaFor(q) ?? 0));
+  // Draw strong edges last (on top), the held-out edges above all.
+  const heldOut = (e: DrawnEdge) => Number(e.kind !== 'train');
+  const ordered = [...model.edges].sort((p, q) => heldOut(p) - heldOut(q) || (alphaFor(p) ?? 0) - (alphaFor(q) ?? 0));
   const arrow = view.direction === 'rates' ? 'users → movies' : 'movies → users';
 
   return (
@@ -118,15 +119,15 @@ export function GraphView({ model, info, snapshot, baseline = null, onPickEdge }
               const aside = hoveredNode === null && centre !== null && !centred;
               const hot = hover?.kind === 'edge' && hover.edge === e;
               const moved = baseline ? changeOf(e) : null;
-              const stroke = !e.train ? TEST_EDGE_COLOR : moved !== null ? changeColor(moved / changeSpan) : ratingColor(e.value);
+              const stroke = e.kind === 'train' && moved !== null ? changeColor(moved / changeSpan) : edgeColor(e.kind, e.value);
               const w = alpha === null ? 2 : centred ? Math.max(FOCUS_MIN_WIDTH, width(alpha)) : width(alpha);
               const o = alpha === null ? 0.75 : centred ? FOCUS_OPACITY : aside ? opacity(alpha) * ASIDE_OPACITY : opacity(alpha);
               return (
                 <g
                   key={e.rating}
-                  className={`edge ${e.train ? 'train' : 'test'} ${hot ? 'hot' : ''}`}
+                  className={`edge ${e.kind} ${hot ? 'hot' : ''}`}
                   data-testid="graph-edge"
-                  data-kind={e.train ? 'train' : 'test'}
+                  data-kind={e.kind}
                   data-user={info.userNames[e.user]}
                   data-item={info.itemNames[e.item]}
                   data-alpha={alpha === null ? '' : alpha.toFixed(4)}
@@ -142,7 +143,7 @@ export function GraphView({ model, info, snapshot, baseline = null, onPickEdge }
                     stroke={stroke}
                     strokeWidth={hot ? w + 2 : w}
                     strokeOpacity={dim ? 0.08 : hot ? 1 : o}
-                    strokeDasharray={e.train ? undefined : '7 5'}
+                    strokeDasharray={EDGE_DASH[e.kind]}
                     strokeLinecap="round"
                   />
                 </g>
@@ -158,7 +159,7 @@ export function GraphView({ model, info, snapshot, baseline = null, onPickEdge }
                 const [x, y] = pointOn(u.x + NODE_R, u.y, it.x - NODE_R, it.y, labelAt);
                 return (
                   <g key={e.rating} transform={`translate(${x},${y})`} data-testid="alpha-label">
-                    <rect x={-19} y={-9} width={38} height={18} rx={9} stroke={e.train ? ratingColor(e.value) : TEST_EDGE_COLOR} />
+                    <rect x={-19} y={-9} width={38} height={18} rx={9} stroke={edgeColor(e.kind, e.value)} />
                     <text textAnchor="middle" dy="0.35em">{alpha.toFixed(2)}</text>
                   </g>
                 );

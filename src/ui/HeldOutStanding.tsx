@@ -5,6 +5,7 @@ import { memo, useMemo } from 'react';
 import { standing } from '../explain/learning';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
 import { fmt, ordinal } from './format';
+import { ratingKind } from './graphModel';
 import { MetricChart, type MetricPoint } from './MetricChart';
 
 /** Two decimals and a sign: fits the chart's axis. */
@@ -13,13 +14,14 @@ const fmtMargin = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2
 /** Weight of the newest epoch in the smoothed line (an exponential moving average). */
 const SMOOTHING = 0.08;
 
-/** The first held-out rating's user and movie, and the user's training movies; null without one. */
+/** The first test rating's user and movie, and the user's seen movies (training and validation); null without one. */
 function heldOutPair(info: RunInfo): { user: number; item: number; excluded: Set<number> } | null {
-  const { user, item, train } = info.ratings;
-  const r = train.indexOf(0);
+  const { user, item } = info.ratings;
+  const kinds = Array.from(user, (_, k) => ratingKind(info.ratings, k));
+  const r = kinds.indexOf('test');
   if (r < 0) return null;
   const excluded = new Set<number>();
-  for (let k = 0; k < user.length; k++) if (user[k] === user[r] && train[k] === 1) excluded.add(item[k]);
+  for (let k = 0; k < user.length; k++) if (user[k] === user[r] && kinds[k] !== 'test') excluded.add(item[k]);
   return excluded.has(item[r]) ? null : { user: user[r], item: item[r], excluded };
 }
 

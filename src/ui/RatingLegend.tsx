@@ -1,7 +1,19 @@
-// What the edge colours and widths mean.
-import { ratingColor, TEST_EDGE_COLOR } from './format';
+// What the edge colours, dashes and widths mean. The validation entry shows only in a run that has
+// a validation split, so the seed's toy keeps its legend.
+import { EDGE_DASH, EDGE_WORDS, edgeColor, ratingColor, type EdgeKind } from './format';
 
-export function RatingLegend() {
+function HeldOut({ kind }: { kind: Exclude<EdgeKind, 'train'> }) {
+  return (
+    <span className="legend-item" data-testid={`legend-${kind}`}>
+      <svg width="28" height="10" aria-hidden="true">
+        <line x1="2" y1="5" x2="26" y2="5" stroke={edgeColor(kind, 0)} strokeWidth="2.5" strokeDasharray={EDGE_DASH[kind]} strokeLinecap="round" />
+      </svg>
+      {EDGE_WORDS[kind]}
+    </span>
+  );
+}
+
+export function RatingLegend({ validation }: { validation: boolean }) {
   return (
     <div className="legend" aria-label="Legend">
       <span className="legend-title">Rating</span>
@@ -11,10 +23,8 @@ export function RatingLegend() {
           {r}★
         </span>
       ))}
-      <span className="legend-item">
-        <svg width="28" height="10" aria-hidden="true"><line x1="1" y1="5" x2="27" y2="5" stroke={TEST_EDGE_COLOR} strokeWidth="2.5" strokeDasharray="5 3" /></svg>
-        held-out test rating
-      </span>
+      {validation && <HeldOut kind="val" />}
+      <HeldOut kind="test" />
       <span className="legend-item">
         <svg width="44" height="12" aria-hidden="true">
           <line x1="1" y1="6" x2="16" y2="6" stroke="#64748b" strokeWidth="1.5" opacity="0.35" />

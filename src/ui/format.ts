@@ -25,7 +25,26 @@ export const ratingColor = scaleLinear<string>()
   .interpolate(interpolateHcl)
   .clamp(true);
 
+/** What a rating is in the run: trained on, held out to choose the epoch (validation), or held out to test. */
+export type EdgeKind = 'train' | 'val' | 'test';
+
 export const TEST_EDGE_COLOR = '#7c3aed';
+export const VAL_EDGE_COLOR = '#2563eb';
+
+/** A rating edge's colour: a training one's stars, a held-out one's role (the graph, its tooltip and legend). */
+export function edgeColor(kind: EdgeKind, stars: number): string {
+  return kind === 'train' ? ratingColor(stars) : kind === 'val' ? VAL_EDGE_COLOR : TEST_EDGE_COLOR;
+}
+
+/** A rating edge's dashes: training solid, validation dotted (round caps), test dashed. */
+export const EDGE_DASH: Record<EdgeKind, string | undefined> = { train: undefined, val: '1 5', test: '7 5' };
+
+/** A rating edge's role in words. */
+export const EDGE_WORDS: Record<EdgeKind, string> = {
+  train: 'training rating',
+  val: 'held-out validation rating (chooses the epoch)',
+  test: 'held-out test rating',
+};
 
 /** Shortens a long name for a label (the full one is in the tooltip). */
 export function clip(name: string, max = 28): string {

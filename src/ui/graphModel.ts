@@ -5,6 +5,7 @@ import { headAlpha, slotHeads } from '../explain/attention';
 import { itemLabel, userLabel } from '../explain/names';
 import type { RunInfo, SnapshotData } from '../worker/protocol';
 import type { AttentionView, Pair } from '../store/shown';
+import type { EdgeKind } from './format';
 import type { GraphIndex } from './graphIndex';
 import { neighbourhood } from './neighbourhood';
 
@@ -30,7 +31,7 @@ export interface DrawnEdge {
   user: number;
   item: number;
   value: number;
-  train: boolean;
+  kind: EdgeKind;
   /** Evaluation-graph slot of user → item (rates), or -1 when this rating carries no messages. */
   toItem: number;
   /** Slot of item → user (rev_rates), or -1. */
@@ -66,6 +67,11 @@ const X_USER = 175;
 const X_ITEM = 500;
 const TOP = 40;
 
+/** Rating r's role in the run. */
+export function ratingKind(ratings: RunInfo['ratings'], r: number): EdgeKind {
+  return ratings.train[r] === 1 ? 'train' : ratings.val[r] === 1 ? 'val' : 'test';
+}
+
 /** Too many nodes to draw them all. */
 export function isLarge(info: RunInfo): boolean {
   return info.numUsers + info.numItems > MAX_DRAWN_NODES;
@@ -82,7 +88,7 @@ export function buildGraphModel(info: RunInfo, index: GraphIndex, pair: Pair | n
     user: ratings.user[r],
     item: ratings.item[r],
     value: ratings.rating[r],
-    train: ratings.train[r] === 1,
+    kind: ratingKind(info.ratings, r),
     toItem: index.toItem[r],
     toUser: index.toUser[r],
   });

@@ -72,7 +72,7 @@ export interface RunInfo {
   numUsers: number;
   numItems: number;
   /** Every rating (users and items as indices), with its role in this run. */
-  ratings: { user: Uint32Array; item: Uint32Array; rating: Float32Array; train: Uint8Array };
+  ratings: { user: Uint32Array; item: Uint32Array; rating: Float32Array; train: Uint8Array; val: Uint8Array };
   /** The evaluation graph's CSR slots (node space: users, then items), which attention is laid out by. */
   graph: { edgeSrc: Uint32Array; edgeDst: Uint32Array };
   layers: number;

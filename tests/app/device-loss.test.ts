@@ -168,7 +168,7 @@ describe('the page after a recovered device', () => {
     const { store, sent, deliver } = startedStore();
     const { runId } = sent[0] as Extract<ToWorker, { type: 'reset' }>;
     const snap = (epoch: number): SnapshotData => ({ epoch, k: 1, channels: 1, user: Float32Array.of(epoch), item: new Float32Array(3), topk: new Int32Array(3), attention: [] });
-    const info = { runId, settings: SEED_SETTINGS, adapterName: 'a', paths: 'per op', datasetName: 'toy', userNames: ['u'], itemNames: ['i'], numUsers: 1, numItems: 1, ratings: { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0) }, graph: { edgeSrc: new Uint32Array(0), edgeDst: new Uint32Array(0) }, layers: 3, heads: 2, channels: 1, k: 1, stepsPerEpoch: 7, paramCount: 1, keepEvery: 1, notes: [] } satisfies RunInfo;
+    const info = { runId, settings: SEED_SETTINGS, adapterName: 'a', paths: 'per op', datasetName: 'toy', userNames: ['u'], itemNames: ['i'], numUsers: 1, numItems: 1, ratings: { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0), val: new Uint8Array(0) }, graph: { edgeSrc: new Uint32Array(0), edgeDst: new Uint32Array(0) }, layers: 3, heads: 2, channels: 1, k: 1, stepsPerEpoch: 7, paramCount: 1, keepEvery: 1, notes: [] } satisfies RunInfo;
     deliver({ type: 'ready', info, metrics: [], snapshot: snap(0), recall: 0 });
     const metrics = [1, 2, 3, 4, 5].map((epoch) => ({ epoch, loss: epoch, recall: 0, fullMse: epoch, ms: 1 }));
     deliver({ type: 'progress', runId, metrics, snapshots: metrics.map((m) => snap(m.epoch)), epoch: 5 });

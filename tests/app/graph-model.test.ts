@@ -42,7 +42,7 @@ function runInfo(ratings: Ratings, messagePassing: 'train' | 'all' = 'train'): R
     itemNames: ratings.itemNames,
     numUsers,
     numItems,
-    ratings: { user: ratings.user, item: ratings.item, rating: ratings.rating, train },
+    ratings: { user: ratings.user, item: ratings.item, rating: ratings.rating, train, val: new Uint8Array(train.length) },
     graph: { edgeSrc: graph.edgeSrc, edgeDst: graph.edgeDst },
     layers: LAYERS,
     heads: HEADS,
@@ -256,8 +256,8 @@ describe('the neighbourhood of a large graph', () => {
           return typeof v === 'function' ? v.bind(target) : v;
         },
       });
-    const { user, item, rating, train } = info.ratings;
-    const watched: RunInfo = { ...info, ratings: { user: counted(user), item: counted(item), rating: counted(rating), train: counted(train) } };
+    const { user, item, rating, train, val } = info.ratings;
+    const watched: RunInfo = { ...info, ratings: { user: counted(user), item: counted(item), rating: counted(rating), train: counted(train), val: counted(val) } };
     for (const pair of [{ user: 0, item: 0 }, { user: 5, item: 9 }]) {
       for (const focus of ['user', 'item'] as const) {
         reads = 0;

@@ -98,7 +98,7 @@ describe('the store’s search', () => {
     const reset = f.sent.find((m) => m.type === 'reset') as Extract<ToWorker, { type: 'reset' }>;
     const info = { runId: reset.runId, settings: reset.settings, adapterName: 'test', paths: 'per op', datasetName: 'toy', userNames: ['a'], itemNames: ['x'], numUsers: 1, numItems: 1 };
     const snapshot = { epoch: 0, k: 1, channels: 1, user: new Float32Array(1), item: new Float32Array(1), topk: new Int32Array(1), attention: [] };
-    const ratings = { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0) };
+    const ratings = { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0), val: new Uint8Array(0) };
     f.deliver({
       type: 'ready',
       info: { ...info, ratings, graph: { edgeSrc: new Uint32Array(0), edgeDst: new Uint32Array(0) }, layers: 1, heads: 1, channels: 1, k: 1, stepsPerEpoch: 1, paramCount: 1, keepEvery: 1, notes: [] },

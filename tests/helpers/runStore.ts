@@ -45,6 +45,7 @@ export function toyInfo(runId: number, settings: RunSettings = SEED_SETTINGS, pa
       item: Uint32Array.from([0, 1, 2, 0, 1, 2, 2, 1]),
       rating: Float32Array.from([5, 1, 1, 1, 5, 5, 5, 5]),
       train: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 0]),
+      val: new Uint8Array(8),
     },
     graph: { edgeSrc: new Uint32Array(14), edgeDst: new Uint32Array(14) },
     layers: 1,
