@@ -1,6 +1,6 @@
 // Runs kept in the browser, so that a reload (or another day) finds them again: the settings, the
-// dataset's files as text, a checkpoint (weights, Adam's moments, the generator and the metric
-// history), all a run needs to go on bit for bit, and the snapshots of its kept epochs (time
+// dataset's files as text, a checkpoint (weights, Adam's moments, the generator, the metric
+// history and, with a validation split, the chosen epoch and its weights), all a run needs to go on bit for bit, and the snapshots of its kept epochs (time
 // travel), stored apart so that each keep writes only the new ones. IndexedDB holds them; what it
 // gives back is checked before use, since storage outlives the code that wrote it.
 import { checkSettings, settingsToQuery, type RunSettings } from '../train/settings';
@@ -54,7 +54,7 @@ export function summaryOf(run: SavedRun): SavedRunSummary {
 
 /** What a record takes in storage, about: its weights, moments, history, dataset text and snapshots. */
 export function runBytes(checkpoint: Checkpoint, dataset: DatasetSource, snapshots: Iterable<SnapshotData>): number {
-  let bytes = checkpoint.params.byteLength + checkpoint.moments.byteLength + 32 * checkpoint.history.length;
+  let bytes = checkpoint.params.byteLength + checkpoint.moments.byteLength + (checkpoint.selection?.kept.byteLength ?? 0) + 32 * checkpoint.history.length;
   if (dataset.kind === 'csv') bytes += 2 * (dataset.ratings.length + (dataset.movies?.length ?? 0) + (dataset.features ?? []).reduce((n, f) => n + f.text.length, 0));
   else bytes += 2 * (dataset.csv?.length ?? 0);
   for (const s of snapshots) bytes += s.user.byteLength + s.item.byteLength + s.topk.byteLength + s.attention.reduce((n, a) => n + a.byteLength, 0);
@@ -126,9 +126,24 @@ export function checkSavedRun(value: unknown): SavedRun {
   if (!Array.isArray(history) || history.length !== c.epoch || !history.every((m, k) => isMetrics(m, k + 1))) {
     return fail(`its metric history does not hold epochs 1 to ${c.epoch as number}`);
   }
+  if (c.selection !== undefined) {
+    const problem = selectionProblem(c.selection, c.params.length, c.epoch as number);
+    if (problem) return fail(`its epoch chosen on validation: ${problem}`);
+  }
   // Runs kept before the full graph's MSE was measured have none: their epochs read as not evaluated for it.
   const checkpoint = { ...(c as unknown as Checkpoint), history: history.map((m: EpochMetrics) => ({ ...m, fullMse: m.fullMse ?? null })) };
   return { ...(value as unknown as SavedRun), settings, checkpoint };
+}
+
+/** What is wrong with a checkpoint's selection (SelectionState) for `size` weights after `epoch` epochs; null when nothing is. */
+function selectionProblem(s: unknown, size: number, epoch: number): string | null {
+  if (!isObject(s) || !isObject(s.best)) return 'it is not a record';
+  const { best, stopped, kept } = s;
+  if (!Number.isInteger(best.epoch) || (best.epoch as number) < 1 || (best.epoch as number) > epoch) return `its epoch ${JSON.stringify(best.epoch)} is not one of 1 to ${epoch}`;
+  if (typeof best.valRecall !== 'number' || typeof best.testRecall !== 'number') return 'its validation or test Recall@K is not a number';
+  if (stopped !== null && !(Number.isInteger(stopped) && (stopped as number) <= epoch)) return `the epoch it stopped at (${JSON.stringify(stopped)}) is not one the run reached`;
+  if (!(kept instanceof Float32Array) || kept.length !== size) return `its weights are not ${size} numbers`;
+  return null;
 }
 
 /** A snapshot read back from storage, checked as far as the slider and the charts rely on it. */

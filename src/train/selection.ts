@@ -4,18 +4,13 @@
 // recalls it reads back with each chunk anyway, so it knows the selected epoch and the stop
 // without any readback of its own. The test Recall@K of the selected epoch is reported beside it,
 // never used to choose.
-import { storageBuffer } from '../gpu/buffers';
+import { readFloats, storageBuffer } from '../gpu/buffers';
 import { bindGroup, dispatch, dispatchOne } from '../gpu/kernels';
 import { KEEP_FIELDS, record } from '../gpu/layout';
 import type { ModelOnGpu } from '../model/gpuModel';
 import type { Evaluator } from './evaluator';
+import type { Selected, SelectionState } from './types';
 
-/** The epoch chosen on validation, its validation Recall@K and (reported, not chosen by) its test Recall@K. */
-export interface Selected {
-  epoch: number;
-  valRecall: number;
-  testRecall: number;
-}
 
 /** Below any recall: the first evaluation is always the best so far. */
 const NONE = -1;
@@ -82,10 +77,18 @@ export class Selection {
     return false;
   }
 
-  /** Forgets every decision (a restored checkpoint starts the selection afresh). */
-  reset(): void {
-    this.best = null;
-    this.stopped = null;
+  /** The decisions and the kept weights, for a checkpoint; null before any evaluation. */
+  async checkpointState(): Promise<SelectionState | null> {
+    if (!this.best) return null;
+    const decided = { best: { ...this.best }, stopped: this.stopped };
+    return { ...decided, kept: await readFloats(this.model.device, this.kept, this.model.size) };
+  }
+
+  /** Puts a checkpoint's selection back (decisions and kept weights); without one, starts afresh. */
+  restore(s: SelectionState | undefined): void {
+    this.best = s ? { ...s.best } : null;
+    this.stopped = s?.stopped ?? null;
+    if (s) this.model.device.queue.writeBuffer(this.kept, 0, s.kept.buffer, s.kept.byteOffset, s.kept.byteLength);
     this.sync();
   }
 

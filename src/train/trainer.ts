@@ -19,11 +19,11 @@ import { SnapshotCapture } from './capture';
 import { Probe } from './probe';
 import { chunkCapacity, grownCapacity, pack, packFused } from './chunkPlan';
 import { evaluatorFor, type Evaluator } from './evaluator';
-import { Selection, type Selected } from './selection';
+import { Selection } from './selection';
 import { placeModel, modelShape } from './modelOnGraph';
 import { prepare, type Prepared } from './prepare';
 import { objectiveOf, type RunSettings } from './settings';
-import { checkCheckpointFits, DivergedError, type Checkpoint, type EpochMetrics, type Snapshot } from './types';
+import { checkCheckpointFits, DivergedError, type Checkpoint, type EpochMetrics, type Selected, type Snapshot } from './types';
 
 export interface TrainOptions {
   /** Epochs whose snapshot is captured on the GPU during the chunk and handed to onChunk. */
@@ -356,13 +356,14 @@ export class Trainer {
     // The counters as of now, with the copies queued now: a train() call may start before the readback lands.
     const counters = { epoch: this.epoch, step: this.step, rng: this.rng.state(), history: this.history.map((m) => ({ ...m })) };
     // Adam's buffer holds grads | m | v; the gradients are rewritten by the next step's backward.
-    const [params, moments] = await Promise.all([this.model.readParams(), readFloats(this.gpu.device, this.model.opt, 2 * size, size)]);
-    return { ...counters, params, moments };
+    const [params, moments, selection] = await Promise.all([this.model.readParams(), readFloats(this.gpu.device, this.model.opt, 2 * size, size), this.selection?.checkpointState() ?? null]);
+    return { ...counters, params, moments, ...(selection && { selection }) };
   }
 
   /**
    * Puts a checkpoint's state in place: the next train() goes on exactly as the run that took it,
-   * and evaluate() and snapshot() see its weights. The checkpoint must come from a run on the same
+   * and evaluate() and snapshot() see its weights; with a validation split, restoreSelected() then
+   * puts back the weights of the epoch chosen before it. The checkpoint must come from a run on the same
    * ratings with the same settings; one whose sizes do not fit this run is refused with an Error.
    */
   restore(c: Checkpoint): void {
@@ -381,7 +382,7 @@ export class Trainer {
     this.step = c.step;
     this.history.length = 0;
     for (const m of c.history) this.history.push({ ...m });
-    this.selection?.reset();
+    this.selection?.restore(c.selection);
     // The evaluator's workspace then holds the restored weights' embeddings and top-K, for snapshot().
     const encoder = device.createCommandEncoder({ label: `restore at epoch ${c.epoch}` });
     this.evaluator.encode(encoder, 0);

@@ -56,6 +56,22 @@ export interface Snapshot {
  * counters, and the generator that plans the coming epochs. Plain data: it survives JSON (with the
  * arrays as lists), structured clone and the loss of the device it was taken on.
  */
+/** The epoch chosen on validation, its validation Recall@K and (reported, not chosen by) its test Recall@K. */
+export interface Selected {
+  epoch: number;
+  valRecall: number;
+  testRecall: number;
+}
+
+/** Model selection as a checkpoint carries it: the epoch chosen so far, its weights, and where the patience ran out. */
+export interface SelectionState {
+  best: Selected;
+  /** The epoch the patience ran out at, or null. */
+  stopped: number | null;
+  /** The chosen epoch's flat parameters (model.size), kept on the GPU while the run goes on. */
+  kept: Float32Array;
+}
+
 export interface Checkpoint {
   /** Epochs done. */
   epoch: number;
@@ -68,6 +84,8 @@ export interface Checkpoint {
   /** Adam's first moments then its second ones, 2 × model.size. */
   moments: Float32Array;
   history: EpochMetrics[];
+  /** With a validation split, once an epoch has been evaluated: the selection, so the chosen weights outlive a reload. */
+  selection?: SelectionState;
 }
 
 /** Throws an Error that says which size differs unless checkpoint `c` fits a run of this model and steps per epoch. */
@@ -75,6 +93,9 @@ export function checkCheckpointFits(c: Checkpoint, shape: { layers: number; hidd
   const model = `${shape.layers} layers, hidden ${shape.hidden}, ${shape.heads} heads, ${size} parameters`;
   if (c.params.length !== size) {
     throw new Error(`restore: the checkpoint holds ${c.params.length} parameters, this run's model (${model}) has ${size}; it was taken with other settings or data`);
+  }
+  if (c.selection && c.selection.kept.length !== size) {
+    throw new Error(`restore: the checkpoint keeps ${c.selection.kept.length} weights of the epoch chosen on validation, this run's model (${model}) has ${size}`);
   }
   if (c.moments.length !== 2 * size) {
     throw new Error(`restore: the checkpoint holds ${c.moments.length} Adam moments, this run's model (${model}) needs ${2 * size} (m then v)`);
