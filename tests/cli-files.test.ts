@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, type Kernels } from '../src/gpu/kernels';
-import { FINGERPRINT_KEY } from '../src/formats/weightsFile';
+import { EPOCH_KEY, FINGERPRINT_KEY } from '../src/formats/weightsFile';
 import { recommendationsFor } from '../src/train/recommend';
 import { checkSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
@@ -153,6 +153,8 @@ describe('weights carry a fingerprint of their run', () => {
   it('is written into the weights file beside the parameters', () => {
     const saved = JSON.parse(readFileSync(weights, 'utf8')) as Record<string, { users: number; settings: { seed: number } }>;
     expect(saved[FINGERPRINT_KEY]).toMatchObject({ users: 3, items: 3, ratings: 8, settings: { seed: 123 } });
+    // And which epoch's weights they are (no validation split: the last).
+    expect(saved[EPOCH_KEY]).toEqual({ epoch: 3 });
   });
 
   it('recommend refuses weights of another dataset of the same size, saying what differs', () => {

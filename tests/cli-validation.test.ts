@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FINGERPRINT_KEY } from '../src/formats/weightsFile';
+import { EPOCH_KEY, FINGERPRINT_KEY } from '../src/formats/weightsFile';
 import { gatlab, inputError, ok } from './helpers/gatlab';
 
 const DIR = mkdtempSync(join(tmpdir(), 'gatlab-val-'));
@@ -26,9 +26,9 @@ const jsonLines = (stdout: string) =>
     .split('\n')
     .map((l) => JSON.parse(l) as Line);
 
-/** The weights of a saved file, without its fingerprint (which names the run's settings). */
+/** The weights of a saved file, without its fingerprint (which names the run's settings) or its epoch. */
 function weights(file: string): Record<string, unknown> {
-  const { [FINGERPRINT_KEY]: _, ...rest } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const { [FINGERPRINT_KEY]: _, [EPOCH_KEY]: __, ...rest } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   return rest;
 }
 
@@ -49,6 +49,8 @@ describe('gatlab train --val', () => {
     const best = epochs.reduce((a, m) => (m.val_recall > a.val_recall ? m : a));
     expect(last.selected).toEqual({ epoch: best.epoch, val_recall: best.val_recall, test_recall: best.recall });
     expect(last.stopped_early).toBeNull();
+    // The file says which epoch it holds, and the recalls it was chosen by.
+    expect(JSON.parse(readFileSync(saved, 'utf8'))[EPOCH_KEY]).toEqual(last.selected);
 
     const rerun = join(DIR, 'rerun.json');
     ok(...RUN, '--epochs', String(best.epoch), '--save', rerun);

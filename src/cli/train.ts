@@ -113,7 +113,8 @@ export async function trainCommand(argv: string[], adapterWhy: string): Promise<
     if (recommendations.length > 20) process.stdout.write(`… and ${recommendations.length - 20} more test users (--json lists all)\n`);
   }
   if (typeof flags.save === 'string') {
-    writeFileSync(flags.save, serializeWeights(trainer.shape, await trainer.readParams(), fingerprint));
+    const epoch = selected ? { epoch: selected.epoch, val_recall: selected.valRecall, test_recall: selected.testRecall } : { epoch: trainer.epoch };
+    writeFileSync(flags.save, serializeWeights(trainer.shape, await trainer.readParams(), fingerprint, epoch));
     if (!json) log(`weights saved to ${flags.save}\n`);
   }
   if (exportDir !== null) {

@@ -6,7 +6,7 @@ import type { Features } from '../graph/types';
 import type { RunSettings } from '../train/settings';
 import { settingsToQuery } from '../train/settings';
 import { EDGE_TYPES, NODE_TYPES, paramTable, type ModelShape } from '../model/params';
-import { FINGERPRINT_KEY } from './weightsFile';
+import { EPOCH_KEY, FINGERPRINT_KEY } from './weightsFile';
 import { PYG_OBJECTIVE } from './pygObjective';
 
 /** The ratings of the run, with its split: what the script's graph is made of. */
@@ -148,6 +148,8 @@ ${paramTable(shape)
 ]
 # GAT Lab's fingerprint of the run (its data and settings) the weights belong to: not a tensor.
 FINGERPRINT_KEY = ${py(FINGERPRINT_KEY)}
+# Which epoch's weights GAT Lab saved (and the recalls it was chosen by): not a tensor, not written back.
+EPOCH_KEY = ${py(EPOCH_KEY)}
 
 
 def load_weights(encoder, path):
@@ -155,7 +157,7 @@ def load_weights(encoder, path):
     with open(path) as f:
         named = json.load(f)
     missing = [k for k in STATE_DICT_KEYS if k not in named]
-    unknown = [k for k in named if k not in STATE_DICT_KEYS and k != FINGERPRINT_KEY]
+    unknown = [k for k in named if k not in STATE_DICT_KEYS and k not in (FINGERPRINT_KEY, EPOCH_KEY)]
     if missing or unknown:
         sys.exit(f'{path}: not the weights of this model (missing {missing[:3]}, unknown {unknown[:3]}); '
                  'export the weights and this script from the same GAT Lab run')

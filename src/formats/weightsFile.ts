@@ -10,6 +10,21 @@ import { type ModelShape, flatFromNamed, paramTable } from '../model/params';
  */
 export const FINGERPRINT_KEY = 'gatlab_fingerprint';
 
+/**
+ * The key under which a weights file written here says which epoch's weights it holds: `epoch`,
+ * and with a validation split (the epoch chosen on it) `val_recall` and `test_recall`. Not a parameter either.
+ */
+export const EPOCH_KEY = 'gatlab_epoch';
+
+export interface WeightsEpoch {
+  epoch: number;
+  val_recall?: number;
+  test_recall?: number;
+}
+
+/** The keys of a weights file that are not parameters. */
+const NOT_PARAMETERS = new Set([FINGERPRINT_KEY, EPOCH_KEY]);
+
 /** The fingerprint a weights file carries, or undefined (a file from PyG, or from before fingerprints). */
 export function weightsFingerprint(named: Record<string, unknown>): unknown {
   return named[FINGERPRINT_KEY];
@@ -63,7 +78,7 @@ export function namedWeightsFromJson(
 ): Record<string, Float64Array> {
   const table = paramTable(shape);
   const known = new Set(table.map((e) => e.name));
-  const unknown = Object.keys(named).filter((k) => !known.has(k) && k !== FINGERPRINT_KEY);
+  const unknown = Object.keys(named).filter((k) => !known.has(k) && !NOT_PARAMETERS.has(k));
   if (unknown.length > 0) {
     throw new InputError(`${fileName}: unknown parameter ${list(unknown)} (not one of a model with ${describe(shape)})`);
   }
@@ -91,9 +106,10 @@ export function parseWeights(text: string, shape: ModelShape, fileName: string):
 
 /**
  * A weights file for `flat`, keys in PyG's state_dict order, so PyG's `load_state_dict` takes it;
- * with `fingerprint`, the run it was trained on goes first, under FINGERPRINT_KEY.
+ * with `fingerprint`, the run it was trained on goes first, under FINGERPRINT_KEY, and with
+ * `epoch`, which epoch's weights these are, under EPOCH_KEY.
  */
-export function serializeWeights(shape: ModelShape, flat: Float32Array, fingerprint?: object): string {
+export function serializeWeights(shape: ModelShape, flat: Float32Array, fingerprint?: object, epoch?: WeightsEpoch): string {
   const lines = paramTable(shape).map((e) => {
     const text = (at: number, dims: number[]): string => {
       if (dims.length === 0) {
@@ -106,6 +122,7 @@ export function serializeWeights(shape: ModelShape, flat: Float32Array, fingerpr
     };
     return `${JSON.stringify(e.name)}: ${text(e.offset, e.shape)}`;
   });
+  if (epoch) lines.unshift(`${JSON.stringify(EPOCH_KEY)}: ${JSON.stringify(epoch)}`);
   if (fingerprint) lines.unshift(`${JSON.stringify(FINGERPRINT_KEY)}: ${JSON.stringify(fingerprint)}`);
   return `{\n${lines.join(',\n')}\n}\n`;
 }

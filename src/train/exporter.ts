@@ -16,7 +16,7 @@ export interface ExportedText {
 
 /** The current weights, by PyG name, with the fingerprint of the run they belong to. */
 export async function exportWeights(trainer: Trainer): Promise<ExportedText> {
-  const text = serializeWeights(trainer.shape, await trainer.readParams(), runFingerprint(trainer.data, trainer.settings));
+  const text = serializeWeights(trainer.shape, await trainer.readParams(), runFingerprint(trainer.data, trainer.settings), { epoch: trainer.epoch });
   return { fileName: weightsFileName(trainer.epoch), text };
 }
 
