@@ -11,6 +11,7 @@ const toy: SentenceInput = {
   rank: 1,
   candidates: 2,
   rating: 5,
+  seenIn: null,
   // Strongest attention first: the Bob path carries more attention but lowers the score.
   paths: [
     { ...timGuardiansBob, share: 0.55, score: 5.4, delta: 0.2284 },
@@ -53,6 +54,7 @@ describe('sentence', () => {
       rank: 1234,
       candidates: 9600,
       rating: null,
+      seenIn: null,
       paths: [{ names: ['user 414', 'Heat (1995)', 'user 68', 'Avengers, The (2012)'], ratings: [4, 2.5, 3.5], share: 0.123, score: 3.5, delta: 0.044 }],
       layers: 3,
       changes: [{ user: 'user 68', item: 'Heat (1995)', score: 3.5, delta: 0.044 }],
@@ -67,8 +69,10 @@ describe('sentence', () => {
   });
 
   it('says when the item is a training item and the path is the rating itself', () => {
-    const text = sentence({ ...toy, rank: null, paths: [{ names: ['Tim', 'The Avengers'], ratings: [1], share: 1, score: 3, delta: -2.17 }], rating: 1 });
+    const text = sentence({ ...toy, rank: null, seenIn: 'training', paths: [{ names: ['Tim', 'The Avengers'], ratings: [1], share: 1, score: 3, delta: -2.17 }], rating: 1 });
     expect(text).toContain('The model scores The Avengers 5.17 for Tim, who rated it 1 in training, so it is not a candidate.');
+    const validation = sentence({ ...toy, rank: null, seenIn: 'validation', rating: 4 });
+    expect(validation).toContain('The model scores The Avengers 5.17 for Tim, who rated it 4 for validation (held out to choose the epoch), so it is not a candidate.');
     expect(text).toContain("The strongest attention path that raises it (100% of the listed paths' attention) is Tim's own rating: Tim disliked The Avengers;");
   });
 

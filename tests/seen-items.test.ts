@@ -91,5 +91,6 @@ describe('the seen items: training and validation, left out of every ranking', (
     const ex = await explain(trainer, snap, user, valItem, { paths: 1, beam: 4, counterfactuals: 1 });
     expect(ex.top.map((t) => t.item.index)).toEqual(rowOf(snap.topk, user));
     expect(ex.rank).toBeNull();
+    expect(ex.sentence).toContain('for validation (held out to choose the epoch), so it is not a candidate');
   });
 });

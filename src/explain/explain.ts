@@ -180,6 +180,7 @@ export async function explain(run: ExplainableRun, snapshot: Snapshot, user: num
   const tried = cf.tried.map((c) => ({ ...c, userName: named(c.user).name, itemName: named(numUsers + c.item).name, value: rated(c.user, c.item) }));
 
   const rating = ratingOf(user, item);
+  const seenIn = rank !== null ? null : itemsOf(run.data.val, user).has(item) ? 'validation' : 'training';
   // Consecutive nodes of a path are a user and an item; users come first in the node space.
   const linkRating = (a: NamedNode, b: NamedNode) => (a.type === 'user' ? rated(a.index, b.index) : rated(b.index, a.index));
   const text = sentence({
@@ -189,6 +190,7 @@ export async function explain(run: ExplainableRun, snapshot: Snapshot, user: num
     rank,
     candidates,
     rating,
+    seenIn,
     paths: connecting.map((p) => ({ names: p.nodes.map((n) => n.name), ratings: p.nodes.slice(1).map((n, s) => linkRating(p.nodes[s], n)), share: p.share, delta: p.delta, score: p.score })),
     layers: attention.alpha.length,
     changes: tried.map((c) => ({ user: c.userName, item: c.itemName, score: c.score, delta: c.delta })),

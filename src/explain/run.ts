@@ -11,6 +11,8 @@ export interface ExplainableRun {
     readonly numItems: number;
     /** Each user's seen items (training and validation ratings): never candidates, as in every ranking of the run. */
     readonly seen: Pairs;
+    /** The validation ratings (seen, but held out of training to choose the epoch). */
+    readonly val: Pairs;
     readonly test: Pairs;
     /** The ratings messages travel along, one entry per rating (both directions in the graph). */
     readonly mpEdges: Pairs;

@@ -30,8 +30,10 @@ export interface SentenceInput {
   user: string;
   item: string;
   score: number;
-  /** 1-based among the user's candidates; null when the item is one of the user's training items. */
+  /** 1-based among the user's candidates; null when the item is one of the user's seen items. */
   rank: number | null;
+  /** Where a seen item's rating is (null for a candidate): trained on, or held out to choose the epoch. */
+  seenIn: 'training' | 'validation' | null;
   candidates: number;
   /** The user's own rating of the item where the data has one (a training or a held-out rating). */
   rating: number | null;
@@ -101,7 +103,8 @@ function summary(s: SentenceInput): string {
   let out = `The model scores ${s.item} ${formatScore(s.score)} for ${s.user}`;
   if (s.rank === null) {
     const stars = s.rating === null ? '' : ` ${formatRating(s.rating)}`;
-    out += `, who rated it${stars} in training, so it is not a candidate`;
+    const where = s.seenIn === 'validation' ? 'for validation (held out to choose the epoch)' : 'in training';
+    out += `, who rated it${stars} ${where}, so it is not a candidate`;
   } else {
     out += `, ${ordinal(s.rank)} of ${formatCount(s.candidates)} candidates`;
     if (s.rating !== null) out += ` (the held-out rating is ${formatRating(s.rating)})`;
