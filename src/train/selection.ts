@@ -11,7 +11,6 @@ import type { ModelOnGpu } from '../model/gpuModel';
 import type { Evaluator } from './evaluator';
 import type { Selected, SelectionState } from './types';
 
-
 /** Below any recall: the first evaluation is always the best so far. */
 const NONE = -1;
 
@@ -80,6 +79,7 @@ export class Selection {
   /** The decisions and the kept weights, for a checkpoint; null before any evaluation. */
   async checkpointState(): Promise<SelectionState | null> {
     if (!this.best) return null;
+    // The decisions as of the copy queued now: a train() call may decide more before it lands.
     const decided = { best: { ...this.best }, stopped: this.stopped };
     return { ...decided, kept: await readFloats(this.model.device, this.kept, this.model.size) };
   }
