@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRatings } from '../src/cli/data';
 import { explain } from '../src/explain/explain';
-import { inferShape, parseWeights, readWeightsJson } from '../src/formats/weightsFile';
+import { inferShape, parseWeights, readWeightsJson, serializeWeights } from '../src/formats/weightsFile';
 import type { Pairs } from '../src/graph/pairs';
 import { exactTopK } from '../src/reference/topk';
+import { runFingerprint } from '../src/train/fingerprint';
 import { SEED_SETTINGS, type RunSettings } from '../src/train/settings';
 import { Trainer } from '../src/train/trainer';
 import type { Snapshot } from '../src/train/types';
@@ -48,10 +49,14 @@ beforeAll(async () => {
     lines.push(`${u + 1},${i + 1},${1 + rng.int(5)},${r}`);
   }
   writeFileSync(csv, `${lines.join('\n')}\n`);
-  ok('train', ...RUN, '--epochs', '3', '--save', weights);
+  // Three epochs, saved as `gatlab train --save` saves them (in-process: one child process fewer).
+  const { gpu, kernels } = await openGpu();
+  const trained = Trainer.create(gpu, kernels, loadRatings(csv), SETTINGS);
+  await trained.train(3);
+  writeFileSync(weights, serializeWeights(trained.shape, await trained.readParams(), runFingerprint(trained.data, trained.settings)));
+  trained.destroy();
 
   // The run as `gatlab recommend` rebuilds it: the same data and flags, the saved weights.
-  const { gpu, kernels } = await openGpu();
   const text = readFileSync(weights, 'utf8');
   const initial = parseWeights(text, inferShape(readWeightsJson(text, weights), weights), weights);
   trainer = Trainer.create(gpu, kernels, loadRatings(csv), SETTINGS, initial);
