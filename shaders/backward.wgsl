@@ -289,6 +289,14 @@ fn wGradTile(t: u32, chunk: u32, r: u32, f: u32, n0: u32, n1: u32) {
     a2 += arena[dy + rr.z] * xv;
     a3 += arena[dy + rr.w] * xv;
   }
+  if (gradChunks(t) == 1u) {
+    let w = blockBase(t) + r * F + f;
+    storeOpt4(w, a0, F - f);
+    if (r + 1u < R) { storeOpt4(w + F, a1, F - f); }
+    if (r + 2u < R) { storeOpt4(w + 2u * F, a2, F - f); }
+    if (r + 3u < R) { storeOpt4(w + 3u * F, a3, F - f); }
+    return;
+  }
   let FT = tiles(F);
   let q = r * FT + f / TILE;
   storeArena4(gradPartAt(t, chunk, q), a0, TILE);
@@ -326,7 +334,7 @@ fn vectorGradSum(v: u32, n0: u32, n1: u32) -> f32 {
 fn typeFirstNode(t: u32) -> u32 { return select(0u, numUsers(), t == 1u); }
 // Where type t's partials start: the user block's chunks come first. Partials are per (type,
 // chunk, entry), entries of one chunk side by side, whatever invocation computed them.
-fn gradPartBase(t: u32) -> u32 { return select(0u, gradItems(0u) * gradChunks(0u), t == 1u); }
+fn gradPartBase(t: u32) -> u32 { return select(0u, gradTotalItems(0u) * gradChunks(0u), t == 1u); }
 fn gradPartAt(t: u32, chunk: u32, q: u32) -> u32 { return model.gradPart + (gradPartBase(t) + chunk * gradItems(t) + q) * TILE; }
 
 // Stage 1: invocation idx is (type, chunk, item), an item a W tile of 4 × 4 or a vector entry.
@@ -340,7 +348,12 @@ fn op_param_grad_partial(idx: u32) {
   let n1 = min(typeFirstNode(t) + typeNodes(t), n0 + GRAD_CHUNK);
   if (p >= wPartItems(t)) {
     let v = p - wPartItems(t);
-    storeArena4(gradPartAt(t, chunk, wGradItems(t) + v), vec4<f32>(vectorGradSum(v, n0, n1), 0.0, 0.0, 0.0), TILE);
+    let sum = vectorGradSum(v, n0, n1);
+    if (gradChunks(t) == 1u) {
+      opt[skipBiasAt(t) + v] = sum;
+    } else {
+      storeArena4(gradPartAt(t, chunk, wGradItems(t) + v), vec4<f32>(sum, 0.0, 0.0, 0.0), TILE);
+    }
     return;
   }
   let FT = tiles(fIn(t));
@@ -348,7 +361,8 @@ fn op_param_grad_partial(idx: u32) {
   wGradTile(t, chunk, rt * TILE, (p - rt * FT) * TILE, n0, n1);
 }
 
-// Stage 2: entry p of the layer (the user block's entries, then the item block's).
+// Stage 2: entry p of the layer's types of several chunks (the user block's entries, then the
+// item block's; itemsUser is gradTotalItems(0u)).
 fn op_param_grad(p: u32, itemsUser: u32) {
   let t = select(0u, 1u, p >= itemsUser);
   let q = p - select(0u, itemsUser, t == 1u);
@@ -487,7 +501,7 @@ fn param_grad_partials(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
 fn param_grads(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   begin(which.layer);
   let p = flatIndex(gid, nwg);
-  if (p < layerGradItems()) { op_param_grad(p, gradItems(0u)); }
+  if (p < layerGradTotalItems()) { op_param_grad(p, gradTotalItems(0u)); }
 }
 
 @compute @workgroup_size(WG)

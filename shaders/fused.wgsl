@@ -11,6 +11,12 @@
 
 fn mayCross(base: u32) -> bool { return graph[base + HDR_EDGES] > SEG; }
 fn mayCrossLabels(base: u32) -> bool { return 2u * graph[base + HDR_LABELS] > SEG; }
+// Whether a node type has more than one chunk of the parameter gradients' stage 1 (gradChunks),
+// and so a stage 2.
+fn mayTotal(base: u32) -> bool {
+  let users = graph[base + HDR_USERS];
+  return max(users, graph[base + HDR_NODES] - users) > GRAD_CHUNK;
+}
 
 fn syncIf(needed: bool) {
   if (needed) { sync(); }
@@ -39,8 +45,8 @@ fn forwardPhase(lid: u32, crossing: bool) {
 }
 
 fn paramGradTotals(lid: u32) {
-  let itemsUser = gradItems(0u);
-  let items = itemsUser + gradItems(1u);
+  let itemsUser = gradTotalItems(0u);
+  let items = itemsUser + gradTotalItems(1u);
   for (var p = lid; p < items; p += FWG) { op_param_grad(p, itemsUser); }
 }
 
@@ -53,7 +59,7 @@ fn paramGradTotalsAbove(lid: u32, l: u32) {
   }
 }
 
-fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool) {
+fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool, totals: bool) {
   L = model.layers[model.numLayers - 1u];
   for (var i = lid; i < labelPieces() * tiles(L.channels); i += FWG) { op_decode_backward_piece(i); }
   syncIf(labelCrossing);
@@ -97,7 +103,7 @@ fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool) {
   }
   L = model.layers[0];
   paramGradTotals(lid);
-  sync();
+  syncIf(totals);
 }
 
 // The steps of `which.schedule`: a count, then each step's graph offset in `graph`.
@@ -113,7 +119,7 @@ fn train_steps(@builtin(local_invocation_index) lid: u32) {
     sync();
     // The loss's total and the decoder's backward (which reads the predictions) write apart.
     if (lid == 0u) { op_loss_total(); }
-    backwardPhase(lid, mayCross(base), mayCrossLabels(base));
+    backwardPhase(lid, mayCross(base), mayCrossLabels(base), mayTotal(base));
     let stepSize = adamStepSize();
     let bias2Sqrt = adamBias2Sqrt();
     for (var p = lid; p < model.paramCount; p += FWG) { op_adam(p, stepSize, bias2Sqrt); }

@@ -160,14 +160,19 @@ fn aggregateBackwardItems() -> u32 { return numNodes() * (2u * L.heads + 1u) * t
 // one-hot users, whose columns are scattered (op_onehot_grad_scatter).
 fn wGradItems(t: u32) -> u32 { return select(L.rows * tiles(fIn(t)), 0u, oneHotInput(t)); }
 fn gradItems(t: u32) -> u32 { return wGradItems(t) + 2u * L.channels + 2u * hc(); }
-fn layerGradItems() -> u32 { return gradItems(0u) + gradItems(1u); }
 fn pieces() -> u32 { return (numEdges() + SEG - 1u) / SEG; }
 // Whether the segment [p0, p1) of the CSR (or CSC) order spans more than one piece of SEG slots.
 fn crossesPiece(p0: u32, p1: u32) -> bool { return p1 > p0 && p0 / SEG != (p1 - 1u) / SEG; }
 fn pieceItems() -> u32 { return pieces() * L.heads; }
 fn lossChunks() -> u32 { return (numLabels() + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
 fn typeNodes(t: u32) -> u32 { return select(numUsers(), numNodes() - numUsers(), t == 1u); }
-fn gradChunks(t: u32) -> u32 { return (typeNodes(t) + GRAD_CHUNK - 1u) / GRAD_CHUNK; }
+// A type without nodes still has one chunk (of no nodes), whose stage 1 writes its zero gradient.
+fn gradChunks(t: u32) -> u32 { return max(1u, (typeNodes(t) + GRAD_CHUNK - 1u) / GRAD_CHUNK); }
+// A type of one chunk has no stage 2: stage 1 writes its sums as the gradient, the bits stage 2
+// would write (it adds the one partial to +0, and a sum begun at +0 is never −0). The entries of
+// stage 2 of the layer, the user block's then the item block's:
+fn gradTotalItems(t: u32) -> u32 { return select(gradItems(t), 0u, gradChunks(t) == 1u); }
+fn layerGradTotalItems() -> u32 { return gradTotalItems(0u) + gradTotalItems(1u); }
 // Stage 1 of the parameter gradient takes W in tiles of 4 rows × 4 columns (each node's loads
 // serve 16 entries), the vector entries one by one: its invocations per chunk of a type's nodes.
 fn wPartItems(t: u32) -> u32 { return select(tiles(L.rows) * tiles(fIn(t)), 0u, oneHotInput(t)); }

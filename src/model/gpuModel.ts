@@ -227,13 +227,15 @@ export class Workspace {
         run('aggregate_backward', N * (2 * H + 1) * tiles(C));
         return;
       case 'param_grads': {
-        const chunks = (n: number) => Math.ceil(n / gradChunk);
+        // A type of one chunk (none counts as one) has its gradient written by stage 1 (shaders/prelude.wgsl gradTotalItems).
+        const chunks = (n: number) => Math.max(1, Math.ceil(n / gradChunk));
+        const totals = (items: number, n: number) => (chunks(n) > 1 ? items : 0);
         const [user, item] = this.model.blockGradItems[l];
         const shape = this.model.shape;
         const oneHot = this.model.inputs.oneHotUser;
         const parts = (t: 'user' | 'item') => blockGradPartItems(shape, l + 1, t, oneHot);
         run('param_grad_partials', parts('user') * chunks(c.users) + parts('item') * chunks(N - c.users));
-        run('param_grads', user + item);
+        run('param_grads', totals(user, c.users) + totals(item, N - c.users));
         if (l === 0 && this.model.inputs.oneHotUser) {
           // Every column first, as the users outside a batch get a zero gradient; then each user's own.
           run('onehot_grad_zero', tiles(R * this.model.shape.userDim));
