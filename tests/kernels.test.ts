@@ -95,6 +95,9 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
       expect(c.hubDegree).toBeGreaterThan(2 * KERNEL_SIZES.segment);
       expect(c.labels).toBeGreaterThan(2 * KERNEL_SIZES.lossChunk);
       expect(Math.max(...graph.labPtr.slice(1).map((p, n) => p - graph.labPtr[n])), 'a node in many pairs').toBeGreaterThan(2 * KERNEL_SIZES.segment);
+      // Parameter gradients of both kinds: the users' one chunk written by stage 1, the items' chunks added by stage 2.
+      expect(counts.users).toBeLessThanOrEqual(KERNEL_SIZES.gradChunk);
+      expect(counts.nodes - counts.users).toBeGreaterThan(KERNEL_SIZES.gradChunk);
     }
 
     const { heads: H, hidden: C } = shape;
