@@ -163,7 +163,7 @@ for (const split of splits) {
 }
 
 const shown = settingsFor({}, splits[0], firstSeed);
-console.log(`models: ${shown.layers} GAT blocks, hidden ${shown.hidden}, ${shown.heads} heads, batch ${shown.batchSize}, negatives ${shown.negRatio} per rating, lr ${shown.lr}, ${shown.epochs} epochs, ${shown.features} features, ratings ≥ ${shown.minRating}, train fraction ${shown.split}, validation share ${shown.val} of it; Recall@K at ${shown.val > 0 ? 'the epoch chosen on validation' : 'the last epoch'}; seeds ${firstSeed}..${firstSeed + seeds - 1}`);
+console.log(`models (each row changes what its name says): ${shown.layers} GAT blocks, hidden ${shown.hidden}, ${shown.heads} heads, batch ${shown.batchSize}, negatives ${shown.negRatio} per rating, lr ${shown.lr}, ${shown.epochs} epochs, ${shown.features} features, ratings ≥ ${shown.minRating}, train fraction ${shown.split}, validation share ${shown.val} of it; Recall@K at ${shown.val > 0 ? 'the epoch chosen on validation' : 'the last epoch'}; seeds ${firstSeed}..${firstSeed + seeds - 1}`);
 for (const split of splits) console.log(`${split} (${SPLITS[split]}): ${sideCounts.get(split)}`);
 const methods = ['most popular', 'item-kNN', ...wanted.map((c) => c.name)];
 const header = ['', ...splits.flatMap((sp) => [`${sp} R@10`, `${sp} R@20`, ...(sp === 'time' ? ['time R@20 warm', 'time R@20 cold'] : [])])];
@@ -185,5 +185,5 @@ const b20 = mean20(`${sp}/${best.name}`);
 const pop20 = mean20(`${sp}/most popular`);
 const knn20 = mean20(`${sp}/item-kNN`);
 console.log(`\nbest on ${sp}: ${best.name}, Recall@20 ${fmt(b20)}: ${fmt((100 * (b20 - pop20)) / pop20, 1)}% over the most popular (${fmt(pop20)}; the goal is ≥ 30%), ${b20 > knn20 ? 'beats' : 'does NOT beat'} item-kNN (${fmt(knn20)})`);
-console.log(`reproduce: node --import ./bin/register.mjs bench/recall.ts ${process.argv.slice(2).join(' ')}`);
+console.log(`reproduce: node --import ./bin/register.mjs bench/recall.ts ${process.argv.slice(2).map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`);
 process.exit(0);
