@@ -18,7 +18,7 @@ import { createGpu, type Gpu } from '../src/gpu/device';
 import { createKernels, submitPass, type Kernels } from '../src/gpu/kernels';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
 import type { Ratings } from '../src/graph/types';
-import { denseUsers } from '../src/graph/features';
+import { denseItems, denseUsers } from '../src/graph/features';
 import { fullGraph } from '../src/graph/build';
 import { toyRatings } from '../src/graph/toy';
 import { initParams, namedFromFlat } from '../src/model/params';
@@ -177,7 +177,7 @@ async function fullBatch(gpu: Gpu, kernels: Kernels, counts: ReturnType<typeof i
       numUsers: data.numUsers,
       numItems: data.numItems,
       xUser: Float64Array.from(denseUsers(data.features)),
-      xItem: Float64Array.from(data.features.item),
+      xItem: Float64Array.from(denseItems(data.features)),
       rates: pairs,
       revRates: pairs.map(([u, i]) => [i, u] as const),
       labelUser: data.train.user,

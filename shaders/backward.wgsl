@@ -381,25 +381,31 @@ fn op_param_grad(p: u32, itemsUser: u32) {
   }
 }
 
-// One-hot users' W gradient in layer 1: Σ_n dY[n, r] · X[n, u] has one term, node u's dY[n, r]
-// (a graph holds each dataset node at most once), so PyG's dense sum is a scatter of each user's
-// dY row into its column: O(users · rows), where the sum over nodes was O(users² · rows). The
-// columns of users outside the graph are zeroed first (a separate dispatch or phase).
-fn onehotGradItems() -> u32 { return select(0u, tiles(L.rows * L.fUser), oneHotInput(0u)); }
+// A one-hot type's W gradient in layer 1: Σ_n dY[n, r] · X[n, k] has one term, node k's dY[n, r]
+// (a graph holds each dataset node at most once), so PyG's dense sum is a scatter of each node's
+// dY row into its column: O(nodes · rows), where the sum over nodes was O(nodes² · rows). The
+// columns of nodes outside the graph are zeroed first (a separate dispatch or phase). Both ops
+// take the one-hot types one after the other, users first.
+fn onehotZeroItems(t: u32) -> u32 { return select(0u, tiles(L.rows * fIn(t)), oneHotInput(t)); }
+fn onehotGradItems() -> u32 { return onehotZeroItems(0u) + onehotZeroItems(1u); }
 fn op_onehot_grad_zero(idx: u32) {
-  let first = idx * TILE;
-  storeOpt4(L.blockUser + first, vec4<f32>(0.0), L.rows * L.fUser - first);
+  let t = select(0u, 1u, idx >= onehotZeroItems(0u));
+  let first = (idx - select(0u, onehotZeroItems(0u), t == 1u)) * TILE;
+  storeOpt4(blockBase(t) + first, vec4<f32>(0.0), L.rows * fIn(t) - first);
 }
-fn onehotScatterItems() -> u32 { return select(0u, numUsers() * tiles(L.rows), oneHotInput(0u)); }
+fn onehotNodes(t: u32) -> u32 { return select(0u, typeNodes(t), oneHotInput(t)); }
+fn onehotScatterItems() -> u32 { return (onehotNodes(0u) + onehotNodes(1u)) * tiles(L.rows); }
 fn op_onehot_grad_scatter(idx: u32) {
   let R = L.rows;
   let RT = tiles(R);
-  let n = idx / RT;
-  let r = (idx - n * RT) * TILE;
-  let u = nodeGlobal(n);
-  let F = L.fUser;
+  let j = idx / RT;
+  let r = (idx - j * RT) * TILE;
+  // The j-th one-hot node: past the one-hot users (none when users are dense), an item.
+  let n = select(j, numUsers() + j - onehotNodes(0u), j >= onehotNodes(0u));
+  let t = nodeType(n);
+  let F = fIn(t);
   let dy = model.dY + n * R + r;
-  let w = L.blockUser + r * F + u;
+  let w = blockBase(t) + r * F + datasetIndex(n, t);
   opt[w] = arena[dy];
   if (r + 1u < R) { opt[w + F] = arena[dy + 1u]; }
   if (r + 2u < R) { opt[w + 2u * F] = arena[dy + 2u]; }

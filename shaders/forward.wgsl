@@ -10,11 +10,11 @@ fn leakyRelu(z: f32) -> f32 { return select(NEGATIVE_SLOPE * z, z, z > 0.0); }
 // Y[n, r] = Σ_f X[n, f] · W_t[r, f]: a node's source and destination projections and its skip
 // Linear in one matrix of R = 2HC + C rows; one invocation per tile of 4 nodes of one type and
 // tile of 4 rows (nodeTiles, prelude.wgsl).
-// A one-hot user's X row is e_u, so the sum is W_t[r, u] exactly (the zeros add nothing): a
-// gather of one column instead of F multiplies.
-fn gatherColumn(w: vec4<u32>, n: u32) -> vec4<f32> {
-  let u = nodeGlobal(n);
-  return vec4<f32>(params[w.x + u], params[w.y + u], params[w.z + u], params[w.w + u]);
+// A one-hot node's X row is e_k (k its datasetIndex), so the sum is W_t[r, k] exactly (the zeros
+// add nothing): a gather of one column instead of F multiplies.
+fn gatherColumn(w: vec4<u32>, n: u32, t: u32) -> vec4<f32> {
+  let k = datasetIndex(n, t);
+  return vec4<f32>(params[w.x + k], params[w.y + k], params[w.z + k], params[w.w + k]);
 }
 
 fn op_project(idx: u32) {
@@ -33,10 +33,10 @@ fn op_project(idx: u32) {
   var a2 = vec4<f32>(0.0);
   var a3 = vec4<f32>(0.0);
   if (oneHotInput(t)) {
-    a0 = gatherColumn(w, nn.x);
-    a1 = gatherColumn(w, nn.y);
-    a2 = gatherColumn(w, nn.z);
-    a3 = gatherColumn(w, nn.w);
+    a0 = gatherColumn(w, nn.x, t);
+    a1 = gatherColumn(w, nn.y, t);
+    a2 = gatherColumn(w, nn.z, t);
+    a3 = gatherColumn(w, nn.w, t);
   } else if (L.indirect == 1u) {
     let x = vec4<u32>(featureRow(nn.x, t), featureRow(nn.y, t), featureRow(nn.z, t), featureRow(nn.w, t));
     for (var f = 0u; f < F; f++) {

@@ -67,7 +67,7 @@ fn backwardPhase(lid: u32, crossing: bool, labelCrossing: bool, totals: bool) {
   sync();
   for (var l = model.numLayers; l > 0u; l--) {
     L = model.layers[l - 1u];
-    // One-hot users' columns of layer 1's W gradient (none in other layers): zeroed phases before
+    // One-hot types' columns of layer 1's W gradient (none in other layers): zeroed phases before
     // its scatter, beside ops that write only the arena and the layer above's gradients.
     for (var i = lid; i < onehotGradItems(); i += FWG) { op_onehot_grad_zero(i); }
     if (crossing) {

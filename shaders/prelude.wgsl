@@ -112,14 +112,12 @@ fn attSrcAt(t: u32) -> u32 { return skipBiasAt(t) + L.channels; }
 fn attDstAt(t: u32) -> u32 { return attSrcAt(t) + hc(); }
 fn gatBiasAt(t: u32) -> u32 { return attDstAt(t) + hc(); }
 
-// Layer 1's input of a node of type t: one-hot users (oneHotUser) have no rows, their input is
-// column nodeGlobal(n) of W; every other node's row, fIn(t) wide, is at xUser or xItem by its
-// dataset id (an item's counts from datasetUsers).
-fn oneHotInput(t: u32) -> bool { return L.oneHotUser == 1u && t == 0u; }
-fn featureRow(n: u32, t: u32) -> u32 {
-  if (t == 0u) { return L.xUser + nodeGlobal(n) * L.fUser; }
-  return L.xItem + (nodeGlobal(n) - L.datasetUsers) * L.fItem;
-}
+// Layer 1's input of a node of type t: a one-hot type (bit t of oneHot) has no rows, its node's
+// input is column datasetIndex(n, t) of W; every other node's row, fIn(t) wide, is at xUser or
+// xItem by that index (a user's is its dataset id, an item's counts from datasetUsers).
+fn oneHotInput(t: u32) -> bool { return ((L.oneHot >> t) & 1u) == 1u; }
+fn datasetIndex(n: u32, t: u32) -> u32 { return nodeGlobal(n) - select(0u, L.datasetUsers, t == 1u); }
+fn featureRow(n: u32, t: u32) -> u32 { return select(L.xUser, L.xItem, t == 1u) + datasetIndex(n, t) * fIn(t); }
 
 // Dispatches larger than 65535 workgroups are split over y; this is the flat invocation index.
 fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
@@ -157,7 +155,7 @@ fn channelItems() -> u32 { return numNodes() * tiles(L.channels); }
 fn headItems() -> u32 { return numNodes() * L.heads; }
 fn aggregateBackwardItems() -> u32 { return numNodes() * (2u * L.heads + 1u) * tiles(L.channels); }
 // W's entries of a block's parameter gradient, in tiles of 4 columns summed over nodes: none for
-// one-hot users, whose columns are scattered (op_onehot_grad_scatter).
+// a one-hot type, whose columns are scattered (op_onehot_grad_scatter).
 fn wGradItems(t: u32) -> u32 { return select(L.rows * tiles(fIn(t)), 0u, oneHotInput(t)); }
 fn gradItems(t: u32) -> u32 { return wGradItems(t) + 2u * L.channels + 2u * hc(); }
 fn pieces() -> u32 { return (numEdges() + SEG - 1u) / SEG; }

@@ -87,7 +87,7 @@ describe('a kernel reads what the TypeScript wrote (WebGPU)', () => {
     const shape: ModelShape = { layers: 3, hidden: 5, heads: 2, userDim: 4, itemDim: 6 };
     const rng = new Rng(3);
     // Offsets only the probe reads, each field its own value.
-    const inputs = { oneHotUser: true, datasetUsers, xUser: 2, xItem: 5 };
+    const inputs = { oneHot: { user: true, item: true }, datasetUsers, xUser: 2, xItem: 5 };
     const model = new ModelOnGpu(device, kernels, shape, initParams(shape, rng), inputs);
     const features = storageWith(device, 'features', new Float32Array((datasetUsers + datasetItems) * 6));
     const counts = countsOf(graph);
@@ -144,7 +144,8 @@ fn probe() {
       const first = l === 0;
       want.push(H, C, 2 * H * C + C, first ? 1 : 0, first ? 0 : C, first ? 4 : C, first ? 6 : C, blockOf(flat, l + 1, 'user').w);
       want.push(blockOf(flat, l + 1, 'item').w, a.x, a.y, a.scores, a.alpha, a.out, a.gPre, a.gPrev);
-      want.push(first ? 1 : 0, datasetUsers, 2, 5);
+      // Bit t per node type (users 0, items 1): both one-hot.
+      want.push(first ? 0b11 : 0, datasetUsers, 2, 5);
     });
     const got = new Uint32Array(await readBack(device, ws.arena, want.length * 4));
     expect(Array.from(got)).toEqual(want);

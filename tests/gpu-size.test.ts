@@ -28,8 +28,10 @@ function manyUsers(n: number) {
   return parseRatingsCsv(csv, 'many-users.csv');
 }
 
+const DENSE = { user: false, item: false };
+
 describe('gpuBufferSizes', () => {
-  const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, userKind: 'onehot', hidden: 12, heads: 2, layers: 3, k: 1 };
+  const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, userKind: 'onehot', itemKind: 'dense', hidden: 12, heads: 2, layers: 3, k: 1 };
 
   it('sizes the arena as arenaLayout lays it out (per layer N·R + N·2H + E·H + N·C, then the gradients, labels, top-K lists and the two-stage sums)', () => {
     const N = 7;
@@ -51,13 +53,13 @@ describe('gpuBufferSizes', () => {
     const shape = { layers: 3, hidden: 64, heads: 2, userDim: 610, itemDim: 20 };
     const c = { nodes: 10334, users: 610, items: 9724, edges: 161336, labels: 403340 };
     const chunks = (n: number) => Math.ceil(n / KERNEL_SIZES.gradChunk);
-    const need = (l: number) => 4 * (blockGradItems(shape, l, 'user', false) * chunks(610) + blockGradItems(shape, l, 'item', false) * chunks(9724));
-    expect(scratchSizes(shape, c, false).gradPart).toBe(Math.max(need(1), need(2), need(3)));
+    const need = (l: number) => 4 * (blockGradItems(shape, l, 'user', DENSE) * chunks(610) + blockGradItems(shape, l, 'item', DENSE) * chunks(9724));
+    expect(scratchSizes(shape, c, DENSE).gradPart).toBe(Math.max(need(1), need(2), need(3)));
     // Sized from the widest block over every node's chunks, it was 32 MiB.
-    expect(scratchSizes(shape, c, false).gradPart * 4).toBeLessThan(4 * MiB);
+    expect(scratchSizes(shape, c, DENSE).gradPart * 4).toBeLessThan(4 * MiB);
     // Without the types' counts, the nodes bound each: never less than a graph of these nodes needs.
     const { users: _u, items: _i, ...nodesOnly } = c;
-    expect(scratchSizes(shape, nodesOnly, false).gradPart).toBe(4 * Math.max(...[1, 2, 3].map((l) => (blockGradItems(shape, l, 'user', false) + blockGradItems(shape, l, 'item', false)) * chunks(10334))));
+    expect(scratchSizes(shape, nodesOnly, DENSE).gradPart).toBe(4 * Math.max(...[1, 2, 3].map((l) => (blockGradItems(shape, l, 'user', DENSE) + blockGradItems(shape, l, 'item', DENSE)) * chunks(10334))));
   });
 
   it('sizes Adam’s state as three copies of flatLayout', () => {
@@ -95,7 +97,7 @@ describe('checkFitsGpu', () => {
   });
 
   it('names maxBufferSize when that is the lower limit, and the dense user features of a big dataset', () => {
-    const big: GpuSizeCounts = { users: 162_541, items: 59_047, mpPairs: 20_000_000, labels: 20_000_000, userDim: 162_541, itemDim: 12, userKind: 'dense', hidden: 12, heads: 2, layers: 3, k: 20 };
+    const big: GpuSizeCounts = { users: 162_541, items: 59_047, mpPairs: 20_000_000, labels: 20_000_000, userDim: 162_541, itemDim: 12, userKind: 'dense', itemKind: 'dense', hidden: 12, heads: 2, layers: 3, k: 20 };
     const message = errorOf(() => checkFitsGpu(big, { maxStorageBufferBindingSize: 4096 * MiB, maxBufferSize: 1024 * MiB })).message;
     expect(message).toMatch(/the input features \(162,541 users × 162,541 and 59,047 items × 12 columns\) would be one buffer of 98.4 GiB, and this GPU allows at most 1.00 GiB \(maxBufferSize\) \(and arena/);
     // One-hot, the same users take no room in the features, only their columns of layer 1's weights.

@@ -9,7 +9,7 @@ import { countsOf, packGraph, setStepFields } from '../src/gpu/graphBuffer';
 import { adamFactors, ModelOnGpu, Workspace } from '../src/model/gpuModel';
 import { featureBuffer } from '../src/model/inputs';
 import { blockOf, flatLayout, initParams, type ModelShape } from '../src/model/params';
-import { denseUsers } from '../src/graph/features';
+import { denseItems, denseUsers } from '../src/graph/features';
 import type { Features } from '../src/graph/types';
 import * as ref from '../src/reference/kernels';
 import { adamStep } from '../src/reference/adam';
@@ -45,41 +45,49 @@ async function run(encode: (pass: GPUComputePassEncoder) => void) {
   await gpu.device.queue.onSubmittedWorkDone();
 }
 
-// oneHot: users' input is one-hot (the seed's), which layer 1 reads as a column of W and whose
-// W gradient it scatters into columns; the reference multiplies the identity as PyG does.
+// oneHotUsers, oneHotItems: that type's input is one-hot (the seed's users; items as ID
+// embeddings), which layer 1 reads as a column of W and whose W gradient it scatters into
+// columns; the reference multiplies the identity as PyG does.
 const cases = [
-  { heads: 1, hidden: 4, layers: 2, users: 12, items: 9, hubDegree: 40, batch: false, oneHot: false },
+  { heads: 1, hidden: 4, layers: 2, users: 12, items: 9, hubDegree: 40, batch: false, oneHotUsers: false, oneHotItems: false },
   // 700 labels: three partial losses, and the hub's pairs span several pieces of the incidence lists.
   // A batch holds some of the dataset's users: the others' W columns get a zero gradient.
-  { heads: 2, hidden: 5, layers: 2, users: 30, items: 400, hubDegree: 300, batch: true, labels: 700, oneHot: true },
-  { heads: 3, hidden: 3, layers: 3, users: 8, items: 6, hubDegree: 20, batch: false, oneHot: true },
+  { heads: 2, hidden: 5, layers: 2, users: 30, items: 400, hubDegree: 300, batch: true, labels: 700, oneHotUsers: true, oneHotItems: false },
+  { heads: 3, hidden: 3, layers: 3, users: 8, items: 6, hubDegree: 20, batch: false, oneHotUsers: true, oneHotItems: false },
+  // One-hot items beside dense users, in a batch that holds half the dataset's items.
+  { heads: 2, hidden: 5, layers: 2, users: 20, items: 30, hubDegree: 40, batch: true, oneHotUsers: false, oneHotItems: true },
+  // Both one-hot: the features buffer is empty.
+  { heads: 1, hidden: 4, layers: 3, users: 9, items: 11, hubDegree: 20, batch: true, oneHotUsers: true, oneHotItems: true },
 ];
 
 /** Features of the dataset's nodes, and the dense matrix the reference multiplies (rows of the wider type, users first). */
-function inputsOf(rng: Rng, datasetUsers: number, datasetItems: number, oneHot: boolean, itemDim: number) {
-  const userDim = oneHot ? datasetUsers : 4;
-  const item = new Float32Array(datasetItems * itemDim).map(() => rng.normal());
-  const user = new Float32Array(oneHot ? 0 : datasetUsers * userDim).map(() => rng.normal());
-  const features: Features = { userDim, itemDim, userKind: oneHot ? 'onehot' : 'dense', user, item };
+function inputsOf(rng: Rng, datasetUsers: number, datasetItems: number, oneHotUsers: boolean, oneHotItems: boolean) {
+  const userDim = oneHotUsers ? datasetUsers : 4;
+  const itemDim = oneHotItems ? datasetItems : 7;
+  const item = new Float32Array(oneHotItems ? 0 : datasetItems * itemDim).map(() => rng.normal());
+  const user = new Float32Array(oneHotUsers ? 0 : datasetUsers * userDim).map(() => rng.normal());
+  const kind = (oneHot: boolean) => (oneHot ? 'onehot' : 'dense');
+  const features: Features = { userDim, itemDim, userKind: kind(oneHotUsers), itemKind: kind(oneHotItems), user, item };
   const stride = Math.max(userDim, itemDim);
   const X = new Float32Array((datasetUsers + datasetItems) * stride);
-  const dense = denseUsers(features);
-  for (let u = 0; u < datasetUsers; u++) X.set(dense.subarray(u * userDim, (u + 1) * userDim), u * stride);
-  for (let i = 0; i < datasetItems; i++) X.set(item.subarray(i * itemDim, (i + 1) * itemDim), (datasetUsers + i) * stride);
+  const users = denseUsers(features);
+  const items = denseItems(features);
+  for (let u = 0; u < datasetUsers; u++) X.set(users.subarray(u * userDim, (u + 1) * userDim), u * stride);
+  for (let i = 0; i < datasetItems; i++) X.set(items.subarray(i * itemDim, (i + 1) * itemDim), (datasetUsers + i) * stride);
   return { features, X, stride };
 }
 
-describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items items, batch=$batch, one-hot users=$oneHot', (c) => {
+describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items items, batch=$batch, one-hot users=$oneHotUsers, items=$oneHotItems', (c) => {
   it('forward, loss, backward and Adam each match the float64 reference', async () => {
     const { device } = gpu;
     const { graph, datasetUsers, datasetItems } = randomGraph(c.heads * 100 + c.users, c);
     const rng = new Rng(7);
-    const { features: input, X: features, stride } = inputsOf(rng, datasetUsers, datasetItems, c.oneHot, 7);
+    const { features: input, X: features, stride } = inputsOf(rng, datasetUsers, datasetItems, c.oneHotUsers, c.oneHotItems);
     const shape: ModelShape = { layers: c.layers, hidden: c.hidden, heads: c.heads, userDim: input.userDim, itemDim: input.itemDim };
     // Larger than PyG's init so that the ReLUs and the LeakyReLU see both signs.
     const params = initParams(shape, rng).map((v) => v * 3 + 0.05 * rng.normal());
     const placed = featureBuffer(input);
-    expect(placed.data.length, 'no user rows when one-hot, no padding').toBe((c.oneHot ? 0 : datasetUsers * 4) + datasetItems * 7);
+    expect(placed.data.length, 'no rows of a one-hot type, no padding').toBe((c.oneHotUsers ? 0 : datasetUsers * 4) + (c.oneHotItems ? 0 : datasetItems * 7));
     const model = new ModelOnGpu(device, kernels, shape, params, placed.layout);
     const counts = countsOf(graph);
     if (c.batch) expect(counts.users, 'a batch of some users').toBeLessThan(datasetUsers);
@@ -232,7 +240,7 @@ describe('top_k and Recall@K', () => {
       for (const b of flatLayout(shape).blocks) params.fill(0.5, b.skipBias, b.skipBias + shape.hidden);
     }
     // Dense users: rows of 4 for both types, users first.
-    const model = new ModelOnGpu(device, kernels, shape, params, { oneHotUser: false, datasetUsers: graph.numUsers, xUser: 0, xItem: graph.numUsers * 4 });
+    const model = new ModelOnGpu(device, kernels, shape, params, { oneHot: { user: false, item: false }, datasetUsers: graph.numUsers, xUser: 0, xItem: graph.numUsers * 4 });
     const featuresBuffer = storageWith(device, 'features', features);
     // Training items are the graph's edges (user 0 has rated 26 of 30 items: fewer than 20 left),
     // targets are random pairs.

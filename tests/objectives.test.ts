@@ -57,6 +57,7 @@ describe.each(objectives)('the $kind loss kernels (λ $bprReg)', (objective) => 
       userDim: shape.userDim,
       itemDim: shape.itemDim,
       userKind: 'dense',
+      itemKind: 'dense',
       user: new Float32Array(datasetUsers * shape.userDim).map(() => rng.normal()),
       item: new Float32Array(datasetItems * shape.itemDim).map(() => rng.normal()),
     });

@@ -181,7 +181,7 @@ describe.skipIf(!PYTHON)('the PyG script', () => {
       const settings = { ...SEED_SETTINGS, hidden: shape.hidden, heads: shape.heads, layers: shape.layers };
       // Only names and shapes matter here: a run of the fixture's shape on a graph of its sizes.
       const numUsers = shape.userDim;
-      const features = { userDim: numUsers, itemDim: shape.itemDim, userKind: 'onehot' as const, user: new Float32Array(0), item: new Float32Array(input.graph.num_items * shape.itemDim) };
+      const features = { userDim: numUsers, itemDim: shape.itemDim, userKind: 'onehot' as const, itemKind: 'dense' as const, user: new Float32Array(0), item: new Float32Array(input.graph.num_items * shape.itemDim) };
       const rated: RatedPairs = { user: new Uint32Array(0), item: new Uint32Array(0), rating: new Float32Array(0), train: new Uint8Array(0), val: new Uint8Array(0) };
       const text = pygScript({ settings, shape, datasetName: name, epoch: 0, userNames: names(numUsers), itemNames: names(input.graph.num_items), features, ratings: rated, checks: [] });
       compiles(text, `${name}.py`);

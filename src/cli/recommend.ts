@@ -85,7 +85,9 @@ export async function recommendCommand(argv: string[]): Promise<void> {
   }
   if (shape.itemDim !== features.itemDim) {
     throw new InputError(
-      `${weightsPath}: lin1.item.weight reads ${shape.itemDim} item features, but ${dataName} gives ${features.itemDim} with --features ${settings.features}: set --features as in training`,
+      settings.features === 'onehot'
+        ? `${weightsPath}: lin1.item.weight reads ${shape.itemDim} item features (one per item of the training data, if they were one-hot), but ${dataName} has ${features.itemDim} items with these settings: set --data (and --min-rating, --features) as in training`
+        : `${weightsPath}: lin1.item.weight reads ${shape.itemDim} item features, but ${dataName} gives ${features.itemDim} with --features ${settings.features}: set --features as in training`,
     );
   }
   // Counts that differ are said above in terms of the tensors; the rest (other ids, split, seed) here.

@@ -130,6 +130,7 @@ export function parseCase(text: string, fileName: string): CaseSpec {
     itemDim: shape.itemDim,
     // PyG's fixtures give one-hot users as an identity: the engine takes them as one-hot.
     ...userFeatures(matrix('x_user', numUsers, shape.userDim, `lin1.user.weight [${shape.hidden}, ${shape.userDim}]`), numUsers, shape.userDim),
+    itemKind: 'dense',
     item: matrix('x_item', numItems, shape.itemDim, `lin1.item.weight [${shape.hidden}, ${shape.itemDim}]`),
   };
 

@@ -2,7 +2,7 @@
 // a Linear skip each, made heterogeneous by to_hetero, an inner-product decoder) for the run's
 // shape, the run's graph (features, ratings, split), a loader for the weights GAT Lab exports,
 // a check of PyG's predictions against GAT Lab's, and the training loop that goes on from there.
-import type { Features } from '../graph/types';
+import type { Features, InputKind } from '../graph/types';
 import type { RunSettings } from '../train/settings';
 import { settingsToQuery } from '../train/settings';
 import { EDGE_TYPES, NODE_TYPES, paramTable, type ModelShape } from '../model/params';
@@ -65,8 +65,8 @@ export function pygScript(run: PygRun): string {
   if (features.userDim !== shape.userDim || features.itemDim !== shape.itemDim) {
     throw new Error(`pygScript: features of ${features.userDim} and ${features.itemDim} columns, but a model of ${shape.userDim} and ${shape.itemDim} inputs`);
   }
-  // One-hot users are made with torch.eye instead of carrying U² numbers; other user features travel as they are.
-  const oneHotUsers = features.userKind === 'onehot';
+  // One-hot users and items are made with torch.eye instead of carrying U² or I² numbers; other features travel as they are.
+  const matrix = (kind: InputKind, values: Float32Array) => (kind === 'onehot' ? 'None' : blob(values));
   const layers = Array.from({ length: shape.layers }, (_, k) => k + 1);
   const edgeTypes = EDGE_TYPES.map((e) => `(${py(e.src)}, ${py(e.key.split('__')[1])}, ${py(e.dst)})`);
   const query = settingsToQuery(settings);
@@ -175,7 +175,7 @@ def graph():
     # The run's graph in to_hetero's terms, and its ratings as (users, items, ratings, is-training).
     g = GRAPH
     x_user = torch.eye(g['num_users']) if g['x_user'] is None else array(g['x_user'], torch.float32).view(g['num_users'], g['user_dim'])
-    x_item = array(g['x_item'], torch.float32).view(g['num_items'], g['item_dim'])
+    x_item = torch.eye(g['num_items']) if g['x_item'] is None else array(g['x_item'], torch.float32).view(g['num_items'], g['item_dim'])
     users = array(g['user'], torch.int32).long()
     items = array(g['item'], torch.int32).long()
     ratings = array(g['rating'], torch.float32)
@@ -336,9 +336,9 @@ GRAPH = {
     'num_users': ${numUsers},
     'num_items': ${numItems},
     'user_dim': ${features.userDim},
-    'x_user': ${oneHotUsers ? 'None' : blob(features.user)},
+    'x_user': ${matrix(features.userKind, features.user)},
     'item_dim': ${features.itemDim},
-    'x_item': ${blob(features.item)},
+    'x_item': ${matrix(features.itemKind, features.item)},
     'user': ${blob(Int32Array.from(run.ratings.user))},
     'item': ${blob(Int32Array.from(run.ratings.item))},
     'rating': ${blob(run.ratings.rating)},

@@ -1,7 +1,8 @@
 // The program's pipeline-overridable sizes (shaders/prelude.wgsl), defined here only, and the
 // scratch that the two-stage sums need for them. Pure: src/graph/gpuSize.ts sizes the arena from
 // it without loading the shaders.
-import { inputDim, NODE_TYPES, type ModelShape } from '../model/params';
+import type { OneHotTypes } from '../model/inputs';
+import { inputDim, NODE_TYPES, type ModelShape, type NodeType } from '../model/params';
 import { tiles } from './layout';
 
 /**
@@ -13,13 +14,13 @@ export const KERNEL_SIZES = { workgroup: 64, segment: 32, lossChunk: 256, gradCh
 
 
 /**
- * Entries of param_grads for one (layer, node type) block (shaders/prelude.wgsl gradItems). With
- * one-hot users, layer 1's user W is no sum over nodes (each column is one node's dY row, which
+ * Entries of param_grads for one (layer, node type) block (shaders/prelude.wgsl gradItems). For a
+ * one-hot type, layer 1's W is no sum over nodes (each column is one node's dY row, which
  * onehot_grad_scatter writes): only the block's vectors are summed.
  */
-export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'item', oneHotUser: boolean): number {
+export function blockGradItems(shape: ModelShape, layer: number, t: NodeType, oneHot: OneHotTypes): number {
   const { heads: H, hidden: C } = shape;
-  const w = layer === 1 && t === 'user' && oneHotUser ? 0 : (2 * H * C + C) * tiles(inputDim(shape, layer, t));
+  const w = layer === 1 && oneHot[t] ? 0 : (2 * H * C + C) * tiles(inputDim(shape, layer, t));
   return w + 2 * C + 2 * H * C;
 }
 
@@ -27,9 +28,9 @@ export function blockGradItems(shape: ModelShape, layer: number, t: 'user' | 'it
  * Invocations of param_grad_partials per chunk of a block's nodes (shaders/prelude.wgsl
  * partItems): W's entries in tiles of 4 rows × 4 columns, the vector entries one by one.
  */
-export function blockGradPartItems(shape: ModelShape, layer: number, t: 'user' | 'item', oneHotUser: boolean): number {
+export function blockGradPartItems(shape: ModelShape, layer: number, t: NodeType, oneHot: OneHotTypes): number {
   const { heads: H, hidden: C } = shape;
-  const w = layer === 1 && t === 'user' && oneHotUser ? 0 : tiles(2 * H * C + C) * tiles(inputDim(shape, layer, t));
+  const w = layer === 1 && oneHot[t] ? 0 : tiles(2 * H * C + C) * tiles(inputDim(shape, layer, t));
   return w + 2 * C + 2 * H * C;
 }
 
@@ -41,13 +42,13 @@ export function blockGradPartItems(shape: ModelShape, layer: number, t: 'user' |
  * sized per block, so a wide first-layer user block counts the users' few chunks, not the items').
  * `users` and `items` bound one graph's of each type (`nodes` where not given).
  */
-export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: number; labels: number; users?: number; items?: number }, oneHotUser: boolean) {
+export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: number; labels: number; users?: number; items?: number }, oneHot: OneHotTypes) {
   const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
   const H = shape.heads;
   const chunks = (n: number | undefined) => Math.ceil(Math.min(n ?? c.nodes, c.nodes) / gradChunk);
   const typeChunks = { user: chunks(c.users), item: chunks(c.items) };
   let gradPart = 0;
-  for (let l = 1; l <= shape.layers; l++) gradPart = Math.max(gradPart, 4 * NODE_TYPES.reduce((a, t) => a + blockGradItems(shape, l, t, oneHotUser) * typeChunks[t], 0));
+  for (let l = 1; l <= shape.layers; l++) gradPart = Math.max(gradPart, 4 * NODE_TYPES.reduce((a, t) => a + blockGradItems(shape, l, t, oneHot) * typeChunks[t], 0));
   return {
     segSum: c.nodes * H,
     segPart: Math.max(Math.ceil(c.edges / segment) * H * 16, Math.ceil((2 * c.labels) / segment) * 8) * tiles(shape.hidden),

@@ -84,9 +84,9 @@ export const LAYER_FIELDS = {
   xStride: 'u32', fUser: 'u32', fItem: 'u32', blockUser: 'u32',
   blockItem: 'u32', x: 'u32', y: 'u32', scores: 'u32',
   alpha: 'u32', out: 'u32', gPre: 'u32', gPrev: 'u32',
-  // Layer 1's input (src/model/inputs.ts InputLayout): one-hot users (1) have no rows in
-  // `features`; item i's dataset id is datasetUsers + i; where each type's rows start.
-  oneHotUser: 'u32', datasetUsers: 'u32', xUser: 'u32', xItem: 'u32',
+  // Layer 1's input (src/model/inputs.ts InputLayout): bit t of oneHot set when node type t is
+  // one-hot (no rows in `features`); item i's dataset id is datasetUsers + i; where each type's rows start.
+  oneHot: 'u32', datasetUsers: 'u32', xUser: 'u32', xItem: 'u32',
 } as const satisfies Fields;
 
 /** The model uniform: MAX_LAYERS Layer records, then these words. */

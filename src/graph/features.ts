@@ -8,9 +8,10 @@ import { InputError } from '../util/errors';
 /**
  * The items' features. 'seed': the case study's (random normal of latentDim columns). 'genres':
  * multi-hot over the dataset's genres (genreColumns). 'genresYear': the genres, then the year of
- * the title (titleYear). 'file': the rows of the item-features file.
+ * the title (titleYear). 'file': the rows of the item-features file. 'onehot': the identity, so
+ * that layer 1 learns a vector per item (an ID embedding, as LightGCN's), kept as no matrix.
  */
-export type FeatureKind = 'seed' | 'genres' | 'genresYear' | 'file';
+export type FeatureKind = 'seed' | 'genres' | 'genresYear' | 'file' | 'onehot';
 
 /**
  * The users' features. 'onehot': the seed's identity matrix. 'demographics': MovieLens 100K's
@@ -26,28 +27,55 @@ export type UserFeatureKind = 'onehot' | 'demographics' | 'file';
 export function makeFeatures(ratings: Ratings, kind: FeatureKind, latentDim: number, rng: Rng, userKind: UserFeatureKind = 'onehot'): Features {
   checkLatentDim(latentDim);
   const users = userKind === 'onehot' ? oneHotUsers(ratings.userNames.length) : fileUsers(ratings, userKind);
+  return { ...users, ...items(ratings, kind, latentDim, rng) };
+}
+
+function items(ratings: Ratings, kind: FeatureKind, latentDim: number, rng: Rng): Pick<Features, 'itemDim' | 'itemKind' | 'item'> {
   switch (kind) {
     case 'seed':
-      return { ...users, ...seedItems(ratings.itemNames.length, latentDim, rng) };
+      return { itemKind: 'dense', ...seedItems(ratings.itemNames.length, latentDim, rng) };
     case 'genres':
-      return { ...users, ...genreItems(ratings, false) };
+      return { itemKind: 'dense', ...genreItems(ratings, false) };
     case 'genresYear':
-      return { ...users, ...genreItems(ratings, true) };
+      return { itemKind: 'dense', ...genreItems(ratings, true) };
     case 'file': {
       const table = itemTable(ratings);
-      return { ...users, itemDim: table.columns.length, item: tableMatrix(table, ratings.itemIds ?? ratings.itemNames, 'item') };
+      return { itemKind: 'dense', itemDim: table.columns.length, item: tableMatrix(table, ratings.itemIds ?? ratings.itemNames, 'item') };
     }
+    case 'onehot':
+      return { itemDim: ratings.itemNames.length, itemKind: 'onehot', item: new Float32Array(0) };
     default:
-      throw new InputError(`unknown item features ${JSON.stringify(kind)} (expected "seed", "genres", "genresYear" or "file")`);
+      throw unknownItemFeatures(kind);
   }
 }
 
-/** The widths makeFeatures will give, and whether users are one-hot, without building the matrices. */
-export function featureDims(ratings: Ratings, kind: FeatureKind, latentDim: number, userKind: UserFeatureKind = 'onehot'): Pick<Features, 'userDim' | 'itemDim' | 'userKind'> {
+function unknownItemFeatures(kind: string): InputError {
+  return new InputError(`unknown item features ${JSON.stringify(kind)} (expected "seed", "genres", "genresYear", "file" or "onehot")`);
+}
+
+/** The widths makeFeatures will give, and which types are one-hot, without building the matrices. */
+export function featureDims(ratings: Ratings, kind: FeatureKind, latentDim: number, userKind: UserFeatureKind = 'onehot'): FeatureDims {
   checkLatentDim(latentDim);
   const userDim = userKind === 'onehot' ? ratings.userNames.length : userTable(ratings, userKind).columns.length;
-  const itemDim = kind === 'seed' ? latentDim : kind === 'file' ? itemTable(ratings).columns.length : genreColumns(ratings).length + (kind === 'genresYear' ? 1 : 0);
-  return { userDim, itemDim, userKind: userKind === 'onehot' ? 'onehot' : 'dense' };
+  return { userDim, userKind: userKind === 'onehot' ? 'onehot' : 'dense', itemKind: kind === 'onehot' ? 'onehot' : 'dense', itemDim: itemWidth(ratings, kind, latentDim) };
+}
+
+export type FeatureDims = Pick<Features, 'userDim' | 'itemDim' | 'userKind' | 'itemKind'>;
+
+function itemWidth(ratings: Ratings, kind: FeatureKind, latentDim: number): number {
+  switch (kind) {
+    case 'seed':
+      return latentDim;
+    case 'file':
+      return itemTable(ratings).columns.length;
+    case 'genres':
+    case 'genresYear':
+      return genreColumns(ratings).length + (kind === 'genresYear' ? 1 : 0);
+    case 'onehot':
+      return ratings.itemNames.length;
+    default:
+      throw unknownItemFeatures(kind);
+  }
 }
 
 /** Users' features from a matrix (numUsers × userDim, row-major): one-hot, kept as no matrix, when it is the identity. */
@@ -66,10 +94,18 @@ function isIdentity(values: Float32Array, rows: number, cols: number): boolean {
  * users. For the float64 reference and small exports only: one-hot, it is users² floats.
  */
 export function denseUsers(f: Features): Float32Array {
-  if (f.userKind === 'dense') return f.user;
-  const user = new Float32Array(f.userDim * f.userDim);
-  for (let u = 0; u < f.userDim; u++) user[u * f.userDim + u] = 1;
-  return user;
+  return f.userKind === 'dense' ? f.user : identity(f.userDim);
+}
+
+/** The items' input matrix as PyG multiplies it (numItems × itemDim), as denseUsers. */
+export function denseItems(f: Features): Float32Array {
+  return f.itemKind === 'dense' ? f.item : identity(f.itemDim);
+}
+
+function identity(n: number): Float32Array {
+  const m = new Float32Array(n * n);
+  for (let k = 0; k < n; k++) m[k * n + k] = 1;
+  return m;
 }
 
 /** Every genre of the dataset's items, sorted (by UTF-16 code units, the same in every JS engine). */

@@ -2,13 +2,14 @@
 // WebGPU caps the size of a buffer (maxBufferSize) and of a storage binding
 // (maxStorageBufferBindingSize). The sizes here are the engine's own: the activation arena as
 // src/model/arena.ts lays it out, the packed graph as src/gpu/graphBuffer.ts counts it, the input
-// features as src/model/inputs.ts lays them out (one-hot users take no room), the parameters as
+// features as src/model/inputs.ts lays them out (one-hot users or items take no room), the parameters as
 // src/model/params.ts flatLayout (Adam's state is three times that).
 import { graphWords } from '../gpu/graphBuffer';
 import { arenaLayout, EVAL_SLOTS, topKPartialFloats, topKSegments } from '../model/arena';
-import { featureFloats } from '../model/inputs';
+import { featureFloats, type OneHotTypes, oneHotTypes } from '../model/inputs';
 import { flatLayout } from '../model/params';
 import { InputError } from '../util/errors';
+import type { InputKind } from './types';
 
 /** What decides the buffer sizes: the full graph (evaluation runs on it) and the model's shape. */
 export interface GpuSizeCounts {
@@ -21,8 +22,9 @@ export interface GpuSizeCounts {
   /** Input feature widths (users one-hot: the number of users). */
   userDim: number;
   itemDim: number;
-  /** One-hot users have no feature rows, and layer 1's user gradient no partial sums. */
-  userKind: 'onehot' | 'dense';
+  /** A one-hot type has no feature rows, and layer 1's gradient of its W no partial sums. */
+  userKind: InputKind;
+  itemKind: InputKind;
   hidden: number;
   heads: number;
   layers: number;
@@ -54,7 +56,7 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
   // One capacity that holds both arenas the engine makes: a training chunk's (the largest step's
   // labels, a loss slot per step of a full-batch chunk) and the evaluator's (its Recall@K slots
   // and per-segment top-K lists), so its layout bounds both.
-  const oneHotUser = c.userKind === 'onehot';
+  const oneHot = oneHotTypes(c);
   const arenaFloats = arenaLayout(shape, {
     nodes: N,
     users: c.users,
@@ -65,7 +67,7 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
     lossSlots: EVAL_SLOTS,
     recallSlots: EVAL_SLOTS,
     topkPartial: topKPartialFloats(c.users, topKSegments(c.items), c.k),
-  }, oneHotUser).size;
+  }, oneHot).size;
   const paramFloats = flatLayout(shape).size;
   const fmt = (n: number) => n.toLocaleString('en-US');
   const sizes: GpuBufferSize[] = [
@@ -77,15 +79,23 @@ export function gpuBufferSizes(c: GpuSizeCounts): GpuBufferSize[] {
     { name: 'graph', what: `the graph (${fmt(N)} nodes, ${fmt(E)} edges, ${fmt(c.labels)} supervision pairs)`, bytes: words * 4 },
     {
       name: 'features',
-      what: oneHotUser
-        ? `the item features (${fmt(c.items)} items × ${fmt(c.itemDim)} columns)`
-        : `the input features (${fmt(c.users)} users × ${fmt(c.userDim)} and ${fmt(c.items)} items × ${fmt(c.itemDim)} columns)`,
+      what: featuresWhat(c, oneHot, fmt),
       bytes: featureFloats(c.users, c.items, c) * 4,
     },
     { name: 'adam', what: `Adam's state (3 × ${fmt(paramFloats)} parameters)`, bytes: paramFloats * 12 },
     { name: 'topk', what: `the top-${c.k} lists (${fmt(c.users)} users × ${c.k})`, bytes: c.users * c.k * 4 },
   ];
   return sizes.sort((a, b) => b.bytes - a.bytes);
+}
+
+/** The features buffer in words: the rows of each type that is not one-hot. */
+function featuresWhat(c: GpuSizeCounts, oneHot: OneHotTypes, fmt: (n: number) => string): string {
+  const users = `${fmt(c.users)} users × ${fmt(c.userDim)}`;
+  const items = `${fmt(c.items)} items × ${fmt(c.itemDim)}`;
+  if (oneHot.user && oneHot.item) return 'the input features (none: users and items are one-hot)';
+  if (oneHot.user) return `the item features (${items} columns)`;
+  if (oneHot.item) return `the user features (${users} columns)`;
+  return `the input features (${users} and ${items} columns)`;
 }
 
 /**
@@ -104,7 +114,8 @@ export function checkFitsGpu(c: GpuSizeCounts, limits: GpuLimits): GpuBufferSize
     const others = over.length > 1 ? ` (and ${over.slice(1).map((s) => `${s.name} ${formatBytes(s.bytes)}`).join(', ')})` : '';
     throw new InputError(
       `the dataset is too large for this GPU: ${worst.what} would be one buffer of ${formatBytes(worst.bytes)}, and this GPU allows at most ${formatBytes(limit)} (${limitName})${others}; ` +
-        `use a smaller hidden size or fewer heads or layers, keep fewer ratings (a minimum rating), or a smaller dataset`,
+        `use a smaller hidden size or fewer heads or layers, keep fewer ratings (a minimum rating), or a smaller dataset` +
+        (c.itemKind === 'onehot' ? ', or item features other than one-hot (layer 1 holds a column of weights per item)' : ''),
     );
   }
   return sizes;

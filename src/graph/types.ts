@@ -52,18 +52,22 @@ export interface FeatureFiles {
   item?: FeatureTable;
 }
 
+/**
+ * How a node type's input is held. 'onehot': node k's input is row k of the identity (its width
+ * is the type's node count), kept as no matrix at all (k² floats): layer 1 reads column k of its
+ * weights instead (denseUsers and denseItems expand it). 'dense': a matrix of rows.
+ */
+export type InputKind = 'onehot' | 'dense';
+
 /** Input node features, row-major. */
 export interface Features {
   userDim: number;
   itemDim: number;
-  /**
-   * 'onehot': user u's input is row u of the identity (userDim = numUsers), kept as no matrix at
-   * all (users² floats): layer 1 reads column u of its weights instead (denseUsers expands it).
-   */
-  userKind: 'onehot' | 'dense';
+  userKind: InputKind;
+  itemKind: InputKind;
   /** numUsers × userDim when dense; empty when one-hot. */
   user: Float32Array;
-  /** numItems × itemDim */
+  /** numItems × itemDim when dense; empty when one-hot. */
   item: Float32Array;
 }
 

@@ -4,6 +4,7 @@
 // Plain arithmetic: no GPU needed.
 import { scratchSizes } from '../gpu/kernelSizes';
 import { MAX_SEGMENTS } from '../gpu/layout';
+import type { OneHotTypes } from './inputs';
 import type { ModelShape } from './params';
 
 /** Epochs whose Recall@K slots one evaluator holds: the most epochs in one training chunk. */
@@ -58,8 +59,8 @@ export interface ArenaLayout {
   size: number;
 }
 
-/** `oneHotUser`: layer 1's user gradient needs no partial sums (src/gpu/kernelSizes.ts blockGradItems). */
-export function arenaLayout(shape: ModelShape, cap: Capacity, oneHotUser: boolean): ArenaLayout {
+/** `oneHot`: layer 1's gradient of a one-hot type's W needs no partial sums (src/gpu/kernelSizes.ts blockGradItems). */
+export function arenaLayout(shape: ModelShape, cap: Capacity, oneHot: OneHotTypes): ArenaLayout {
   const { heads: H, hidden: C } = shape;
   const R = 2 * H * C + C;
   const N = cap.nodes;
@@ -88,7 +89,7 @@ export function arenaLayout(shape: ModelShape, cap: Capacity, oneHotUser: boolea
   const loss = take(cap.lossSlots);
   const recall = take(cap.recallSlots ?? 0);
   const partial = take(cap.topkPartial ?? 0);
-  const scratch = scratchSizes(shape, cap, oneHotUser);
+  const scratch = scratchSizes(shape, cap, oneHot);
   const segSum = take(scratch.segSum);
   const segPart = take(scratch.segPart);
   const lossPart = take(scratch.lossPart);

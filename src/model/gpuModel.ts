@@ -6,7 +6,7 @@
 // (per layer forward 7: projections, scores, 3 for the softmax, 2 for the aggregation; 4 for the
 // decoder: the loss's two stages and its backward's two; per layer backward 4 for the softmax, 2
 // for dY, 2 for the parameter gradients and 1 for the input's gradient, less that last one for
-// the first layer, which has 2 more with one-hot users (its W gradient's columns: 54 in all);
+// the first layer, which has 2 more with one-hot users or items (its W gradient's columns: 54 in all);
 // 1 for Adam), which large graphs need to spread over the GPU; or fused, a whole
 // chunk of steps in one single-workgroup dispatch, which small graphs need because a dispatch
 // costs more than their work (src/train/fuseDecision.ts measures which).
@@ -17,8 +17,8 @@ import type { GraphCounts } from '../gpu/graphBuffer';
 import { HEADER_WORDS, LAYER_FIELDS, LAYER_WORDS, LOSS_KINDS, MAX_LAYERS, MODEL_FIELDS, MODEL_WORDS, MSE, type Objective, packRecord, record, tiles, WHICH_FIELDS } from '../gpu/layout';
 import { arenaLayout, type ArenaLayout, type Capacity } from './arena';
 import type { KernelName } from '../gpu/shaders';
-import type { InputLayout } from './inputs';
-import { blockOf, flatLayout, type ModelShape } from './params';
+import { type InputLayout, oneHotBits } from './inputs';
+import { blockOf, flatLayout, type ModelShape, type NodeType } from './params';
 
 export type { Capacity };
 
@@ -59,8 +59,7 @@ export class ModelOnGpu {
     this.opt = storageBuffer(device, 'adam', this.size * 3 * 4);
     this.layerStarts = Array.from({ length: shape.layers }, (_, l) => blockOf(layout, l + 1, 'user').w);
     this.layerSizes = this.layerStarts.map((s, l) => blockOf(layout, l + 1, 'item').end - s);
-    const oneHot = inputs.oneHotUser;
-    this.blockGradItems = this.layerStarts.map((_, l) => [blockGradItems(shape, l + 1, 'user', oneHot), blockGradItems(shape, l + 1, 'item', oneHot)]);
+    this.blockGradItems = this.layerStarts.map((_, l) => [blockGradItems(shape, l + 1, 'user', inputs.oneHot), blockGradItems(shape, l + 1, 'item', inputs.oneHot)]);
     this.setParams(initial);
   }
 
@@ -121,7 +120,7 @@ export class Workspace {
   ) {
     const { device, shape } = model;
     const { heads: H, hidden: C } = shape;
-    this.layout = arenaLayout(shape, capacity, model.inputs.oneHotUser);
+    this.layout = arenaLayout(shape, capacity, model.inputs.oneHot);
     this.graph = storageBuffer(device, 'graph', Math.max(capacity.words, HEADER_WORDS) * 4);
     this.arena = storageBuffer(device, 'arena', this.layout.size * 4);
 
@@ -142,7 +141,7 @@ export class Workspace {
         fItem: first ? shape.itemDim : C,
         blockUser: blockOf(flat, l + 1, 'user').w,
         blockItem: blockOf(flat, l + 1, 'item').w,
-        oneHotUser: first && inputs.oneHotUser ? 1 : 0,
+        oneHot: first ? oneHotBits(inputs.oneHot) : 0,
         datasetUsers: inputs.datasetUsers,
         xUser: inputs.xUser,
         xItem: inputs.xItem,
@@ -232,14 +231,15 @@ export class Workspace {
         const totals = (items: number, n: number) => (chunks(n) > 1 ? items : 0);
         const [user, item] = this.model.blockGradItems[l];
         const shape = this.model.shape;
-        const oneHot = this.model.inputs.oneHotUser;
-        const parts = (t: 'user' | 'item') => blockGradPartItems(shape, l + 1, t, oneHot);
+        const oneHot = this.model.inputs.oneHot;
+        const parts = (t: NodeType) => blockGradPartItems(shape, l + 1, t, oneHot);
         run('param_grad_partials', parts('user') * chunks(c.users) + parts('item') * chunks(N - c.users));
         run('param_grads', totals(user, c.users) + totals(item, N - c.users));
-        if (l === 0 && this.model.inputs.oneHotUser) {
-          // Every column first, as the users outside a batch get a zero gradient; then each user's own.
-          run('onehot_grad_zero', tiles(R * this.model.shape.userDim));
-          run('onehot_grad_scatter', c.users * tiles(R));
+        if (l === 0 && (oneHot.user || oneHot.item)) {
+          // Every column first, as the nodes outside a batch get a zero gradient; then each node's own.
+          const zero = (t: NodeType, dim: number) => (oneHot[t] ? tiles(R * dim) : 0);
+          run('onehot_grad_zero', zero('user', shape.userDim) + zero('item', shape.itemDim));
+          run('onehot_grad_scatter', ((oneHot.user ? c.users : 0) + (oneHot.item ? N - c.users : 0)) * tiles(R));
         }
         return;
       }

@@ -37,7 +37,7 @@ export function runFingerprint(data: Prepared, settings: RunSettings): RunFinger
     ratings: ratings.user.length,
     ids: ids.hex(),
     filter: settings.minRating === null ? 'none' : String(settings.minRating),
-    features: `${featureKinds(settings)} ${hashUsers(new Hash(), features).bytes(features.item).hex()}`,
+    features: `${featureKinds(settings)} ${hashItems(hashUsers(new Hash(), features), features).hex()}`,
     split: `${settings.splitMode} ${settings.split} ${new Hash().bytes(split.train).hex()}`,
     settings,
   };
@@ -98,6 +98,11 @@ function hashUsers(h: Hash, f: Prepared['features']): Hash {
   const rowBytes = 4 * f.userDim;
   for (let u = 0; u < f.userDim; u++) h.zeros(4 * u).bytes(one).zeros(rowBytes - 4 * u - 4);
   return h;
+}
+
+// No version before one-hot items kept them as a matrix: their count says all.
+function hashItems(h: Hash, f: Prepared['features']): Hash {
+  return f.itemKind === 'dense' ? h.bytes(f.item) : h.text(`one-hot items ${f.itemDim}`);
 }
 
 /** FNV-1a, twice over with different starts: 64 bits, enough to tell runs apart (not a secure hash). */

@@ -57,7 +57,7 @@ export async function fastestMs(device: GPUDevice, paths: ((encoder: GPUCommandE
 }
 
 function keyOf(gpu: Gpu, shape: ModelShape, inputs: InputLayout, c: GraphCounts): string {
-  return [gpu.adapterName, shape.layers, shape.hidden, shape.heads, shape.userDim, shape.itemDim, inputs.oneHotUser, bucket(c.nodes), bucket(c.edges), bucket(c.labels)].join('|');
+  return [gpu.adapterName, shape.layers, shape.hidden, shape.heads, shape.userDim, shape.itemDim, inputs.oneHot.user, inputs.oneHot.item, bucket(c.nodes), bucket(c.edges), bucket(c.labels)].join('|');
 }
 
 /** Whether a step of these counts follows the decision. */

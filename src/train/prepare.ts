@@ -1,6 +1,6 @@
 // From a ratings table and the settings to what a run trains on: the kept ratings, the split, the
 // features, the message-passing edges, the supervision and what evaluation excludes and looks for.
-import { featureDims, makeFeatures } from '../graph/features';
+import { featureDims, type FeatureDims, makeFeatures } from '../graph/features';
 import { filterByRating } from '../graph/filter';
 import type { GpuSizeCounts } from '../graph/gpuSize';
 import { concatPairs, selectPairs, type LabeledPairs, type Pairs } from '../graph/pairs';
@@ -104,7 +104,7 @@ function checkValidation(split: Split, side: number, settings: RunSettings): voi
 
 /** What decides the GPU buffers' sizes for this run (for checkFitsGpu in src/graph/gpuSize.ts). */
 export function gpuCounts(
-  p: Pick<Prepared, 'numUsers' | 'numItems' | 'train' | 'mpEdges'> & { features: Pick<Features, 'userDim' | 'itemDim' | 'userKind'> },
+  p: Pick<Prepared, 'numUsers' | 'numItems' | 'train' | 'mpEdges'> & { features: FeatureDims },
   settings: RunSettings,
 ): GpuSizeCounts {
   const trainCount = p.train.user.length;
@@ -118,6 +118,7 @@ export function gpuCounts(
     userDim: p.features.userDim,
     itemDim: p.features.itemDim,
     userKind: p.features.userKind,
+    itemKind: p.features.itemKind,
     hidden: settings.hidden,
     heads: settings.heads,
     layers: settings.layers,

@@ -160,13 +160,14 @@ export const SETTINGS = {
   /** The items' input features (src/graph/features.ts): the seed's random normal ones, or from the data. */
   features: choiceSetting({
     flag: 'features', url: 'features', label: 'Movie features', what: 'the item features',
-    hint: 'The movies’ input: the seed’s random vectors, their genres (needs a movies file), genres and the title’s year, or an item-features file.',
+    hint: 'The movies’ input: the seed’s random vectors, their genres (needs a movies file), genres and the title’s year, an item-features file, or one-hot (a learned vector per movie, as LightGCN’s item embeddings).',
     default: 'seed',
     choices: [
       { value: 'seed', label: 'Random normal, as the seed' },
       { value: 'genres', label: 'Genres, multi-hot' },
       { value: 'genresYear', label: 'Genres and year of the title' },
       { value: 'file', label: 'From item-features.csv' },
+      { value: 'onehot', label: 'One-hot: a learned vector per movie' },
     ],
   }),
   /** The users' input features: one-hot (the seed's), MovieLens 100K's or 1M's demographics, or a file. */

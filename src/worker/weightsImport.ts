@@ -12,7 +12,7 @@ const SOURCE: Record<keyof ModelShape, string> = {
   hidden: 'LATENT_DIM',
   heads: 'HEADS',
   userDim: 'the users of the data (one input per user)',
-  itemDim: 'the item features (LATENT_DIM with the seed’s random features, one per genre with genres)',
+  itemDim: 'the item features (LATENT_DIM with the seed’s random features, one per genre with genres, one per item with one-hot)',
 };
 
 const WHAT: Record<keyof ModelShape, string> = {
