@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMovies, parseRatingsCsv } from '../src/graph/csv';
-import { denseUsers, featureDims, genreVocabulary, makeFeatures, userFeatures } from '../src/graph/features';
+import { denseItems, denseUsers, featureDims, genreVocabulary, makeFeatures, userFeatures } from '../src/graph/features';
 import { parseU100kData, parseU100kItems } from '../src/graph/movielens100k';
 import { toyRatings } from '../src/graph/toy';
 import { featureBuffer } from '../src/model/inputs';
@@ -44,13 +44,33 @@ describe('genre features', () => {
   it('take no room for one-hot users and no padding in the features buffer', () => {
     const f = makeFeatures(ratings, 'genres', 12, new Rng(1));
     const { data, layout } = featureBuffer(f);
-    expect(layout).toEqual({ oneHotUser: true, datasetUsers: 3, xUser: 0, xItem: 0 });
+    expect(layout).toEqual({ oneHot: { user: true, item: false }, datasetUsers: 3, xUser: 0, xItem: 0 });
     expect([...data]).toEqual([...f.item]);
     // Dense users: their rows at their own width, then the items' at theirs.
     const user = Float32Array.from({ length: 3 * 2 }, (_, k) => k + 1);
     const dense = featureBuffer({ ...f, userKind: 'dense', userDim: 2, user });
-    expect(dense.layout).toEqual({ oneHotUser: false, datasetUsers: 3, xUser: 0, xItem: 6 });
+    expect(dense.layout).toEqual({ oneHot: { user: false, item: false }, datasetUsers: 3, xUser: 0, xItem: 6 });
     expect([...dense.data]).toEqual([...user, ...f.item]);
+    // One-hot items: no item rows; dense users keep theirs.
+    const items = featureBuffer({ ...makeFeatures(ratings, 'onehot', 12, new Rng(1)), userKind: 'dense', userDim: 2, user });
+    expect(items.layout).toEqual({ oneHot: { user: false, item: true }, datasetUsers: 3, xUser: 0, xItem: 6 });
+    expect([...items.data]).toEqual([...user]);
+    expect(featureBuffer(makeFeatures(ratings, 'onehot', 12, new Rng(1))).data.length).toBe(0);
+  });
+
+  it('make items one-hot as no matrix (PyG’s view: the identity), drawing nothing', () => {
+    const rng = new Rng(5);
+    const f = makeFeatures(ratings, 'onehot', 12, rng);
+    expect(rng.nextU32()).toBe(new Rng(5).nextU32());
+    expect([f.itemKind, f.itemDim, f.item.length]).toEqual(['onehot', 5, 0]);
+    expect([...denseItems(f)]).toEqual(Array.from({ length: 25 }, (_, k) => (k % 6 === 0 ? 1 : 0)));
+    expect(featureDims(ratings, 'onehot', 12)).toEqual({ userDim: 3, userKind: 'onehot', itemDim: 5, itemKind: 'onehot' });
+    // Every other item kind is a matrix.
+    expect(makeFeatures(ratings, 'genres', 12, new Rng(1)).itemKind).toBe('dense');
+    expect(featureDims(ratings, 'seed', 12).itemKind).toBe('dense');
+    // Dense items are their own PyG matrix.
+    const g = makeFeatures(ratings, 'genres', 12, new Rng(1));
+    expect(denseItems(g)).toBe(g.item);
   });
 
   it('take an identity user matrix (a PyG fixture’s) as one-hot, and any other as dense', () => {
@@ -69,7 +89,8 @@ describe('genre features', () => {
   });
 
   it('rejects an unknown kind and keeps the latent dimension check', () => {
-    expect(errorOf(() => makeFeatures(ratings, 'tags' as 'seed', 12, new Rng(1))).message).toMatch(/unknown item features "tags"/);
+    expect(errorOf(() => makeFeatures(ratings, 'tags' as 'seed', 12, new Rng(1))).message).toBe('unknown item features "tags" (expected "seed", "genres", "genresYear", "file" or "onehot")');
+    expect(errorOf(() => featureDims(ratings, 'tags' as 'seed', 12)).message).toMatch(/unknown item features "tags"/);
     expect(() => makeFeatures(ratings, 'genres', 0, new Rng(1))).toThrow(/latent dimension/);
   });
 

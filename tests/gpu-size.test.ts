@@ -30,6 +30,12 @@ function manyUsers(n: number) {
 
 const DENSE = { user: false, item: false };
 
+/** `n` movies with one rating each, from 50 users. */
+function manyItems(n: number) {
+  const csv = ['userId,movieId,rating,timestamp', ...Array.from({ length: n }, (_, i) => `${i % 50},${i},4,${i}`)].join('\n');
+  return parseRatingsCsv(csv, 'many-items.csv');
+}
+
 describe('gpuBufferSizes', () => {
   const counts: GpuSizeCounts = { users: 3, items: 4, mpPairs: 5, labels: 6, userDim: 3, itemDim: 12, userKind: 'onehot', itemKind: 'dense', hidden: 12, heads: 2, layers: 3, k: 1 };
 
@@ -121,6 +127,42 @@ describe('checkFitsGpu', () => {
     expect(sizes[0].bytes).toBeLessThan(256 * MiB);
   });
 
+  it('fits 10,000 one-hot items: no item rows, a column each of layer 1’s item weights', () => {
+    const settings = { ...SEED_SETTINGS, features: 'onehot' as const, hidden: 64, heads: 2 };
+    let seen: GpuSizeCounts | undefined;
+    const p = prepare(manyItems(10_000), settings, new Rng(1), (c) => {
+      seen = c;
+      checkFitsGpu(c, DEFAULT_LIMITS);
+    });
+    expect([seen?.itemKind, seen?.itemDim, seen?.userKind]).toEqual(['onehot', 10_000, 'onehot']);
+    expect([p.features.itemDim, p.features.item.length]).toEqual([10_000, 0]);
+    const sizes = checkFitsGpu(gpuCounts(p, settings), DEFAULT_LIMITS);
+    expect(sizes.find((b) => b.name === 'features')).toEqual({ name: 'features', what: 'the input features (none: users and items are one-hot)', bytes: 0 });
+    // Adam's state holds layer 1's item weights, R = 2HC + C rows of 10,000 columns: 11.7 MiB of its 12.
+    const R = 2 * 2 * 64 + 64;
+    const adam = sizes.find((b) => b.name === 'adam')!.bytes;
+    expect(adam).toBe(flatLayout({ layers: 3, hidden: 64, heads: 2, userDim: 50, itemDim: 10_000 }).size * 12);
+    expect(adam).toBeGreaterThan(R * 10_000 * 12);
+    // Layer 1's item W gradient is scattered, not summed in chunks: only its vectors have partials.
+    const oneHot = { user: true, item: true };
+    const shape = { layers: 3, hidden: 64, heads: 2, userDim: 50, itemDim: 10_000 };
+    expect(blockGradItems(shape, 1, 'item', oneHot)).toBe(2 * 64 + 2 * 2 * 64);
+    expect(blockGradItems(shape, 1, 'item', DENSE)).toBe(R * Math.ceil(10_000 / 4) + 2 * 64 + 2 * 2 * 64);
+    expect(blockGradItems(shape, 2, 'item', oneHot)).toBe(blockGradItems(shape, 2, 'item', DENSE));
+    // With dense users, the features hold the users' rows only.
+    const users = gpuBufferSizes({ ...seen!, userKind: 'dense', userDim: 24 }).find((b) => b.name === 'features')!;
+    expect(users).toEqual({ name: 'features', what: 'the user features (50 users × 24 columns)', bytes: 50 * 24 * 4 });
+  });
+
+  it('says when one-hot items make the weights too large, and that other item features would not', () => {
+    const counts: GpuSizeCounts = { users: 1000, items: 1_000_000, mpPairs: 1_000_000, labels: 1_000_000, userDim: 1000, itemDim: 1_000_000, userKind: 'onehot', itemKind: 'onehot', hidden: 64, heads: 2, layers: 3, k: 20 };
+    const message = errorOf(() => checkFitsGpu(counts, DEFAULT_LIMITS)).message;
+    // The activations of a million nodes are over the limit first, Adam's state too.
+    expect(message).toMatch(/^the dataset is too large for this GPU: the activations .* \(and adam [\d.]+ GiB/);
+    expect(message).toMatch(/, or item features other than one-hot \(layer 1 holds a column of weights per item\)$/);
+    expect(errorOf(() => checkFitsGpu({ ...counts, itemKind: 'dense', itemDim: 19 }, DEFAULT_LIMITS)).message).not.toMatch(/one-hot/);
+  });
+
   it('formats sizes', () => {
     expect(formatBytes(512)).toBe('512 bytes');
     expect(formatBytes(1536)).toBe('1.50 KiB');
@@ -151,6 +193,15 @@ describe('against the engine’s allocations (WebGPU)', () => {
       expect(m.every((e) => Number.isFinite(e.loss))).toBe(true);
       t.destroy();
     }
+  });
+
+  it('allocates and trains an epoch of 10,000 one-hot items', async () => {
+    const settings = { ...SEED_SETTINGS, features: 'onehot' as const, batchSize: 'full' as const, split: 0.9 };
+    const t = Trainer.create(gpu, kernels, manyItems(10_000), settings);
+    expect([t.data.numItems, t.model.shape.itemDim]).toEqual([10_000, 10_000]);
+    const [m] = await t.train(1);
+    expect(Number.isFinite(m.loss)).toBe(true);
+    t.destroy();
   });
 
   it('allocates and trains an epoch of 100,000 one-hot users', async () => {

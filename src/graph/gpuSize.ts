@@ -115,7 +115,7 @@ export function checkFitsGpu(c: GpuSizeCounts, limits: GpuLimits): GpuBufferSize
     throw new InputError(
       `the dataset is too large for this GPU: ${worst.what} would be one buffer of ${formatBytes(worst.bytes)}, and this GPU allows at most ${formatBytes(limit)} (${limitName})${others}; ` +
         `use a smaller hidden size or fewer heads or layers, keep fewer ratings (a minimum rating), or a smaller dataset` +
-        (c.itemKind === 'onehot' ? ', or item features other than one-hot (layer 1 holds a column of weights per item)' : ''),
+        (c.itemKind === 'onehot' && over.some((s) => s.name === 'adam') ? ', or item features other than one-hot (layer 1 holds a column of weights per item)' : ''),
     );
   }
   return sizes;
