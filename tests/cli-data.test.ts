@@ -123,10 +123,40 @@ describe('gatlab train on MovieLens 100K with u.user and a features file', () =>
   });
 });
 
+describe('gatlab train --features onehot: a learned vector per item', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatlab-itemoh-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // 4 users, 6 items, every item rated; and the same with a seventh item.
+  const rows = ['user,item,rating,timestamp', 'a,m1,5,1', 'b,m2,4,2', 'c,m3,3,3', 'd,m4,5,4', 'a,m5,2,5', 'b,m6,4,6', 'c,m1,4,7', 'd,m2,1,8', 'a,m3,5,9', 'b,m4,3,10'];
+  const data = join(dir, 'small.csv');
+  const more = join(dir, 'more.csv');
+  writeFileSync(data, rows.join('\n'));
+  writeFileSync(more, [...rows, 'c,m7,4,11'].join('\n'));
+  const weights = join(dir, 'w.json');
+
+  it('trains with one input per item, and the weights recommend for the same data', () => {
+    const out = lastLine(ok('train', '--data', data, '--features', 'onehot', '--batch-size', 'full', '--epochs', '3', '--k', '2', '--split', '0.8', '--json', '--save', weights));
+    expect([out.data.users, out.data.items, out.data.userFeatures, out.data.itemFeatures]).toEqual([4, 6, 4, 6]);
+    expect(Number.isFinite(out.loss)).toBe(true);
+    const saved = JSON.parse(readFileSync(weights, 'utf8')) as Record<string, { shape?: number[] } | unknown>;
+    expect(JSON.stringify(saved)).toContain('"lin1.item.weight"');
+    expect(ok('recommend', '--weights', weights, '--data', data, '--features', 'onehot', '--user', 'a', '--k', '2').trim().split('\n').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses its weights for other item features or other items, saying what to set', () => {
+    expect(inputError('recommend', '--weights', weights, '--data', data, '--features', 'seed', '--user', 'a')).toMatch(
+      /lin1\.item\.weight reads 6 item features, but .* gives 12 with --features seed: set --features as in training$/,
+    );
+    expect(inputError('recommend', '--weights', weights, '--data', more, '--features', 'onehot', '--user', 'a')).toMatch(
+      /lin1\.item\.weight reads 6 item features \(one per item of the training data, if they were one-hot\), but .*more\.csv has 7 items with these settings: set --data \(and --min-rating, --features\) as in training$/,
+    );
+  });
+});
+
 describe('gatlab train with bad data options', () => {
   it.each([
     [['--split-mode', 'sideways'], /--split-mode: the split must be "time", "userTime" or "random", got "sideways"$/],
-    [['--features', 'tags'], /--features: the item features must be "seed", "genres", "genresYear" or "file", got "tags"$/],
+    [['--features', 'tags'], /--features: the item features must be "seed", "genres", "genresYear", "file" or "onehot", got "tags"$/],
     [['--min-rating', 'high'], /--min-rating: the minimum rating must be a number/],
     // (The toy data has no genres for --features genres: tests/features.test.ts.)
     [['--min-rating', '9'], /no rating is at or above the minimum rating 9 \(the ratings range from 1 to 5\)/],
