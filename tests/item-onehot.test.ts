@@ -22,10 +22,10 @@ const { gpu, kernels } = await openGpu();
 const named64 = (shape: ModelShape, flat: ArrayLike<number>): NamedParams =>
   Object.fromEntries(Object.entries(namedFromFlat(shape, flat)).map(([name, t]) => [name, t.data]));
 
-/** Worst |got − want| over the largest |want|. */
-function relError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+/** Worst |got − want| over the largest |want| (or `floor`, when larger). */
+function relError(got: ArrayLike<number>, want: ArrayLike<number>, floor = 1e-12): number {
   let worst = 0;
-  let scale = 1e-12;
+  let scale = floor;
   for (let k = 0; k < want.length; k++) {
     worst = Math.max(worst, Math.abs(got[k] - want[k]));
     scale = Math.max(scale, Math.abs(want[k]));
@@ -54,8 +54,11 @@ describe('one-hot items: layer 1’s gradient on the GPU', () => {
       user: new Float32Array(userKind === 'dense' ? numUsers * userDim : 0).map(() => rng.normal()),
       item: new Float32Array(0),
     };
-    // Larger than PyG's init so that the ReLUs and the LeakyReLU see both signs.
+    // Larger than PyG's init so that the ReLUs and the LeakyReLU see both signs; layer 1's item
+    // skip bias leans positive so that its ReLU lets the edgeless item's gradient through.
     const params = initParams(shape, rng).map((v) => v * 3 + 0.05 * rng.normal());
+    const first = blockOf(flatLayout(shape), 1, 'item');
+    for (let c = 0; c < shape.hidden; c++) params[first.skipBias + c] += 1;
 
     const run = new ModelOnGraph(gpu, kernels, shape, params, features, graph, 1);
     const { workspace: ws, counts, model } = run;
@@ -85,12 +88,17 @@ describe('one-hot items: layer 1’s gradient on the GPU', () => {
     const p64 = Float64Array.from(params);
     const want = referenceGradients(shape, named64(shape, p64), input);
     expect(Math.abs(loss - want.loss) / want.loss, 'loss').toBeLessThan(1e-5);
-    // Every parameter against the reference's analytic gradient (float32 sums, some of which cancel: att_dst's).
+    // Every parameter against the reference's analytic gradient. Some are sums that cancel to
+    // nearly 0 (a dst path's, where a destination's edges all pass the LeakyReLU): measured against
+    // 1e-3 of the largest gradient, as tests/helpers/gradcheck.ts does.
     const gotNamed = named64(shape, grads);
-    for (const [name, g] of Object.entries(want.grads)) expect(relError(gotNamed[name], g), name).toBeLessThan(1e-4);
+    const overall = Math.max(...Object.values(want.grads).flatMap((g) => Array.from(g, Math.abs)));
+    for (const [name, g] of Object.entries(want.grads)) {
+      expect(relError(gotNamed[name], g, 1e-3 * overall), name).toBeLessThan(2e-5);
+    }
 
     // Layer 1's item W (lin_src, lin_dst and the skip Linear's rows, a column per item) against central differences.
-    const b = blockOf(flatLayout(shape), 1, 'item');
+    const b = first;
     const step = 1e-6;
     const lossAt = (k: number, x: number) => {
       const keep = p64[k];

@@ -87,7 +87,7 @@ describe('settings in the URL', () => {
     expect(byKey.lr).toMatch(/the learning rate must be a number, got "abc"; using 0\.01/);
     expect(byKey.k).toMatch(/K must be a number, got "%ZZ"/);
     expect(byKey.splitMode).toBe('the split must be "time", "userTime" or "random", got "sideways"; using time');
-    expect(byKey.features).toBe('the item features must be "seed", "genres", "genresYear" or "file", got "tags"; using seed');
+    expect(byKey.features).toBe('the item features must be "seed", "genres", "genresYear", "file" or "onehot", got "tags"; using seed');
     expect(byKey.minRating).toMatch(/the minimum rating must be a number \(or "none" to keep every rating\), got "high"; using none/);
     expect(issues.filter((i) => /unknown setting/.test(i.message)).map((i) => i.message)).toEqual(['the link has an unknown setting "bogus"; ignored']);
   });
