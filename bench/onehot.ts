@@ -1,5 +1,5 @@
 // `npm run bench:onehot`: what one-hot users cost now that layer 1 reads them as columns of its
-// weights (issue 8). Prints, on whatever adapter Node finds (SwiftShader without a GPU):
+// weights (issue 8), and with --features onehot one-hot items beside them (issue 10). Prints, on whatever adapter Node finds (SwiftShader without a GPU):
 //   1. a dataset of 10,000 users and 10,000 ratings (one each, over 2,000 items, popular items
 //      more often), hidden 12: the buffers, then ms per epoch at full batch (the real-data
 //      default) and, with --mini-batch, at the seed's default batch size 1 (8,000 steps an epoch);
@@ -7,7 +7,7 @@
 // Training epochs and the evaluation (forward, exact top-K over every item, Recall@K) are timed
 // apart: the evaluation of 10,000 users × 2,000 items is not part of a training step.
 //
-//   node --import ./bin/register.mjs bench/onehot.ts [--users 10000] [--epochs 3] [--mini-batch]
+//   node --import ./bin/register.mjs bench/onehot.ts [--users 10000] [--epochs 3] [--mini-batch] [--features seed|onehot]
 import { parseFlags } from '../src/cli/args';
 import { takeAdapterFlag } from '../src/gpu/adapterChoice';
 import { createGpu, type Gpu } from '../src/gpu/device';
@@ -24,7 +24,7 @@ import { Rng } from '../src/util/rng';
 
 const { choice, rest } = takeAdapterFlag(process.argv.slice(2), 'bench:onehot');
 const spec = { value: true, help: '' };
-const { flags } = parseFlags(rest, { users: spec, epochs: spec, 'mini-batch': { value: false, help: '' } }, 'bench:onehot');
+const { flags } = parseFlags(rest, { users: spec, epochs: spec, features: spec, 'mini-batch': { value: false, help: '' } }, 'bench:onehot');
 const USERS = Number(flags.users ?? 10_000);
 const EPOCHS = Number(flags.epochs ?? 3);
 const ITEMS = 2_000;
@@ -81,10 +81,11 @@ const kernels = await createKernels(gpu.device);
 console.log(`adapter: ${gpu.adapterName}`);
 
 const ratings = manyUsers(USERS);
-const full: RunSettings = { ...SEED_SETTINGS, ...REAL_DATA_SETTINGS, hidden: 12 };
+const features = flags.features === 'onehot' ? 'onehot' : 'seed';
+const full: RunSettings = { ...SEED_SETTINGS, ...REAL_DATA_SETTINGS, hidden: 12, features };
 const run = await msPerEpoch(gpu, kernels, ratings, full, EPOCHS);
 const { numUsers, numItems } = run.data;
-console.log(`\n1. ${numUsers.toLocaleString('en-US')} users, ${numItems.toLocaleString('en-US')} items, ${ratings.user.length.toLocaleString('en-US')} ratings, hidden 12, ${full.heads} heads, ${full.layers} layers`);
+console.log(`\n1. ${numUsers.toLocaleString('en-US')} users, ${numItems.toLocaleString('en-US')} items (features ${features}), ${ratings.user.length.toLocaleString('en-US')} ratings, hidden 12, ${full.heads} heads, ${full.layers} layers`);
 for (const b of gpuBufferSizes(gpuCounts(run.data, full))) console.log(`   ${b.name.padEnd(9)} ${formatBytes(b.bytes).padStart(10)}  ${b.what}`);
 console.log(`   (users one-hot as rows, padded to the wider type, the features would be ${formatBytes((numUsers + numItems) * numUsers * 4)})`);
 console.log(`   full batch (${run.steps} step an epoch): training ${run.ms.toFixed(0)} ms per epoch (mean of ${EPOCHS}), ${run.cpuMs.toFixed(0)} ms of CPU; evaluation (Recall@${full.k} over every user and item) ${run.evalMs.toFixed(0)} ms (median of ${EPOCHS}), ${run.evalCpuMs.toFixed(0)} ms of CPU; set-up ${run.createMs.toFixed(0)} ms; loss ${run.loss.toFixed(4)}`);

@@ -51,6 +51,19 @@ describe('the features in a fingerprint', () => {
   });
 });
 
+describe('one-hot items in a fingerprint', () => {
+  it('name the kind and hash by the count (nothing is drawn); weights trained with them are refused for other features', () => {
+    const oneHot = { ...SEED_SETTINGS, features: 'onehot' as const };
+    const a = fingerprintOf(oneHot);
+    expect(a.features).toMatch(/^onehot [0-9a-f]{16}$/);
+    // The seed draws no item features: another seed, the same features.
+    expect(fingerprintOf({ ...oneHot, seed: 9 }).features).toBe(a.features);
+    expect(errorOf(() => checkFingerprint(JSON.parse(JSON.stringify(a)), fingerprintOf(SEED_SETTINGS), 'w.json', FLAGS)).message).toMatch(
+      /^w\.json: these weights were trained on another run; it differs in the features: onehot then, seed now \(set /,
+    );
+  });
+});
+
 describe('checkFingerprint', () => {
   const saved = JSON.parse(JSON.stringify(fingerprintOf(SEED_SETTINGS))) as unknown;
   const refusal = (settings: RunSettings, ratings = toyRatings()) => errorOf(() => checkFingerprint(saved, fingerprintOf(settings, ratings), 'w.json', FLAGS)).message;
