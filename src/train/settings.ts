@@ -157,7 +157,7 @@ export const SETTINGS = {
       { value: 'all', label: 'All ratings, test too (as the seed’s run)' },
     ],
   }),
-  /** The items' input features (src/graph/features.ts): the seed's random normal ones, or from the data. */
+  /** The items' input features (src/graph/features.ts): the seed's random normal ones, from the data, or one-hot. */
   features: choiceSetting({
     flag: 'features', url: 'features', label: 'Movie features', what: 'the item features',
     hint: 'The movies’ input: the seed’s random vectors, their genres (needs a movies file), genres and the title’s year, an item-features file, or one-hot (a learned vector per movie, as LightGCN’s item embeddings).',
