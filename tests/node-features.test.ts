@@ -117,7 +117,7 @@ describe('genres and the title’s year', () => {
   it('scales the year between the oldest and the newest; a title without one gets the mean of the others', () => {
     const { ratings } = viaPage({ 'ratings.csv': RATINGS, 'movies.csv': MOVIES });
     const f = makeFeatures(ratings, 'genresYear', 12, new Rng(1));
-    expect(featureDims(ratings, 'genresYear', 12)).toEqual({ userDim: 3, itemDim: 3, userKind: 'onehot' });
+    expect(featureDims(ratings, 'genresYear', 12)).toEqual({ userDim: 3, itemDim: 3, userKind: 'onehot', itemKind: 'dense' });
     // Columns: Comedy, Drama (sorted), then the year: 1990 → 0, 2010 → 1, 2000 → 0.5, none → (0 + 1 + 0.5) / 3.
     expect([...f.item]).toEqual(f32([0, 1, 0, 1, 1, 1, 1, 0, 0.5, 0, 0, 0.5]));
   });
