@@ -79,7 +79,7 @@ describe('ratings.dat with movies.dat and users.dat, on every path', () => {
     const zip = zipSync({ 'ml-1m/ratings.dat': utf8(RATINGS), 'ml-1m/movies.dat': utf8(MOVIES), 'ml-1m/users.dat': utf8(USERS), 'ml-1m/README': utf8('read me') });
     const zipped = viaPage({ 'ml-1m.zip': zip });
     for (const r of [cli, dropped, zipped]) {
-      expect(featureDims(r, 'genres', 12, 'demographics')).toEqual({ userDim: 11, itemDim: 8, userKind: 'dense' });
+      expect(featureDims(r, 'genres', 12, 'demographics')).toEqual({ userDim: 11, itemDim: 8, userKind: 'dense', itemKind: 'dense' });
       const f = makeFeatures(r, 'genres', 12, new Rng(1), 'demographics');
       expect(Array.from(f.user)).toEqual(expectedUsers);
       expect(Array.from(f.item)).toEqual(expectedItems);
