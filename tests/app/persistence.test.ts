@@ -116,7 +116,7 @@ describe('a saved run on real WebGPU', () => {
     const e = await refused;
     expect(e.fatal).toBe(false);
     expect(e.message).toBe(
-      "hidden6.json is a model with 6 hidden channels, 6 item inputs, this run's has 12 hidden channels, 12 item inputs: set LATENT_DIM and the item features (LATENT_DIM with the seed’s random features, one per genre with genres) as the weights were trained, then import them again",
+      "hidden6.json is a model with 6 hidden channels, 6 item inputs, this run's has 12 hidden channels, 12 item inputs: set LATENT_DIM and the item features (LATENT_DIM with the seed’s random features, one per genre with genres, one per item with one-hot) as the weights were trained, then import them again",
     );
     expect(await b.step(2, 1)).toHaveLength(1);
   }, 300_000);
