@@ -3,9 +3,13 @@
 // both see the same load on a shared machine (issue 8: SwiftShader no slower than before on the
 // toy). NEW_ROOT defaults to this checkout. Build an older one with
 //   git worktree add /tmp/wt-old <commit> && cp -al node_modules /tmp/wt-old/
-// Prints each side's fuse decisions (step width, evaluation width) and the median ms per epoch
-// of ROUNDS runs of EPOCHS epochs each, after a 64-epoch warm-up. --no-eval evaluates only the
-// last epoch of a run: the steps alone.
+// Prints each side's fuse decisions (step width, evaluation width) and, over ROUNDS runs of EPOCHS
+// epochs each after a 64-epoch warm-up, the median wall ms per epoch and the CPU ms per epoch of
+// the process's other threads (on SwiftShader, its workers: the GPU work). Wall time on a shared
+// machine follows the load; a thread's CPU time barely does, so the CPU figure is the one to
+// compare there (Linux only: read from /proc). --no-eval evaluates only the last epoch of a run:
+// the steps alone.
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { takeAdapterFlag } from '../src/gpu/adapterChoice';
 import { installNodeWebGPU } from '../src/gpu/node';
@@ -22,8 +26,26 @@ if (roots.length < 1) {
 }
 const sides = { old: resolve(roots[0]), new: resolve(roots[1] ?? '.') };
 
+/** ns of CPU time the process's threads other than the main one have run (0 without /proc). */
+function workerNs(): number {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (Number(tid) !== process.pid) ns += Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    }
+  } catch {
+    return 0;
+  }
+  return ns;
+}
+
+interface Run {
+  wallMs: number;
+  workerMs: number;
+}
+
 /** A warmed-up toy trainer of the checkout at `root`, and a function timing EPOCHS more epochs. */
-async function load(root: string): Promise<() => Promise<number>> {
+async function load(root: string): Promise<() => Promise<Run>> {
   const imp = (p: string) => import(`${root}/src/${p}`);
   const [{ createGpu }, { createKernels }, { toyRatings }, { SEED_SETTINGS }, { Trainer }] = await Promise.all(
     ['gpu/device.ts', 'gpu/kernels.ts', 'graph/toy.ts', 'train/settings.ts', 'train/trainer.ts'].map(imp),
@@ -33,16 +55,20 @@ async function load(root: string): Promise<() => Promise<number>> {
   await t.train(64);
   console.log(`${root}: steps ${t.fusion ? (t.fusion.fusedWidth ?? 'per op') : '(no decision)'}, evaluation ${t.evalFusion ? (t.evalFusion.fusedWidth ?? 'per op') : '(no decision)'}`);
   return async () => {
-    const t0 = performance.now();
+    const [t0, c0] = [performance.now(), workerNs()];
     await t.train(EPOCHS);
-    return (performance.now() - t0) / EPOCHS;
+    return { wallMs: (performance.now() - t0) / EPOCHS, workerMs: (workerNs() - c0) / 1e6 / EPOCHS };
   };
 }
 
 await installNodeWebGPU(choice);
 const runs = { old: await load(sides.old), new: await load(sides.new) };
-const ms: Record<keyof typeof runs, number[]> = { old: [], new: [] };
+const ms: Record<keyof typeof runs, Run[]> = { old: [], new: [] };
 for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? (['new', 'old'] as const) : (['old', 'new'] as const)) ms[k].push(await runs[k]());
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-for (const k of ['old', 'new'] as const) console.log(`${k}: median ${median(ms[k]).toFixed(2)} ms/epoch (runs ${ms[k].map((x) => x.toFixed(2)).join(' ')})`);
+for (const k of ['old', 'new'] as const) {
+  const wall = ms[k].map((r) => r.wallMs);
+  const worker = ms[k].map((r) => r.workerMs);
+  console.log(`${k}: wall median ${median(wall).toFixed(2)} ms/epoch (runs ${wall.map((x) => x.toFixed(2)).join(' ')}); worker CPU min ${Math.min(...worker).toFixed(2)}, median ${median(worker).toFixed(2)} ms/epoch`);
+}
 process.exit(0);
