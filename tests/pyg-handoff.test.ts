@@ -13,7 +13,7 @@ import { embeddingsFileName } from '../src/formats/embeddingsCsv';
 import { paramTable, type ModelShape } from '../src/model/params';
 import { SCRIPT_NAME, weightsFileName } from '../src/formats/pygScript';
 import { toyRatings } from '../src/graph/toy';
-import { FINGERPRINT_KEY, inferShape, readWeightsJson, weightsFingerprint } from '../src/formats/weightsFile';
+import { EPOCH_KEY, FINGERPRINT_KEY, inferShape, readWeightsJson, weightsFingerprint } from '../src/formats/weightsFile';
 import type { RunFingerprint } from '../src/train/fingerprint';
 import { SEED_SETTINGS } from '../src/train/settings';
 import { weightsForRun } from '../src/worker/weightsImport';
@@ -143,9 +143,10 @@ describe('gatlab_pyg.py under real PyG 2.5.3', () => {
   it('refuses weights that are not exactly its model’s, weights of another epoch, and --distributed without torchrun', () => {
     const { dir, epoch } = exports.toy;
     const named = readJson(dir, weightsFileName(epoch));
-    // The first tensor renamed (the fingerprint beside the tensors is not one).
-    const [first, ...rest] = Object.keys(named).filter((k) => k !== FINGERPRINT_KEY);
-    rest.push(FINGERPRINT_KEY);
+    // The first tensor renamed (the fingerprint and the epoch beside the tensors are not ones).
+    const notTensors = [FINGERPRINT_KEY, EPOCH_KEY];
+    const [first, ...rest] = Object.keys(named).filter((k) => !notTensors.includes(k));
+    rest.push(...notTensors.filter((k) => k in named));
     writeFileSync(join(dir, 'renamed.json'), JSON.stringify({ ...Object.fromEntries(rest.map((k) => [k, named[k]])), [`${first}_x`]: named[first] }));
     const renamed = run([SCRIPT_NAME, 'renamed.json'], dir);
     expect(renamed.status).not.toBe(0);
