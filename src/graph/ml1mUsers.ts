@@ -6,12 +6,11 @@
 // dtype str: "10" before "2"), taken over the whole file, whichever users the ratings keep.
 import { csvError, firstLine, forEachLine } from './csvRecords';
 import type { FeatureTable } from './types';
-import { sortedValues } from './u100kUsers';
+import { claimUserId, GENDERS, sortedValues } from './u100kUsers';
 import { InputError } from '../util/errors';
 
 const SEP = '::';
 const FIELDS = 5;
-const GENDERS = ['F', 'M'];
 const AGES = ['1', '18', '25', '35', '45', '50', '56'];
 const OCCUPATIONS = 21;
 
@@ -39,9 +38,7 @@ export function parseMl1mUsers(text: string, fileName: string): FeatureTable {
       throw csvError(fileName, number, `expected ${FIELDS} ::-separated fields (UserID::Gender::Age::Occupation::Zip-code), found ${fields.length}`);
     }
     const [id, gender, age, occupation] = fields;
-    if (id === '') throw csvError(fileName, number, 'empty user id');
-    if (seen.has(id)) throw csvError(fileName, number, `user id ${id} appears twice`);
-    seen.add(id);
+    claimUserId(seen, id, fileName, number);
     if (!GENDERS.includes(gender)) throw csvError(fileName, number, `gender is "${gender}", not M or F`);
     if (!AGES.includes(age)) throw csvError(fileName, number, `age is "${age}", not one of the age codes ${AGES.join(', ')}`);
     if (!/^\d+$/.test(occupation) || Number(occupation) >= OCCUPATIONS) {

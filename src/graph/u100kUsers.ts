@@ -9,7 +9,8 @@ import type { FeatureTable } from './types';
 import { InputError } from '../util/errors';
 
 const FIELDS = 5;
-const GENDERS = ['F', 'M'];
+/** The genders both MovieLens user files may hold, in their one-hot columns' order. */
+export const GENDERS = ['F', 'M'];
 
 interface UserLine {
   id: string;
@@ -34,9 +35,7 @@ export function parseU100kUsers(text: string, fileName: string): FeatureTable {
       throw csvError(fileName, number, `expected ${FIELDS} |-separated fields (user id, age, gender, occupation, zip code), found ${fields.length}`);
     }
     const [id, ageText, gender, occupation] = fields;
-    if (id === '') throw csvError(fileName, number, 'empty user id');
-    if (seen.has(id)) throw csvError(fileName, number, `user id ${id} appears twice`);
-    seen.add(id);
+    claimUserId(seen, id, fileName, number);
     const age = readNumber(ageText, 'age', fileName, number);
     if (age < 0) throw csvError(fileName, number, `age ${ageText} is negative`);
     if (!GENDERS.includes(gender)) throw csvError(fileName, number, `gender is "${gender}", not M or F`);
@@ -63,6 +62,13 @@ export function parseU100kUsers(text: string, fileName: string): FeatureTable {
 }
 
 /** The distinct values in code-unit order: Python's sorted() (pandas' get_dummies) for every character below U+10000. */
+/** Adds a user file's id to `seen`, refusing an empty one or one already there with the file and line. */
+export function claimUserId(seen: Set<string>, id: string, fileName: string, line: number): void {
+  if (id === '') throw csvError(fileName, line, 'empty user id');
+  if (seen.has(id)) throw csvError(fileName, line, `user id ${id} appears twice`);
+  seen.add(id);
+}
+
 export function sortedValues(values: string[]): string[] {
   return [...new Set(values)].sort();
 }
