@@ -117,8 +117,8 @@ fn train_steps(@builtin(local_invocation_index) lid: u32) {
     L = model.layers[model.numLayers - 1u];
     for (var k = lid; k < lossChunks(); k += FWG) { op_loss_partial(k); }
     sync();
-    // The loss's total and the decoder's backward (which reads the predictions) write apart.
-    if (lid == 0u) { op_loss_total(); }
+    // The loss's later stages and the decoder's backward (which reads the predictions) write apart.
+    lossStages(lid, FWG, graph[base + HDR_LABELS]);
     backwardPhase(lid, mayCross(base), mayCrossLabels(base), mayTotal(base));
     let stepSize = adamStepSize();
     let bias2Sqrt = adamBias2Sqrt();
@@ -141,8 +141,7 @@ fn evaluate(@builtin(local_invocation_index) lid: u32) {
   sync();
   for (var k = lid; k < recallChunks(); k += FWG) { op_recall_partial(k); }
   sync();
-  if (lid == 0u) {
-    op_recall_total();
-    if (numLabels() > 0u) { op_loss_total(); }
-  }
+  if (lid == 0u) { op_recall_total(); }
+  let labels = graph[which.gbase + HDR_LABELS];
+  if (labels > 0u) { lossStages(lid, FWG, labels); }
 }

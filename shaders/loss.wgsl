@@ -67,21 +67,48 @@ fn op_predict(l: u32) -> f32 {
   }
 }
 
-// The loss in two stages, in an order that depends on nothing but the labels: partial k sums the
-// terms of labels [k·LOSS_CHUNK, (k+1)·LOSS_CHUNK) in order (one invocation each), then
-// one invocation adds the partials in order. The fused and per-op paths run the same two.
+// The loss in stages, in an order that depends on nothing but the labels: partial k sums the
+// terms of labels [k·LOSS_CHUNK, (k+1)·LOSS_CHUNK) in order (one invocation each); then each
+// stage adds runs of LOSS_CHUNK sums of the one before in order, one invocation per run, until one
+// is left: the loss. No invocation adds more than LOSS_CHUNK terms. Up to LOSS_CHUNK labels, the
+// one partial is the sum (0 + it, the same bits) and writes the loss: no stage runs. The fused
+// and per-op paths run the same stages.
+fn writeLoss(s: f32) {
+  let n = lossTerms();
+  arena[model.loss + lossSlot()] = select(0.0, s / f32(n), n > 0u);
+}
+
 fn op_loss_partial(k: u32) {
   let l1 = min(numLabels(), (k + 1u) * LOSS_CHUNK);
   var acc = 0.0;
   for (var l = k * LOSS_CHUNK; l < l1; l++) { acc += op_predict(l); }
-  arena[model.lossPart + k] = acc;
+  if (lossChunks() == 1u) { writeLoss(acc); } else { arena[model.lossPart + k] = acc; }
 }
 
-fn op_loss_total() {
-  let n = lossTerms();
+fn lossRuns(n: u32) -> u32 { return (n + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
+
+// Run k of a stage over the n sums at lossPart + at; its sum goes after them, or is the loss.
+fn op_loss_stage(k: u32, at: u32, n: u32) {
+  let end = min(n, (k + 1u) * LOSS_CHUNK);
   var s = 0.0;
-  for (var k = 0u; k < lossChunks(); k++) { s += arena[model.lossPart + k]; }
-  arena[model.loss + lossSlot()] = select(0.0, s / f32(n), n > 0u);
+  for (var j = k * LOSS_CHUNK; j < end; j++) { s += arena[model.lossPart + at + j]; }
+  if (n <= LOSS_CHUNK) { writeLoss(s); } else { arena[model.lossPart + at + n + k] = s; }
+}
+
+// The stages after the partials, in a workgroup of `width` invocations, for a graph of `labels`
+// labels (read from the graph's header in the read-only binding, so that the barriers between
+// stages are in uniform control flow). No labels: a loss of 0. The last stage ends without a
+// barrier (what follows it reads no loss).
+fn lossStages(lid: u32, width: u32, labels: u32) {
+  var n = lossRuns(labels);
+  if (n == 0u && lid == 0u) { writeLoss(0.0); }
+  var at = 0u;
+  while (n > 1u) {
+    for (var k = lid; k < lossRuns(n); k += width) { op_loss_stage(k, at, n); }
+    at += n;
+    n = lossRuns(n);
+    if (n > 1u) { sync(); }
+  }
 }
 
 // dLoss / d h[n, c] over every pair that touches node n (its label incidence list), through the
@@ -158,10 +185,10 @@ fn decode_loss(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   if (k < lossChunks()) { op_loss_partial(k); }
 }
 
-@compute @workgroup_size(1)
-fn loss_total() {
+@compute @workgroup_size(WG)
+fn loss_total(@builtin(local_invocation_index) lid: u32) {
   begin(model.numLayers - 1u);
-  op_loss_total();
+  lossStages(lid, WG, graph[which.gbase + HDR_LABELS]);
 }
 
 @compute @workgroup_size(WG)

@@ -35,15 +35,26 @@ export function blockGradPartItems(shape: ModelShape, layer: number, t: NodeType
 }
 
 /**
+ * Floats the loss's sums take (shaders/loss.wgsl lossStages): a partial per chunk of labels, then
+ * each stage's sums but the last, which is the loss.
+ */
+export function lossScratch(labels: number): number {
+  const { lossChunk } = KERNEL_SIZES;
+  let total = 0;
+  for (let n = Math.ceil(labels / lossChunk); n > 1; n = Math.ceil(n / lossChunk)) total += n;
+  return total;
+}
+
+/**
  * Floats of the two-stage sums' scratch for graphs up to these counts: per (node, head) sums,
  * per piece the largest of the pieces' partials (dY's: two of 8 per head and tile of 4 channels;
- * over the label incidence lists, 2 slots per label: two of 4 per tile), one partial loss per chunk of labels, and the partial
+ * over the label incidence lists, 2 slots per label: two of 4 per tile), the loss's partials and stages (lossScratch), and the partial
  * parameter gradients of the layer that needs most (4 per entry and chunk of its type's nodes:
  * sized per block, so a wide first-layer user block counts the users' few chunks, not the items').
  * `users` and `items` bound one graph's of each type (`nodes` where not given).
  */
 export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: number; labels: number; users?: number; items?: number }, oneHot: OneHotTypes) {
-  const { segment, lossChunk, gradChunk } = KERNEL_SIZES;
+  const { segment, gradChunk } = KERNEL_SIZES;
   const H = shape.heads;
   const chunks = (n: number | undefined) => Math.ceil(Math.min(n ?? c.nodes, c.nodes) / gradChunk);
   const typeChunks = { user: chunks(c.users), item: chunks(c.items) };
@@ -52,7 +63,7 @@ export function scratchSizes(shape: ModelShape, c: { nodes: number; edges: numbe
   return {
     segSum: c.nodes * H,
     segPart: Math.max(Math.ceil(c.edges / segment) * H * 16, Math.ceil((2 * c.labels) / segment) * 8) * tiles(shape.hidden),
-    lossPart: Math.ceil(c.labels / lossChunk),
+    lossPart: lossScratch(c.labels),
     gradPart,
   };
 }

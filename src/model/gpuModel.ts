@@ -263,8 +263,10 @@ export class Workspace {
   /** Predictions and the loss of the step's supervision pairs (into loss slot `lossSlot` of the header). */
   encodeLoss(pass: GPUComputePassEncoder, c: GraphCounts): void {
     const { pipelines } = this.model.kernels;
-    dispatch(pass, pipelines.decode_loss, [this.layerGroups[0]], Math.ceil(c.labels / KERNEL_SIZES.lossChunk));
-    dispatchOne(pass, pipelines.loss_total, [this.layerGroups[0]]);
+    const chunks = Math.ceil(c.labels / KERNEL_SIZES.lossChunk);
+    dispatch(pass, pipelines.decode_loss, [this.layerGroups[0]], chunks);
+    // One chunk's partial is the loss (shaders/loss.wgsl): no later stage.
+    if (chunks !== 1) dispatchOne(pass, pipelines.loss_total, [this.layerGroups[0]]);
   }
 
   /** Gradients of every parameter (overwritten, not accumulated). */
