@@ -305,30 +305,54 @@ fn wGradTile(t: u32, chunk: u32, r: u32, f: u32, n0: u32, n1: u32) {
   if (r + 3u < R) { storeArena4(gradPartAt(t, chunk, q + 3u * FT), a3, TILE); }
 }
 
-// Vector entry v of type t's block (after W), summed over nodes [n0, n1).
-fn vectorGradSum(v: u32, n0: u32, n1: u32) -> f32 {
+// Vector entries of type t's block (after W) in tiles of 4 channels, each summed over nodes
+// [n0, n1) in node order: tile q is first the biases' (both are added to the same pre-activation,
+// so both get Σ_n gPre[n, c], summed once), then att_src's per head, then att_dst's per head. A
+// tile of 4 shares its loop over the nodes and its loads (on the software adapter an invocation's
+// fixed cost outweighs a few nodes' work: the toy's steps have 1 to 3 nodes a type).
+fn vectorGradTile(t: u32, chunk: u32, q: u32, n0: u32, n1: u32) {
   let R = L.rows;
   let C = L.channels;
   let H = L.heads;
   let HC = H * C;
-  // The vector entries: skip bias (C), att_src (HC), att_dst (HC), GAT bias (C).
-  var acc = 0.0;
-  if (v < C || v >= C + 2u * HC) {
-    // Both biases are added to the same pre-activation, so both get Σ_n gPre[n, c].
-    let c = select(v, v - C - 2u * HC, v >= C);
-    for (var n = n0; n < n1; n++) { acc += arena[L.gPre + n * C + c]; }
-  } else if (v < C + HC) {
-    // att_src[h, c]: Σ_n d a_src[n, h] · xs[n, h, c]
-    let k = v - C;
-    let h = k / C;
-    for (var n = n0; n < n1; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + k]; }
-  } else {
-    // att_dst[h, c]: Σ_n d a_dst[n, h] · xd[n, h, c]
-    let k = v - C - HC;
-    let h = H + k / C;
-    for (var n = n0; n < n1; n++) { acc += arena[model.dScores + n * 2u * H + h] * arena[L.y + n * R + HC + k]; }
+  let CT = tiles(C);
+  let g = q / CT;
+  let c = (q - g * CT) * TILE;
+  let cc = clampTile(c, C);
+  var acc = vec4<f32>(0.0);
+  if (g == 0u) {
+    for (var n = n0; n < n1; n++) {
+      let o = L.gPre + n * C;
+      acc += vec4<f32>(arena[o + cc.x], arena[o + cc.y], arena[o + cc.z], arena[o + cc.w]);
+    }
+    storeVectorGrad(t, chunk, c, acc, C - c);
+    storeVectorGrad(t, chunk, C + 2u * HC + c, acc, C - c);
+    return;
   }
-  return acc;
+  // att_src[h, c]: Σ_n d a_src[n, h] · xs[n, h, c]; att_dst[h, c]: Σ_n d a_dst[n, h] · xd[n, h, c]
+  let dst = g > H;
+  let h = select(g - 1u, g - 1u - H, dst);
+  let k = select(0u, HC, dst) + h * C;
+  let score = select(h, H + h, dst);
+  for (var n = n0; n < n1; n++) {
+    let y = L.y + n * R + k;
+    acc += arena[model.dScores + n * 2u * H + score] * vec4<f32>(arena[y + cc.x], arena[y + cc.y], arena[y + cc.z], arena[y + cc.w]);
+  }
+  storeVectorGrad(t, chunk, C + k + c, acc, C - c);
+}
+
+// The first `count` (up to 4) lanes of vector entries v.. of type t: the gradient itself when the
+// type has one chunk, else this chunk's partials (one per entry, its first float).
+fn storeVectorGrad(t: u32, chunk: u32, v: u32, acc: vec4<f32>, count: u32) {
+  if (gradChunks(t) == 1u) {
+    storeOpt4(skipBiasAt(t) + v, acc, count);
+    return;
+  }
+  let q = wGradItems(t) + v;
+  arena[gradPartAt(t, chunk, q)] = acc.x;
+  if (count > 1u) { arena[gradPartAt(t, chunk, q + 1u)] = acc.y; }
+  if (count > 2u) { arena[gradPartAt(t, chunk, q + 2u)] = acc.z; }
+  if (count > 3u) { arena[gradPartAt(t, chunk, q + 3u)] = acc.w; }
 }
 
 fn typeFirstNode(t: u32) -> u32 { return select(0u, numUsers(), t == 1u); }
@@ -337,7 +361,7 @@ fn typeFirstNode(t: u32) -> u32 { return select(0u, numUsers(), t == 1u); }
 fn gradPartBase(t: u32) -> u32 { return select(0u, gradTotalItems(0u) * gradChunks(0u), t == 1u); }
 fn gradPartAt(t: u32, chunk: u32, q: u32) -> u32 { return model.gradPart + (gradPartBase(t) + chunk * gradItems(t) + q) * TILE; }
 
-// Stage 1: invocation idx is (type, chunk, item), an item a W tile of 4 × 4 or a vector entry.
+// Stage 1: invocation idx is (type, chunk, item), an item a W tile of 4 × 4 or a vector tile of 4.
 fn op_param_grad_partial(idx: u32) {
   let t = select(0u, 1u, idx >= partItems(0u) * gradChunks(0u));
   let items = partItems(t);
@@ -347,13 +371,7 @@ fn op_param_grad_partial(idx: u32) {
   let n0 = typeFirstNode(t) + chunk * GRAD_CHUNK;
   let n1 = min(typeFirstNode(t) + typeNodes(t), n0 + GRAD_CHUNK);
   if (p >= wPartItems(t)) {
-    let v = p - wPartItems(t);
-    let sum = vectorGradSum(v, n0, n1);
-    if (gradChunks(t) == 1u) {
-      opt[skipBiasAt(t) + v] = sum;
-    } else {
-      storeArena4(gradPartAt(t, chunk, wGradItems(t) + v), vec4<f32>(sum, 0.0, 0.0, 0.0), TILE);
-    }
+    vectorGradTile(t, chunk, p - wPartItems(t), n0, n1);
     return;
   }
   let FT = tiles(fIn(t));

@@ -172,9 +172,10 @@ fn gradChunks(t: u32) -> u32 { return max(1u, (typeNodes(t) + GRAD_CHUNK - 1u) /
 fn gradTotalItems(t: u32) -> u32 { return select(gradItems(t), 0u, gradChunks(t) == 1u); }
 fn layerGradTotalItems() -> u32 { return gradTotalItems(0u) + gradTotalItems(1u); }
 // Stage 1 of the parameter gradient takes W in tiles of 4 rows × 4 columns (each node's loads
-// serve 16 entries), the vector entries one by one: its invocations per chunk of a type's nodes.
+// serve 16 entries), the vector entries in tiles of 4 channels (the two biases' one sum, then
+// att_src's and att_dst's per head): its invocations per chunk of a type's nodes.
 fn wPartItems(t: u32) -> u32 { return select(tiles(L.rows) * tiles(fIn(t)), 0u, oneHotInput(t)); }
-fn partItems(t: u32) -> u32 { return wPartItems(t) + 2u * L.channels + 2u * hc(); }
+fn partItems(t: u32) -> u32 { return wPartItems(t) + (2u * L.heads + 1u) * tiles(L.channels); }
 fn gradPartialItems() -> u32 { return partItems(0u) * gradChunks(0u) + partItems(1u) * gradChunks(1u); }
 fn inputItems() -> u32 { return nodeTiles() * tiles(L.xStride); }
 

@@ -26,12 +26,13 @@ export function blockGradItems(shape: ModelShape, layer: number, t: NodeType, on
 
 /**
  * Invocations of param_grad_partials per chunk of a block's nodes (shaders/prelude.wgsl
- * partItems): W's entries in tiles of 4 rows × 4 columns, the vector entries one by one.
+ * partItems): W's entries in tiles of 4 rows × 4 columns, the vector entries in tiles of 4
+ * channels (the biases' one sum, att_src's and att_dst's per head).
  */
 export function blockGradPartItems(shape: ModelShape, layer: number, t: NodeType, oneHot: OneHotTypes): number {
   const { heads: H, hidden: C } = shape;
   const w = layer === 1 && oneHot[t] ? 0 : tiles(2 * H * C + C) * tiles(inputDim(shape, layer, t));
-  return w + 2 * C + 2 * H * C;
+  return w + (2 * H + 1) * tiles(C);
 }
 
 /**
