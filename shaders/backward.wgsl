@@ -458,13 +458,21 @@ fn op_input_backward(idx: u32) {
   var a1 = vec4<f32>(0.0);
   var a2 = vec4<f32>(0.0);
   var a3 = vec4<f32>(0.0);
-  for (var r = 0u; r < R; r++) {
-    let row = w + r * F;
-    let wr = vec4<f32>(params[row + ff.x], params[row + ff.y], params[row + ff.z], params[row + ff.w]);
-    a0 += arena[dy.x + r] * wr;
-    a1 += arena[dy.y + r] * wr;
-    a2 += arena[dy.z + r] * wr;
-    a3 += arena[dy.w + r] * wr;
+  // A tile of one node (a type's last, or a small graph's only) computes one lane, not four.
+  if (end - n0 == 1u) {
+    for (var r = 0u; r < R; r++) {
+      let row = w + r * F;
+      a0 += arena[dy.x + r] * vec4<f32>(params[row + ff.x], params[row + ff.y], params[row + ff.z], params[row + ff.w]);
+    }
+  } else {
+    for (var r = 0u; r < R; r++) {
+      let row = w + r * F;
+      let wr = vec4<f32>(params[row + ff.x], params[row + ff.y], params[row + ff.z], params[row + ff.w]);
+      a0 += arena[dy.x + r] * wr;
+      a1 += arena[dy.y + r] * wr;
+      a2 += arena[dy.z + r] * wr;
+      a3 += arena[dy.w + r] * wr;
+    }
   }
   storeInputGrad(nn.x, f, ff, a0);
   if (n0 + 1u < end) { storeInputGrad(nn.y, f, ff, a1); }

@@ -46,6 +46,12 @@ fn op_project(idx: u32) {
       a2 += features[x.z + f] * wf;
       a3 += features[x.w + f] * wf;
     }
+  } else if (end - n0 == 1u) {
+    // A tile of one node (a type's last, or a small graph's only) computes one lane, not four.
+    let x = L.x + n0 * L.xStride;
+    for (var f = 0u; f < F; f++) {
+      a0 += arena[x + f] * vec4<f32>(params[w.x + f], params[w.y + f], params[w.z + f], params[w.w + f]);
+    }
   } else {
     let x = L.x + nn * L.xStride;
     for (var f = 0u; f < F; f++) {
