@@ -8,8 +8,8 @@
 // invocation keeps to its piece; tests/kernels.test.ts holds the kernels to the float64 reference
 // on graphs whose segments cross pieces, and their sums to a fixed order.
 import { describe, expect, it } from 'vitest';
-import { countsOf } from '../src/gpu/graphBuffer';
-import { KERNEL_SIZES } from '../src/gpu/kernelSizes';
+import { countsOf, packGraph } from '../src/gpu/graphBuffer';
+import { KERNEL_SIZES, lossScratch } from '../src/gpu/kernelSizes';
 import { tiles } from '../src/gpu/layout';
 import type { KernelName } from '../src/gpu/shaders';
 import { buildGraph } from '../src/graph/build';
@@ -17,6 +17,7 @@ import { ModelOnGpu, Workspace } from '../src/model/gpuModel';
 import { initParams, type ModelShape } from '../src/model/params';
 import { Rng } from '../src/util/rng';
 import { storageWith } from '../src/gpu/buffers';
+import { refDecodeLoss } from '../src/reference/kernels';
 import { openGpu } from './helpers/gpu';
 
 const { gpu, kernels } = await openGpu();
@@ -40,7 +41,7 @@ function recordingPass() {
 }
 
 describe('the per-op plan on a star graph', () => {
-  it('spreads every sum over a hub’s 4,096 edges and pairs across pieces; only the loss’s total is one invocation, over 16 partials', () => {
+  it('spreads every sum over a hub’s 4,096 edges and pairs across pieces; the loss’s later stage is one workgroup over its 16 partials', () => {
     const half = (k: number) => k % 2;
     const rates = { user: new Uint32Array(DEGREE), item: Uint32Array.from({ length: DEGREE }, (_, k) => half(k)) };
     const labels = { user: new Uint32Array(DEGREE), item: Uint32Array.from({ length: DEGREE }, (_, k) => half(k)), value: new Float32Array(DEGREE).fill(3) };
@@ -92,4 +93,55 @@ describe('the per-op plan on a star graph', () => {
     features.destroy();
     model.destroy();
   });
+});
+
+describe('the loss’s stages, chosen by the label count', () => {
+  const shape: ModelShape = { layers: 1, hidden: 4, heads: 1, userDim: 4, itemDim: 4 };
+  const inputs = { oneHot: { user: false, item: false }, datasetUsers: 3, xUser: 0, xItem: 12 };
+
+  /** A model on a graph of 3 users and 4 items with `labels` supervision pairs, and one forward pass and loss, per op. */
+  async function lossOf(labels: number, seed: number) {
+    const rng = new Rng(seed);
+    const rates = { user: Uint32Array.from([0, 1, 2, 0, 1]), item: Uint32Array.from([0, 1, 2, 3, 3]) };
+    const pairs = { user: Uint32Array.from({ length: labels }, () => rng.int(3)), item: Uint32Array.from({ length: labels }, () => rng.int(4)), value: Float32Array.from({ length: labels }, () => 1 + rng.int(5)) };
+    const graph = buildGraph({ numUsers: 3, numItems: 4, rates, revRates: rates, labels: pairs });
+    const c = countsOf(graph);
+    const model = new ModelOnGpu(gpu.device, kernels, shape, initParams(shape, new Rng(3)), inputs);
+    const features = storageWith(gpu.device, 'features', new Float32Array(7 * 4).map(() => rng.normal()));
+    const ws = new Workspace(model, features, { ...c, lossSlots: 1 });
+    gpu.device.queue.writeBuffer(ws.graph, 0, packGraph(graph));
+    const { pass, dispatched } = recordingPass();
+    ws.encodeLoss(pass, c);
+    const encoder = gpu.device.createCommandEncoder();
+    const real = encoder.beginComputePass();
+    ws.encodeForward(real, c);
+    ws.encodeLoss(real, c);
+    real.end();
+    gpu.device.queue.submit([encoder.finish()]);
+    const [loss] = await ws.readLosses(1);
+    const want = refDecodeLoss(graph, shape.hidden, await ws.readEmbeddings(c.nodes)).loss;
+    ws.destroy();
+    features.destroy();
+    model.destroy();
+    return { loss, want, kernels: dispatched.map((d) => d.name) };
+  }
+
+  it('up to LOSS_CHUNK labels: the one partial is the loss, no later stage is dispatched', async () => {
+    const { loss, want, kernels: names } = await lossOf(KERNEL_SIZES.lossChunk, 1);
+    expect(names).toEqual(['decode_loss']);
+    expect(lossScratch(KERNEL_SIZES.lossChunk)).toBe(0);
+    expect(Math.abs(loss - want) / want).toBeLessThan(1e-5);
+  });
+
+  it('past LOSS_CHUNK² labels: two stages after the partials, no invocation adding more than LOSS_CHUNK terms; the float64 mean, the same bits on a rerun', async () => {
+    const { lossChunk } = KERNEL_SIZES;
+    const labels = lossChunk * lossChunk + 1;
+    // 257 partials, then 2 sums of at most 256 of them, then the loss: the scratch holds the first two levels.
+    expect(lossScratch(labels)).toBe(lossChunk + 1 + 2);
+    const first = await lossOf(labels, 2);
+    expect(first.kernels).toEqual(['decode_loss', 'loss_total']);
+    expect(Math.abs(first.loss - first.want) / first.want).toBeLessThan(1e-5);
+    const again = await lossOf(labels, 2);
+    expect(again.loss).toBe(first.loss);
+  }, 120_000);
 });
