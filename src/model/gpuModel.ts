@@ -4,7 +4,8 @@
 //
 // Two ways to run a training step (shaders/prelude.wgsl): per op, 52 dispatches for three layers
 // (per layer forward 7: projections, scores, 3 for the softmax, 2 for the aggregation; 4 for the
-// decoder: the loss's two stages and its backward's two; per layer backward 4 for the softmax, 2
+// decoder: the loss's partials and later stages (none up to LOSS_CHUNK labels: one fewer) and its
+// backward's two; per layer backward 4 for the softmax, 2
 // for dY, 2 for the parameter gradients and 1 for the input's gradient, less that last one for
 // the first layer, which has 2 more with one-hot users or items (its W gradient's columns: 54 in all);
 // 1 for Adam), which large graphs need to spread over the GPU; or fused, a whole
