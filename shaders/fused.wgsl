@@ -122,7 +122,7 @@ fn train_steps(@builtin(local_invocation_index) lid: u32) {
     backwardPhase(lid, mayCross(base), mayCrossLabels(base), mayTotal(base));
     let stepSize = adamStepSize();
     let bias2Sqrt = adamBias2Sqrt();
-    for (var p = lid; p < model.paramCount; p += FWG) { op_adam(p, stepSize, bias2Sqrt); }
+    for (var p = lid; p < tiles(model.paramCount); p += FWG) { op_adam(p, stepSize, bias2Sqrt); }
     sync();
   }
 }

@@ -86,7 +86,8 @@ export class ModelOnGpu {
   }
 
   encodeAdam(pass: GPUComputePassEncoder, ws: Workspace): void {
-    dispatch(pass, this.kernels.pipelines.adam_step, [ws.layerGroups[0]], this.size);
+    // A tile of 4 parameters an invocation (shaders/adam.wgsl).
+    dispatch(pass, this.kernels.pipelines.adam_step, [ws.layerGroups[0]], tiles(this.size));
   }
 
   destroy(): void {
