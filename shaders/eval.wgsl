@@ -81,12 +81,13 @@ fn op_topk_merge(u: u32) {
   }
 }
 
-// Recall@K in two stages, in an order that depends on the users alone: partial k takes users
-// [k·RECALL_CHUNK, (k+1)·RECALL_CHUNK) in order (one invocation each), then one invocation adds the
-// partials in order and averages over the users with a target (0 if none, as PyG). Both paths run
-// the same two, so the bits do not depend on the workgroup width. The per-(user, segment) lists
-// are spent once merged: the partials (a sum and a count each) take the start of their region,
-// which holds at least 3 floats per user.
+// Recall@K in stages, in an order that depends on the users alone: partial k takes users
+// [k·RECALL_CHUNK, (k+1)·RECALL_CHUNK) in order (one invocation each), a sum and a count; then the
+// loss's stagedSums (shaders/loss.wgsl) adds runs of RECALL_CHUNK pairs in order until one is left,
+// and averages over the users with a target (0 if none, as PyG). Up to RECALL_CHUNK users the one
+// partial writes the recall. Both paths run the same stages, so the bits do not depend on the
+// workgroup width. The per-(user, segment) lists are spent once merged: the partials and stages'
+// sums (under 2 per 32 users) take the start of their region, which holds at least 3 floats per user.
 fn recallChunks() -> u32 { return (evUsers() + RECALL_CHUNK - 1u) / RECALL_CHUNK; }
 
 // Whether `item` is one of user u's targets (ascending): a binary search, so that a user with
@@ -118,18 +119,19 @@ fn op_recall_partial(k: u32) {
     sum += f32(hits) / f32(t1 - t0);
     count += 1.0;
   }
-  arena[model.partial + 2u * k] = sum;
-  arena[model.partial + 2u * k + 1u] = count;
+  if (recallChunks() == 1u) {
+    writeRecall(vec2<f32>(sum, count));
+  } else {
+    arena[model.partial + 2u * k] = sum;
+    arena[model.partial + 2u * k + 1u] = count;
+  }
 }
 
-fn op_recall_total() {
-  var s = 0.0;
-  var n = 0.0;
-  for (var k = 0u; k < recallChunks(); k++) {
-    s += arena[model.partial + 2u * k];
-    n += arena[model.partial + 2u * k + 1u];
-  }
-  arena[model.recall + which.slot] = select(0.0, s / n, n > 0.0);
+// s: the sum of the users' recalls, and how many users have a target.
+fn writeRecall(s: vec2<f32>) { arena[model.recall + which.slot] = select(0.0, s.x / s.y, s.y > 0.0); }
+
+fn recallStages(lid: u32, width: u32) {
+  stagedSums(lid, width, recallChunks(), model.partial, 2u, RECALL_CHUNK, STAGED_RECALL);
 }
 
 @compute @workgroup_size(WG)
@@ -152,7 +154,7 @@ fn recall_partials(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
   if (k < recallChunks()) { op_recall_partial(k); }
 }
 
-@compute @workgroup_size(1)
-fn recall_total() {
-  op_recall_total();
+@compute @workgroup_size(WG)
+fn recall_total(@builtin(local_invocation_index) lid: u32) {
+  recallStages(lid, WG);
 }

@@ -141,7 +141,8 @@ fn evaluate(@builtin(local_invocation_index) lid: u32) {
   sync();
   for (var k = lid; k < recallChunks(); k += FWG) { op_recall_partial(k); }
   sync();
-  if (lid == 0u) { op_recall_total(); }
+  // The recall's stages and the loss's write apart: the last of each ends without a barrier.
+  recallStages(lid, FWG);
   let labels = graph[which.gbase + HDR_LABELS];
   if (labels > 0u) { lossStages(lid, FWG, labels); }
 }

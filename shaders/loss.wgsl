@@ -68,9 +68,8 @@ fn op_predict(l: u32) -> f32 {
 }
 
 // The loss in stages, in an order that depends on nothing but the labels: partial k sums the
-// terms of labels [k·LOSS_CHUNK, (k+1)·LOSS_CHUNK) in order (one invocation each); then each
-// stage adds runs of LOSS_CHUNK sums of the one before in order, one invocation per run, until one
-// is left: the loss. No invocation adds more than LOSS_CHUNK terms. Up to LOSS_CHUNK labels, the
+// terms of labels [k·LOSS_CHUNK, (k+1)·LOSS_CHUNK) in order (one invocation each); then
+// stagedSums adds runs of LOSS_CHUNK sums of the stage before in order until one is left: the loss. No invocation adds more than LOSS_CHUNK terms. Up to LOSS_CHUNK labels, the
 // one partial is the sum (0 + it, the same bits) and writes the loss: no stage runs. The fused
 // and per-op paths run the same stages.
 fn writeLoss(s: f32) {
@@ -85,30 +84,52 @@ fn op_loss_partial(k: u32) {
   if (lossChunks() == 1u) { writeLoss(acc); } else { arena[model.lossPart + k] = acc; }
 }
 
-fn lossRuns(n: u32) -> u32 { return (n + LOSS_CHUNK - 1u) / LOSS_CHUNK; }
+// Fixed-order stages over sums of `lanes` floats each (1: the loss's; 2: Recall@K's sum and count,
+// shaders/eval.wgsl), `n` of them at `base`: each stage adds runs of `chunk` sums of the one before
+// in order, one invocation per run, until one is left, which `what` says where to write. Run in a
+// workgroup of `width` invocations; `n` must be uniform (read from a read-only binding), so that the
+// barriers between stages are in uniform control flow. No sums: the result is 0. One: its partial
+// wrote the result, no stage runs. The last stage ends without a barrier (what follows reads none).
+const STAGED_LOSS = 0u;
+const STAGED_RECALL = 1u;
 
-// Run k of a stage over the n sums at lossPart + at; its sum goes after them, or is the loss.
-fn op_loss_stage(k: u32, at: u32, n: u32) {
-  let end = min(n, (k + 1u) * LOSS_CHUNK);
-  var s = 0.0;
-  for (var j = k * LOSS_CHUNK; j < end; j++) { s += arena[model.lossPart + at + j]; }
-  if (n <= LOSS_CHUNK) { writeLoss(s); } else { arena[model.lossPart + at + n + k] = s; }
+fn stagedRuns(n: u32, chunk: u32) -> u32 { return (n + chunk - 1u) / chunk; }
+
+fn writeStaged(what: u32, s: vec2<f32>) {
+  if (what == STAGED_RECALL) { writeRecall(s); } else { writeLoss(s.x); }
 }
 
-// The stages after the partials, in a workgroup of `width` invocations, for a graph of `labels`
-// labels (read from the graph's header in the read-only binding, so that the barriers between
-// stages are in uniform control flow). No labels: a loss of 0. The last stage ends without a
-// barrier (what follows it reads no loss).
-fn lossStages(lid: u32, width: u32, labels: u32) {
-  var n = lossRuns(labels);
-  if (n == 0u && lid == 0u) { writeLoss(0.0); }
+fn stagedRun(k: u32, at: u32, n: u32, base: u32, lanes: u32, chunk: u32, what: u32) {
+  let end = min(n, (k + 1u) * chunk);
+  var s = vec2<f32>(0.0);
+  for (var j = k * chunk; j < end; j++) {
+    let i = base + (at + j) * lanes;
+    s += vec2<f32>(arena[i], select(0.0, arena[i + 1u], lanes == 2u));
+  }
+  if (n <= chunk) {
+    writeStaged(what, s);
+  } else {
+    let o = base + (at + n + k) * lanes;
+    arena[o] = s.x;
+    if (lanes == 2u) { arena[o + 1u] = s.y; }
+  }
+}
+
+fn stagedSums(lid: u32, width: u32, sums: u32, base: u32, lanes: u32, chunk: u32, what: u32) {
+  var n = sums;
+  if (n == 0u && lid == 0u) { writeStaged(what, vec2<f32>(0.0)); }
   var at = 0u;
   while (n > 1u) {
-    for (var k = lid; k < lossRuns(n); k += width) { op_loss_stage(k, at, n); }
+    for (var k = lid; k < stagedRuns(n, chunk); k += width) { stagedRun(k, at, n, base, lanes, chunk, what); }
     at += n;
-    n = lossRuns(n);
+    n = stagedRuns(n, chunk);
     if (n > 1u) { sync(); }
   }
+}
+
+// The loss's stages after its partials, for a graph of `labels` labels.
+fn lossStages(lid: u32, width: u32, labels: u32) {
+  stagedSums(lid, width, stagedRuns(labels, LOSS_CHUNK), model.lossPart, 1u, LOSS_CHUNK, STAGED_LOSS);
 }
 
 // dLoss / d h[n, c] over every pair that touches node n (its label incidence list), through the

@@ -215,12 +215,14 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
 
 describe('top_k and Recall@K', () => {
   // Each case runs per op and fused at every width: the same top-K and the same Recall@K bits.
-  // 400 users make 7 partials of Recall@K (RECALL_CHUNK users each); 700 items make three segments
+  // 400 users make 7 partials of Recall@K (RECALL_CHUNK users each); 4,100 users make 65, whose
+  // stages add runs of at most RECALL_CHUNK (2 sums, then the recall); 700 items make three segments
   // whose lists the merge joins. "tied": every embedding is the same (zero weights, equal biases),
   // so every score ties and the order is the item order.
   it.each([
     [1, 25, 30, false],
     [3, 400, 30, false],
+    [3, 4100, 30, false],
     [20, 25, 30, false],
     [20, 400, 30, false],
     [20, 40, 700, false],
@@ -264,7 +266,11 @@ describe('top_k and Recall@K', () => {
       recalls.push((await evaluator.readRecall(2))[1]);
       lists.push(Array.from(await evaluator.readTopK()));
     }
-    expect(recalls, 'per op, then fused at each width').toEqual(paths.map(() => recalls[0]));
+    const rerun = device.createCommandEncoder();
+    evaluator.encodePath(rerun, 1, null);
+    device.queue.submit([rerun.finish()]);
+    recalls.push((await evaluator.readRecall(2))[1]);
+    expect(recalls, 'per op, then fused at each width, then per op again').toEqual([...paths, null].map(() => recalls[0]));
     expect(lists.slice(1), 'fused at each width as per op').toEqual(lists.slice(1).map(() => lists[0]));
     const C = shape.hidden;
     const emb = await evaluator.workspace.readEmbeddings(graph.numUsers + graph.numItems);

@@ -165,8 +165,10 @@ export class Evaluator {
     const p = this.model.kernels.pipelines;
     dispatch(pass, p.top_k_segments, groups, this.graph.numUsers * this.segments);
     dispatch(pass, p.top_k_merge, groups, this.graph.numUsers);
-    dispatch(pass, p.recall_partials, groups, Math.ceil(this.graph.numUsers / KERNEL_SIZES.recallChunk));
-    dispatchOne(pass, p.recall_total, groups);
+    const chunks = Math.ceil(this.graph.numUsers / KERNEL_SIZES.recallChunk);
+    dispatch(pass, p.recall_partials, groups, chunks);
+    // One chunk's partial is the recall (shaders/eval.wgsl); otherwise one workgroup runs the stages.
+    if (chunks !== 1) dispatchOne(pass, p.recall_total, groups);
   }
 
   /**
