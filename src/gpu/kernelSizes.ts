@@ -7,8 +7,9 @@ import { tiles } from './layout';
 
 /**
  * The per-op workgroup width, and the pieces of the two-stage sums: edges of a destination's
- * segment, labels of a partial loss, nodes of a partial parameter gradient, users of a partial
- * Recall@K. The host sizes dispatches and scratch with them.
+ * segment, labels of a partial loss (and sums a later loss stage adds), nodes of a partial
+ * parameter gradient, users of a partial Recall@K (and pairs of sums a later recall stage adds).
+ * The host sizes dispatches and scratch with them.
  */
 export const KERNEL_SIZES = { workgroup: 64, segment: 32, lossChunk: 256, gradChunk: 256, recallChunk: 64 } as const;
 
