@@ -213,6 +213,25 @@ describe.each(cases)('kernels, $heads head(s), C=$hidden, $users users × $items
   });
 });
 
+/** `real`, recording the entry point of each pipeline a compute pass sets (labels `gatlab.<entry>`). */
+function recordingEncoder(real: GPUCommandEncoder, names: string[]): GPUCommandEncoder {
+  return {
+    copyBufferToBuffer: (a: GPUBuffer, ao: number, b: GPUBuffer, bo: number, n: number) => real.copyBufferToBuffer(a, ao, b, bo, n),
+    beginComputePass: () => {
+      const pass = real.beginComputePass();
+      return {
+        setPipeline: (p: GPUComputePipeline) => {
+          names.push(p.label.replace(/^gatlab\./, ''));
+          pass.setPipeline(p);
+        },
+        setBindGroup: (i: number, g: GPUBindGroup) => pass.setBindGroup(i, g),
+        dispatchWorkgroups: (x: number, y?: number, z?: number) => pass.dispatchWorkgroups(x, y, z),
+        end: () => pass.end(),
+      };
+    },
+  } as unknown as GPUCommandEncoder;
+}
+
 describe('top_k and Recall@K', () => {
   // Each case runs per op and fused at every width: the same top-K and the same Recall@K bits.
   // 400 users make 7 partials of Recall@K (RECALL_CHUNK users each); 4,100 users make 65, whose
@@ -259,9 +278,10 @@ describe('top_k and Recall@K', () => {
     const paths = [null, ...kernels.fusedEvaluate];
     const recalls: number[] = [];
     const lists: number[][] = [];
+    const perOp: string[] = [];
     for (const path of paths) {
       const encoder = device.createCommandEncoder();
-      evaluator.encodePath(encoder, 1, path);
+      evaluator.encodePath(path ? encoder : recordingEncoder(encoder, perOp), 1, path);
       device.queue.submit([encoder.finish()]);
       recalls.push((await evaluator.readRecall(2))[1]);
       lists.push(Array.from(await evaluator.readTopK()));
@@ -270,6 +290,8 @@ describe('top_k and Recall@K', () => {
     evaluator.encodePath(rerun, 1, null);
     device.queue.submit([rerun.finish()]);
     recalls.push((await evaluator.readRecall(2))[1]);
+    // Up to RECALL_CHUNK users the one partial is the recall: no later stage is dispatched.
+    expect(perOp.includes('recall_total'), 'recall_total dispatched').toBe(users > KERNEL_SIZES.recallChunk);
     expect(recalls, 'per op, then fused at each width, then per op again').toEqual([...paths, null].map(() => recalls[0]));
     expect(lists.slice(1), 'fused at each width as per op').toEqual(lists.slice(1).map(() => lists[0]));
     const C = shape.hidden;
