@@ -104,7 +104,9 @@ fn stagedRun(k: u32, at: u32, n: u32, base: u32, lanes: u32, chunk: u32, what: u
   var s = vec2<f32>(0.0);
   for (var j = k * chunk; j < end; j++) {
     let i = base + (at + j) * lanes;
-    s += vec2<f32>(arena[i], select(0.0, arena[i + 1u], lanes == 2u));
+    s.x += arena[i];
+    // Only pairs have a second float: a single sum's next entry is not read.
+    if (lanes == 2u) { s.y += arena[i + 1u]; }
   }
   if (n <= chunk) {
     writeStaged(what, s);
